@@ -1,0 +1,237 @@
+"""`fcast`: the headless twin of the desktop app (see ../shared/spec/cli.md).
+
+Exit status: 0 success; 1 `check` found an error-level problem; 2 unusable input, with one Chinese line on
+stderr naming the file and, where known, the line. ``--json`` prints one JSON document on stdout and nothing else.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import __version__
+from .model import AnyForm, DepartmentOverall, Project, form_code, form_unit
+from .store.project_file import ProjectFileError, load_project, save_project
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
+
+
+class Unusable(Exception):
+    """Input the command cannot use; the message is the one line printed on stderr."""
+
+
+def _print_json(doc) -> None:
+    sys.stdout.write(json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+
+
+def _load(path: str) -> Project:
+    try:
+        return load_project(path)
+    except ProjectFileError as exc:
+        raise Unusable(str(exc)) from None
+
+
+def form_identity(form: AnyForm) -> tuple:
+    """Two forms with the same identity are the same form imported twice."""
+    if isinstance(form, DepartmentOverall):
+        return (form.kind, form.department_name, form.year)
+    return (form.kind, form_code(form), getattr(form, "year", None), getattr(form, "project_name", ""))
+
+
+def cmd_import(args) -> int:
+    from .exchange.importer import import_file
+    from .exchange.report import ImportFailed
+
+    target = Path(args.output)
+    project = _load(str(target)) if target.exists() else Project()
+    existing = {form_identity(f) for f in project.forms}
+    added = skipped = 0
+    notes = []
+    results = []
+    for src in args.sources:
+        try:
+            results.append(import_file(src))
+        except ImportFailed as exc:
+            raise Unusable(str(exc)) from None
+    for result in results:
+        notes.extend(result.notes)
+        for form in result.forms:
+            ident = form_identity(form)
+            if ident in existing:
+                skipped += 1
+                continue
+            existing.add(ident)
+            project.forms.append(form)
+            added += 1
+    _complete_project_header(project)
+    save_project(project, target)
+    for note in notes:
+        print(note, file=sys.stderr)
+    msg = f"已导入 {added} 张表单到 {target}（共 {len(project.forms)} 张）"
+    if skipped:
+        msg += f"；{skipped} 张已在项目中，未重复导入"
+    print(msg, file=sys.stderr)
+    return EXIT_OK
+
+
+def _complete_project_header(project: Project) -> None:
+    """A new project takes its unit and year from the forms it was made from."""
+    from collections import Counter
+
+    if not project.unit:
+        units = Counter(getattr(f, "budget_unit", "") or form_unit(f) for f in project.forms)
+        units.pop("", None)
+        if units:
+            project.unit = units.most_common(1)[0][0]
+    if project.year is None:
+        years = Counter(f.year for f in project.forms if getattr(f, "year", None))
+        if years:
+            project.year = years.most_common(1)[0][0]
+    codes = [form_code(f) for f in project.forms if form_code(f)]
+    if codes and all(c.startswith("440306") for c in codes):
+        project.profile = "shenzhen-baoan"
+
+
+def list_entries(project: Project) -> list[dict]:
+    out = []
+    for n, form in enumerate(project.forms):
+        out.append(
+            {
+                "form": n,
+                "form_type": form.kind,
+                "project_code": form_code(form),
+                "project_name": getattr(form, "project_name", "") if not isinstance(form, DepartmentOverall) else "",
+                "unit": form_unit(form),
+                "year": getattr(form, "year", None),
+                "indicator_rows": len(form.indicators),
+            }
+        )
+    return out
+
+
+def cmd_list(args) -> int:
+    from .model import FORM_KIND_SHORT
+
+    project = _load(args.project)
+    entries = list_entries(project)
+    if args.json:
+        _print_json(entries)
+        return EXIT_OK
+    for e in entries:
+        name = e["project_name"] or e["unit"]
+        year = e["year"] if e["year"] is not None else "—"
+        print(f"{e['form']:>3}  {FORM_KIND_SHORT[e['form_type']]}  {e['project_code'] or '—':<21}  {year}  {name}  （{e['indicator_rows']} 行指标）")
+    return EXIT_OK
+
+
+def cmd_check(args) -> int:
+    try:
+        from .rules.report import check_entries
+    except ImportError:
+        raise Unusable("fcast check 尚未提供（规则引擎尚未完成）") from None
+    project = _load(args.project)
+    entries = check_entries(project)
+    if args.json:
+        _print_json(entries)
+    else:
+        for e in entries:
+            where = e["column"] + (f" 第 {e['row'] + 1} 行" if e["row"] is not None else "")
+            sev = "错误" if e["severity"] == "error" else "警告"
+            print(f"表{e['form']:>3} {e['project_code'] or '—'}  {sev}  [{e['rule']}] {where}：{e['message']}")
+        errors = sum(e["severity"] == "error" for e in entries)
+        print(f"共 {len(entries)} 个问题，其中错误 {errors} 个", file=sys.stderr)
+    return EXIT_PROBLEMS if any(e["severity"] == "error" for e in entries) else EXIT_OK
+
+
+def cmd_score(args) -> int:
+    try:
+        from .rules.report import score_entries
+    except ImportError:
+        raise Unusable("fcast score 尚未提供（评分规则尚未完成）") from None
+    project = _load(args.project)
+    entries = score_entries(project)
+    if args.json:
+        _print_json(entries)
+    else:
+        for e in entries:
+            f = e["funds"]
+            print(
+                f"表{e['form']:>3} {e['project_code']}  {e['project_name']}  执行率 {f['execution_rate'] or '—'}%  "
+                f"资金得分 {f['score'] or '—'}  总分 {e['total'] or '—'}  {e['grade'] or ''}"
+            )
+    return EXIT_OK
+
+
+def cmd_export(args) -> int:
+    project = _load(args.project)
+    forms = project.forms
+    if args.form is not None:
+        forms = [f for f in project.forms if form_code(f) == args.form or str(project.forms.index(f)) == args.form]
+        if not forms:
+            raise Unusable(f"{args.project}：没有项目编码为 {args.form} 的表单")
+    try:
+        if args.pdf:
+            from .exchange.pdf_export import export_pdf
+
+            export_pdf(project, forms, args.pdf)
+        else:
+            from .exchange.xlsx_export import export_xlsx
+
+            export_xlsx(project, forms, args.xlsx)
+    except ImportError:
+        raise Unusable("fcast export 尚未提供（导出功能尚未完成）") from None
+    print(f"已导出 {len(forms)} 张表单到 {args.pdf or args.xlsx}", file=sys.stderr)
+    return EXIT_OK
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="fcast", description="绩效表单助手命令行：导入、列出、检查、评分、导出")
+    parser.add_argument("--version", action="version", version=f"fcast {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", help="把公开表格文本或本程序导出的 xlsx 导入项目文件")
+    p.add_argument("sources", nargs="+", metavar="SRC")
+    p.add_argument("-o", "--output", required=True, metavar="PROJECT")
+    p.set_defaults(func=cmd_import)
+
+    for name, func, text in (
+        ("list", cmd_list, "列出项目中的表单"),
+        ("check", cmd_check, "检查每张表单"),
+        ("score", cmd_score, "计算绩效自评表得分"),
+    ):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("project", metavar="PROJECT")
+        p.add_argument("--json", action="store_true")
+        p.set_defaults(func=func)
+
+    p = sub.add_parser("export", help="导出 PDF 或 Excel")
+    p.add_argument("project", metavar="PROJECT")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--pdf", metavar="OUT")
+    out.add_argument("--xlsx", metavar="OUT")
+    p.add_argument("--form", metavar="CODE", help="只导出此项目编码（或序号）的表单")
+    p.set_defaults(func=cmd_export)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.reconfigure(encoding="utf-8")  # Windows consoles default to the ANSI code page
+        except (AttributeError, ValueError):
+            pass
+    args = build_parser().parse_args(argv)
+    try:
+        return args.func(args)
+    except Unusable as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except OSError as exc:
+        print(f"{getattr(exc, 'filename', '') or ''}：{exc.strerror or exc}", file=sys.stderr)
+        return EXIT_UNUSABLE
+
+
+if __name__ == "__main__":
+    sys.exit(main())

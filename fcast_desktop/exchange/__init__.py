@@ -1,0 +1,1 @@
+"""Import (published text, our xlsx) and export (PDF, xlsx), driven by layouts."""

@@ -1,0 +1,566 @@
+"""Import of forms copied from published tables (the tab-separated text of ``seeds/000, 002, 003, 004``).
+
+The tables were copied from web pages and word processors, so cells drift: a row may lack its leading empty
+cell, a label may sit one column to the right, a value may be repeated. Rows are therefore read by what
+their cells *are* (a known 一级/二级 label, a number, a known header) rather than by column position, and
+everything that had to be tolerated or could not be read is reported with file and line.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+
+from ..model import (
+    NOT_APPLICABLE,
+    Declaration,
+    DeclarationIndicator,
+    DepartmentIndicator,
+    DepartmentOverall,
+    EvaluationIndicator,
+    FundLine,
+    SelfEvaluation,
+    Task,
+)
+from ..model.money import WAN_YUAN, YUAN, parse_decimal, parse_money
+from ..model.skeleton import LEVEL2_ORDER, Level2, level1_from_label, level2_from_label
+from .report import ImportFailed, ImportNote, ImportResult
+
+TITLES = {
+    "二级项目支出绩效目标申报表": "declaration",
+    "项目支出绩效自评表": "self_evaluation",
+    "部门（单位）整体支出绩效目标申报表": "department_overall",
+    "部门(单位)整体支出绩效目标申报表": "department_overall",
+}
+
+_P_SPLIT = re.compile(r"\s*</p>\s*<p>\s*|\s*<br\s*/?>\s*", re.I)
+_TAG = re.compile(r"</?p\s*>", re.I)
+
+
+@dataclass
+class Line:
+    no: int  # 1-based line number in the file
+    cells: list[str]
+
+    @property
+    def filled(self) -> list[str]:
+        return [c for c in self.cells if c]
+
+    @property
+    def blank(self) -> bool:
+        return not self.filled
+
+
+def clean_cell(text: str) -> str:
+    """Strip `<p>` tags into paragraphs (one per line) and surrounding whitespace; keep the words."""
+    t = text.replace("\u3000", " ").replace("\u00a0", " ")
+    if "<" in t:
+        t = _P_SPLIT.sub("\n", t.strip())
+        t = _TAG.sub("", t)
+    return "\n".join(part.strip() for part in t.split("\n")).strip()
+
+
+def normalise_label(text: str) -> str:
+    """`项目总金额 (中期规划, 万元):` → `项目总金额(中期规划,万元)` (NFKC, no spaces, no trailing colon)."""
+    t = unicodedata.normalize("NFKC", text)
+    t = re.sub(r"\s+", "", t)
+    return t.rstrip(":").strip()
+
+
+def title_kind(line: Line) -> str | None:
+    filled = line.filled
+    if len(filled) != 1:
+        return None
+    t = filled[0].strip("#* ")
+    return TITLES.get(t) or TITLES.get(normalise_label(t))
+
+
+def split_lines(text: str) -> list[Line]:
+    out = []
+    for no, raw in enumerate(text.splitlines(), start=1):
+        out.append(Line(no, [clean_cell(c) for c in raw.split("\t")]))
+    return out
+
+
+def read_text_file(path: str | Path) -> str:
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise ImportFailed(str(path), "文件不存在") from None
+    except OSError as exc:
+        raise ImportFailed(str(path), f"无法读取文件：{exc.strerror or exc}") from None
+    if b"\x00" in data[:4096]:
+        raise ImportFailed(str(path), "不是文本文件，无法按公开表格文本导入")
+    for enc in ("utf-8-sig", "gb18030"):
+        try:
+            return data.decode(enc)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFailed(str(path), "文件编码无法识别（应为 UTF-8 或 GB18030 文本）")
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+class _Reader:
+    """Reads one form (the lines between two titles) and collects notes."""
+
+    def __init__(self, path: str, lines: list[Line], notes: list[ImportNote]):
+        self.path = path
+        self.lines = lines
+        self.notes = notes
+
+    def note(self, line: int | None, level: str, message: str) -> None:
+        self.notes.append(ImportNote(self.path, line, level, message))  # type: ignore[arg-type]
+
+    # header fields: "label: value label: value" ------------------------------------------------
+
+    def header_pairs(self, lines: list[Line], is_label) -> list[tuple[str, str, int]]:
+        """(label key, value, line) for every label cell followed by its value cell on the same line."""
+        pairs = []
+        for line in lines:
+            cells = line.filled
+            i = 0
+            while i < len(cells):
+                key = is_label(cells[i])
+                if key is None:
+                    i += 1
+                    continue
+                value = ""
+                if i + 1 < len(cells) and is_label(cells[i + 1]) is None:
+                    value = cells[i + 1]
+                    i += 1
+                pairs.append((key, value, line.no))
+                i += 1
+        return pairs
+
+
+# ---- 二级项目支出绩效目标申报表 --------------------------------------------------------------------
+
+_DECL_LABELS = {
+    "项目编码": "project_code",
+    "项目名称": "project_name",
+    "申请单位": "applicant_unit",
+    "一级预算单位": "budget_unit",
+    "实施期限": "duration_years",
+    "项目类型": "project_type",
+    "是否新增项目": "is_new",
+    "分配方式": "allocation_method",
+    "政策依据": "policy_basis",
+    "测算依据": "calculation_basis",
+    "项目概况": "overview",
+    "年度目标": "annual_goal",
+    "长期目标(跨度多年的项目需填)": "long_term_goal",
+    "长期目标": "long_term_goal",
+}
+_TOTAL_AMOUNT = re.compile(r"^项目总金额\(中期规划,?(万元|万|元)\)$")
+_ANNUAL_AMOUNT = re.compile(r"^本年度项目金额\((万元|万|元)\)$")
+
+
+def _decl_label(cell: str) -> str | None:
+    n = normalise_label(cell)
+    if n in _DECL_LABELS:
+        return _DECL_LABELS[n]
+    m = _TOTAL_AMOUNT.match(n)
+    if m:
+        return "total_amount:" + ("元" if m.group(1) == "元" else "万元")
+    m = _ANNUAL_AMOUNT.match(n)
+    if m:
+        return "annual_amount:" + ("元" if m.group(1) == "元" else "万元")
+    return None
+
+
+_YEAR_IN_TEXT = re.compile(r"(20\d\d)\s*年")
+
+
+def _is_indicator_header(line: Line) -> bool:
+    names = [normalise_label(c) for c in line.filled]
+    return "三级指标" in names and ("一级指标" in names or "二级指标" in names)
+
+
+class DeclarationReader(_Reader):
+    def read(self) -> Declaration:
+        header_lines, table_lines = self._split_at_table()
+        form = Declaration(source=f"{Path(self.path).name}:{self.lines[0].no}")
+        units = set()
+        for key, value, line in self.header_pairs(header_lines, _decl_label):
+            if ":" in key:
+                field, unit = key.split(":")
+                units.add(unit)
+                amount = parse_money(value, unit)
+                if amount is None and value:
+                    form.raw[field] = value
+                    self.note(line, "warning", f"金额“{value}”无法识别，已原样保留")
+                setattr(form, field, amount)
+            elif key == "duration_years":
+                years = parse_decimal(value)
+                if years is not None and years == years.to_integral_value():
+                    form.duration_years = int(years)
+                elif value:
+                    form.raw["duration_years"] = value
+                    self.note(line, "warning", f"实施期限“{value}”不是整数年，已原样保留")
+            else:
+                if getattr(form, key):
+                    self.note(line, "warning", f"“{key}”重复出现，保留第一次的内容")
+                    continue
+                setattr(form, key, value)
+        if units:
+            form.amount_unit = WAN_YUAN if "万元" in units else YUAN
+            if len(units) > 1:
+                self.note(self.lines[0].no, "warning", "两个金额标签的单位不一致（万元/元），按万元读取")
+        form.variant = "overview" if form.overview and not (form.policy_basis or form.calculation_basis) else "basis"
+        form.indicators = self._indicators(table_lines)
+        form.year = self._year(form)
+        if not form.project_code and not form.project_name:
+            self.note(self.lines[0].no, "error", "没有找到项目编码和项目名称")
+        return form
+
+    def _split_at_table(self) -> tuple[list[Line], list[Line]]:
+        for i, line in enumerate(self.lines):
+            if _is_indicator_header(line):
+                return self.lines[:i], self.lines[i:]
+        self.note(self.lines[0].no, "error", "没有找到“一级指标/二级指标/三级指标”表头，指标表未导入")
+        return self.lines, []
+
+    def _indicators(self, lines: list[Line]) -> list[DeclarationIndicator]:
+        rows = []
+        for line, level2, rest in indicator_rows(self, lines):
+            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= 3:
+                rest = [NOT_APPLICABLE] * 3
+            if len(rest) != 3:
+                self.note(line.no, "error", f"指标行应有三级指标、指标值、指标解释三项，实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
+                continue
+            rows.append(DeclarationIndicator(level2=level2, name=rest[0], target=rest[1], explanation=rest[2]))
+        return rows
+
+    def _year(self, form: Declaration) -> int | None:
+        deadlines = Counter(
+            int(m) for r in form.indicators if r.level2 == Level2.TIMELINESS for m in _YEAR_IN_TEXT.findall(r.target)
+        )
+        if deadlines:
+            return deadlines.most_common(1)[0][0]
+        return None
+
+
+def indicator_rows(reader: _Reader, lines: list[Line]):
+    """Yield (line, level2, content cells) for each indicator row, tracking merged 一级/二级 labels."""
+    level2: Level2 | None = None
+    seen_order: list[Level2] = []
+    for line in lines:
+        if line.blank or _is_indicator_header(line):
+            continue
+        cells = line.filled
+        if cells and normalise_label(cells[0]) == "年度绩效指标":
+            cells = cells[1:]
+        if cells and level1_from_label(cells[0]) is not None:
+            cells = cells[1:]
+        if cells and level2_from_label(cells[0]) is not None:
+            level2 = level2_from_label(cells[0])
+            cells = cells[1:]
+            if seen_order and LEVEL2_ORDER[level2] < LEVEL2_ORDER[seen_order[-1]]:
+                reader.note(line.no, "info", "此二级指标在原表中顺序不同，已按官方顺序排列")
+            seen_order.append(level2)
+        if not cells:
+            continue
+        if level2 is None:
+            reader.note(line.no, "error", f"指标行前没有二级指标：{' | '.join(cells)}；此行未导入")
+            continue
+        yield line, level2, cells
+
+
+# ---- 项目支出绩效自评表 --------------------------------------------------------------------------
+
+_EVAL_LABELS = {
+    "项目编码": "project_code",
+    "项目名称": "project_name",
+    "绩效自评年度": "year",
+    "实施单位": "implementing_unit",
+    "一级预算单位": "budget_unit",
+}
+_FUND_ROWS = {
+    "年度资金总额": "total",
+    "其中:当年财政拨款": "appropriation",
+    "当年财政拨款": "appropriation",
+    "上年结转资金": "carryover",
+    "其他资金": "other",
+}
+
+
+def _eval_label(cell: str) -> str | None:
+    return _EVAL_LABELS.get(normalise_label(cell))
+
+
+def _is_number(cell: str) -> bool:
+    return parse_decimal(cell) is not None
+
+
+class SelfEvaluationReader(_Reader):
+    def read(self) -> SelfEvaluation:
+        form = SelfEvaluation(source=f"{Path(self.path).name}:{self.lines[0].no}")
+        section = "header"
+        goal_columns: tuple[int, int] | None = None
+        header: list[Line] = []
+        indicator_lines: list[Line] = []
+        for line in self.lines[1:]:
+            if line.blank:
+                continue
+            first = normalise_label(line.filled[0])
+            names = [normalise_label(c) for c in line.filled]
+            if first == "资金使用情况":
+                section = "funds"
+                continue
+            if first == "项目目标完成情况":
+                section = "goals"
+                continue
+            if "预期目标" in names:
+                section = "goals"
+                goal_columns = self._goal_columns(line)
+                continue
+            if _is_indicator_header(line):
+                section = "indicators"
+                continue
+            if first == "总分":
+                section = "end"
+                continue
+            if section == "header":
+                header.append(line)
+            elif section == "funds":
+                self._fund_line(form, line)
+            elif section == "goals":
+                self._goal_line(form, line, goal_columns)
+            elif section == "indicators":
+                indicator_lines.append(line)
+            elif section == "end":
+                self.note(line.no, "warning", f"“总分”行之后的内容未导入：{' | '.join(line.filled)}")
+        for key, value, line in self.header_pairs(header, _eval_label):
+            if key == "year":
+                year = parse_decimal(value)
+                if year is not None and year == year.to_integral_value():
+                    form.year = int(year)
+                elif value:
+                    form.raw["year"] = value
+                    self.note(line, "warning", f"绩效自评年度“{value}”不是年份，已原样保留")
+            else:
+                setattr(form, key, value)
+        form.indicators = self._indicators(indicator_lines)
+        if section != "end":
+            self.note(self.lines[-1].no, "info", "表中没有“总分”行（表格可能不完整）")
+        return form
+
+    def _goal_columns(self, line: Line) -> tuple[int, int] | None:
+        names = [normalise_label(c) for c in line.cells]
+        try:
+            return names.index("预期目标"), next(i for i, n in enumerate(names) if n.lstrip("*") == "实际完成情况")
+        except (ValueError, StopIteration):
+            return None
+
+    def _goal_line(self, form: SelfEvaluation, line: Line, columns: tuple[int, int] | None) -> None:
+        if columns and max(columns) < len(line.cells):
+            expected, actual = line.cells[columns[0]], line.cells[columns[1]]
+            extra = [c for i, c in enumerate(line.cells) if c and i not in columns and normalise_label(c) != "年度总体目标"]
+            if not extra:
+                form.expected_goal, form.actual_result = expected, actual
+                return
+        cells = [c for c in line.filled if normalise_label(c) != "年度总体目标"]
+        if len(cells) == 2:
+            form.expected_goal, form.actual_result = cells
+        elif cells:
+            self.note(line.no, "error", "年度总体目标一行应有“预期目标”和“实际完成情况”两项，未能分辨，未导入")
+
+    def _fund_line(self, form: SelfEvaluation, line: Line) -> None:
+        cells = line.filled
+        for i, cell in enumerate(cells):
+            key = _FUND_ROWS.get(normalise_label(cell))
+            if key is None:
+                continue
+            values = cells[i + 1 :]
+            fund = FundLine()
+            for name, text in zip(("initial_budget", "annual_budget", "executed"), values[:3]):
+                amount = parse_money(text, YUAN)
+                if amount is None:
+                    fund.raw[name] = text
+                    self.note(line.no, "warning", f"金额“{text}”无法识别，已原样保留")
+                setattr(fund, name, amount)
+            if len(values) < 3:
+                self.note(line.no, "error", f"“{cell}”一行缺少金额（应有年初预算数、全年预算数、全年执行数）")
+            setattr(form.funds, key, fund)
+            if key == "total" and len(values) >= 4:
+                weight = parse_decimal(values[3])
+                if weight is not None:
+                    form.funds.weight = weight
+            return
+        if not any(normalise_label(c) in ("年初预算数", "全年预算数") for c in cells):
+            self.note(line.no, "warning", f"资金使用情况中无法识别的行，未导入：{' | '.join(cells)}")
+
+    def _indicators(self, lines: list[Line]) -> list[EvaluationIndicator]:
+        rows = []
+        for line, level2, rest in indicator_rows(self, lines):
+            # from the right: [deviation text]?, score, weight
+            deviation = ""
+            if len(rest) >= 3 and not _is_number(rest[-1]) and _is_number(rest[-2]) and _is_number(rest[-3]):
+                deviation = rest[-1]
+                rest = rest[:-1]
+            if len(rest) < 2 or not (_is_number(rest[-1]) and _is_number(rest[-2])):
+                self.note(line.no, "error", f"指标行找不到分值和得分：{' | '.join(rest)}；此行未导入")
+                continue
+            weight, score = parse_decimal(rest[-2]), parse_decimal(rest[-1])
+            head = rest[:-2]
+            if len(head) == 4:
+                dup = next((i for i in range(1, 3) if head[i] == head[i + 1]), None)
+                if dup is not None:
+                    self.note(line.no, "warning", f"重复的单元格“{head[dup]}”只保留一次")
+                    head = head[: dup + 1] + head[dup + 2 :]
+            if len(head) != 3:
+                self.note(
+                    line.no,
+                    "error",
+                    f"指标行应有三级指标、年度指标值、实际完成值三项，实际为 {len(head)} 项：{' | '.join(head)}；此行未导入",
+                )
+                continue
+            rows.append(
+                EvaluationIndicator(
+                    level2=level2,
+                    name=head[0],
+                    target=head[1],
+                    actual=head[2],
+                    weight=weight,
+                    score=score,
+                    deviation=deviation,
+                )
+            )
+        return rows
+
+
+# ---- 部门（单位）整体支出绩效目标申报表 ------------------------------------------------------------
+
+_DEPT_LABELS = {"部门(单位)名称": "department_name", "主管部门": "supervising_department"}
+_YEAR_LINE = re.compile(r"^[(（]?\s*(20\d\d)\s*年度\s*[)）]?$")
+
+
+class DepartmentReader(_Reader):
+    def read(self) -> DepartmentOverall:
+        form = DepartmentOverall(source=f"{Path(self.path).name}:{self.lines[0].no}")
+        section = "header"
+        header: list[Line] = []
+        indicator_lines: list[Line] = []
+        published_sum: tuple[int, list[str]] | None = None
+        for line in self.lines[1:]:
+            if line.blank:
+                continue
+            cells = line.filled
+            first = normalise_label(cells[0])
+            names = [normalise_label(c) for c in cells]
+            m = _YEAR_LINE.match(first)
+            if m and len(cells) == 1:
+                form.year = int(m.group(1))
+                continue
+            if first == "年度主要任务" or "任务名称" in names:
+                section = "tasks"
+                continue
+            if names == ["总额", "财政拨款", "其他资金"]:
+                continue
+            if first == "年度总体目标":
+                section = "goal"
+                form.overall_goal = "\n".join(c for c in cells[1:])
+                continue
+            if _is_indicator_header(line):
+                section = "indicators"
+                continue
+            if section == "header":
+                header.append(line)
+            elif section == "tasks":
+                if first.startswith("金额合计"):
+                    published_sum = (line.no, cells[1:])
+                    continue
+                self._task(form, line)
+            elif section == "goal":
+                form.overall_goal = (form.overall_goal + "\n" + "\n".join(cells)).strip()
+            elif section == "indicators":
+                indicator_lines.append(line)
+        for key, value, _line in self.header_pairs(header, lambda c: _DEPT_LABELS.get(normalise_label(c))):
+            setattr(form, key, value)
+        if published_sum:
+            self._check_sum(form, *published_sum)
+        form.indicators = self._indicators(indicator_lines)
+        if form.year is None:
+            self.note(self.lines[0].no, "warning", "没有找到“（XXXX年度）”，年度留空")
+        return form
+
+    def _task(self, form: DepartmentOverall, line: Line) -> None:
+        cells = line.filled
+        amounts = [c for c in cells if _is_number(c)]
+        texts = [c for c in cells if not _is_number(c)]
+        if len(amounts) != 3 or len(texts) not in (1, 2) or cells[-3:] != amounts:
+            self.note(line.no, "error", f"任务行应为任务名称、主要内容和三个金额：{' | '.join(cells)}；此行未导入")
+            return
+        task = Task(name=texts[0], content=texts[1] if len(texts) > 1 else "")
+        task.total, task.appropriation, task.other = (parse_money(a, YUAN) for a in amounts)
+        form.tasks.append(task)
+
+    def _check_sum(self, form: DepartmentOverall, line: int, cells: list[str]) -> None:
+        """金额合计 is computed by the app; a published sum that disagrees is reported."""
+        for name, text in zip(("总额", "财政拨款", "其他资金"), cells):
+            published = parse_money(text, YUAN)
+            field = {"总额": "total", "财政拨款": "appropriation", "其他资金": "other"}[name]
+            computed = sum((getattr(t, field) or Decimal(0) for t in form.tasks), Decimal("0.00"))
+            if published is None or published != computed:
+                self.note(line, "warning", f"原表金额合计（{name}）为 {text}，与各任务之和 {computed} 不符；本程序按各任务之和计算")
+
+    def _indicators(self, lines: list[Line]) -> list[DepartmentIndicator]:
+        rows = []
+        for line, level2, rest in indicator_rows(self, lines):
+            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= 4:
+                rest = [NOT_APPLICABLE] * 4
+            if len(rest) != 4:
+                self.note(line.no, "error", f"指标行应有三级指标、指标值、度量单位、指标解释四项，实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
+                continue
+            rows.append(
+                DepartmentIndicator(level2=level2, name=rest[0], target=rest[1], measure_unit=rest[2], explanation=rest[3])
+            )
+        return rows
+
+
+READERS = {"declaration": DeclarationReader, "self_evaluation": SelfEvaluationReader, "department_overall": DepartmentReader}
+
+
+def looks_tabular(text: str) -> bool:
+    """The tab-separated published format (000, 002, 003, 004) rather than PDF text (001)."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    return bool(lines) and sum("\t" in ln for ln in lines) >= len(lines) / 3
+
+
+def parse_published_text(text: str, path: str = "<文本>") -> ImportResult:
+    """Read every form in ``text`` (tab-separated published tables; several forms per file)."""
+    result = ImportResult()
+    lines = split_lines(text)
+    starts = [(i, kind) for i, line in enumerate(lines) if (kind := title_kind(line))]
+    if not starts:
+        raise ImportFailed(path, "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型")
+    for n, (i, kind) in enumerate(starts):
+        end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
+        reader = READERS[kind](path, lines[i:end], result.notes)
+        result.forms.append(reader.read())
+    _fill_declaration_years(result, path)
+    return result
+
+
+def _fill_declaration_years(result: ImportResult, path: str) -> None:
+    """A declaration prints no year; use its deadlines, else the year shared by the file's other declarations."""
+    years = Counter(f.year for f in result.forms if isinstance(f, Declaration) and f.year)
+    if not years:
+        return
+    common = years.most_common(1)[0][0]
+    filled = []
+    for form in result.forms:
+        if isinstance(form, Declaration) and form.year is None:
+            form.year = common
+            filled.append(form.project_name or form.project_code)
+    if filled:
+        result.notes.append(
+            ImportNote(path, None, "info", f"{len(filled)} 张申报表的时效指标未写年份，年度按同一文件其他表单取 {common} 年：{'、'.join(filled)}")
+        )

@@ -1,0 +1,1 @@
+"""Project files: atomic save, backup, migrations, recovery."""
