@@ -113,6 +113,27 @@ def save_project(project: Project, path: str | os.PathLike, keep_backup: bool = 
     write_atomically(path, dumps_project(project).encode("utf-8"), keep_backup=keep_backup)
 
 
+def _is_truncated(text: str) -> bool:
+    """True when the JSON text ends inside a string or with brackets still open: the file was cut off."""
+    depth = 0
+    in_string = escaped = False
+    for ch in text:
+        if in_string:
+            if escaped:
+                escaped = False
+            elif ch == "\\":
+                escaped = True
+            elif ch == '"':
+                in_string = False
+        elif ch == '"':
+            in_string = True
+        elif ch in "{[":
+            depth += 1
+        elif ch in "}]":
+            depth -= 1
+    return in_string or depth > 0
+
+
 def _describe_location(loc: tuple) -> str:
     """forms.3.indicators.5.weight → 第 4 个表单 › indicators 第 6 行 › weight"""
     parts: list[str] = []
@@ -128,7 +149,7 @@ def loads_project(text: str, path: str | os.PathLike = "<内存>") -> Project:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        if exc.pos >= len(text.rstrip()):
+        if _is_truncated(text):
             raise ProjectFileError(path, "文件不完整（可能被截断），无法读取", exc.lineno) from None
         raise ProjectFileError(path, f"文件已损坏，不是有效的 JSON（第 {exc.colno} 列：{exc.msg}）", exc.lineno) from None
     if not isinstance(doc, dict) or doc.get("format") != FORMAT_NAME:

@@ -1,0 +1,45 @@
+"""The form model keeps what the user typed and the fixed skeleton order."""
+
+from decimal import Decimal
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from fcast_desktop.model import Declaration, DeclarationIndicator, Level2
+from fcast_desktop.model.money import format_money, format_number, parse_decimal, parse_money
+from fcast_desktop.model.skeleton import level1_from_label, level2_from_label
+
+
+def test_indicators_follow_the_skeleton_order_and_keep_group_order():
+    rows = [DeclarationIndicator(level2=Level2.SOCIAL, name="b"), DeclarationIndicator(level2=Level2.QUANTITY, name="a1"),
+            DeclarationIndicator(level2=Level2.SOCIAL, name="c"), DeclarationIndicator(level2=Level2.QUANTITY, name="a2")]
+    form = Declaration(indicators=rows)
+    assert [r.name for r in form.indicators] == ["a1", "a2", "b", "c"]
+
+
+def test_money_reading():
+    assert parse_money("13,920,000.00") == Decimal("13920000.00")
+    assert parse_money("１２０００") == Decimal("12000.00")
+    assert parse_money("1.2万") == Decimal("12000.00")
+    assert parse_money("42.70", "万元") == Decimal("427000.00")
+    assert parse_money(" 12 000 ") == Decimal("12000.00")
+    assert parse_money("0.005") == Decimal("0.01")  # half-up
+    assert parse_money("十二") is None and parse_money("") is None
+    assert format_money(Decimal("427000.00"), "万元") == "42.70"
+    assert format_money(Decimal("120000000"), "万元") == "12,000.00"
+
+
+def test_number_display_like_the_seeds():
+    assert [format_number(Decimal(x)) for x in ("9.90", "10.00", "83.70", "98.28", "0")] == ["9.9", "10", "83.7", "98.28", "0"]
+
+
+@given(st.text())
+def test_parse_decimal_never_raises(text):
+    assert parse_decimal(text) is None or isinstance(parse_decimal(text), Decimal)
+
+
+def test_labels():
+    assert level2_from_label("*数量") == Level2.QUANTITY
+    assert level2_from_label("服务对象满意度指标") == Level2.SERVICE_SATISFACTION
+    assert level1_from_label("产出指标 (50分)") is not None
+    assert level2_from_label("数量多") is None
