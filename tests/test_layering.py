@@ -9,7 +9,7 @@ from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1] / "fcast_desktop"
 CORE = ["model", "layouts", "rules", "store", "exchange"]
-ORDER = {"model": 0, "layouts": 1, "rules": 1, "store": 2, "exchange": 2, "cli": 3, "gui": 4}
+ORDER = {"paths": 0, "model": 0, "layouts": 1, "rules": 1, "store": 2, "exchange": 2, "cli": 3, "gui": 4}
 
 
 def _modules(sub: str) -> list[str]:

@@ -43,3 +43,29 @@ def test_labels():
     assert level2_from_label("服务对象满意度指标") == Level2.SERVICE_SATISFACTION
     assert level1_from_label("产出指标 (50分)") is not None
     assert level2_from_label("数量多") is None
+
+
+def test_editing_keeps_unreadable_text_and_restores_exactly():
+    from fcast_desktop.model import EvaluationIndicator, SelfEvaluation
+    from fcast_desktop.model.editing import get_text, restore, set_text, snapshot
+
+    form = Declaration(amount_unit="万元", indicators=[DeclarationIndicator(level2=Level2.QUANTITY)])
+    set_text(form, ("annual_amount",), "42.70")
+    assert form.annual_amount == Decimal("427000.00") and get_text(form, ("annual_amount",)) == "42.70"
+    before = snapshot(form, ("annual_amount",))
+    set_text(form, ("annual_amount",), "四十二万")
+    assert form.annual_amount is None and get_text(form, ("annual_amount",)) == "四十二万"
+    restore(form, ("annual_amount",), before)
+    assert form.raw == {} and form.annual_amount == Decimal("427000.00")
+    set_text(form, ("indicators", 0, "target"), "≥8")
+    assert form.indicators[0].target == "≥8"
+    set_text(form, ("duration_years",), "3年")
+    assert form.duration_years == 3
+    ev = SelfEvaluation(indicators=[EvaluationIndicator(level2=Level2.COST)])
+    set_text(ev, ("funds", "total", "executed"), "1,356,587.20")
+    assert ev.funds.total.executed == Decimal("1356587.20")
+    assert get_text(ev, ("funds", "total", "executed"), grouping=False) == "1356587.20"
+    set_text(ev, ("indicators", 0, "score"), "1.70")
+    assert get_text(ev, ("indicators", 0, "score")) == "1.7"
+    set_text(ev, ("indicators", 0, "score"), "")
+    assert ev.indicators[0].score is None and ev.indicators[0].raw == {}

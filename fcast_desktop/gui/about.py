@@ -1,0 +1,65 @@
+"""帮助 → 使用说明 and 关于."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6 import __version__ as pyside_version
+from PySide6.QtCore import qVersion
+from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
+
+from .. import APP_NAME
+from ..paths import resources_dir
+
+HELP_HTML = """
+<h2>使用说明</h2>
+<ol>
+<li><b>导入</b>：文件 → 导入公开表格，选择从公开网页复制的表格文本（.txt）或本程序导出的 Excel（.xlsx）；也可以把文件直接拖到窗口上。</li>
+<li><b>选择表单</b>：左侧按表单类型列出项目中的全部表单，名称后的 ✖ 表示错误数，⚠ 表示警告数。</li>
+<li><b>填写</b>：表头在上方，指标表在下方。指标表的用法与 Excel/WPS 相同：直接输入即覆盖原内容，F2 或回车进入编辑，回车确认并下移，Tab 右移，Delete 清除，Ctrl+C / Ctrl+V 复制粘贴（可与 Excel/WPS 互相粘贴整块区域）。</li>
+<li><b>三级指标行</b>：编辑 → 插入三级指标行 / 删除三级指标行；“设为不适用”把当前二级指标改为一行“不适用”。一级、二级指标是官方固定结构，不能删除。</li>
+<li><b>检查与得分</b>：每次输入后立即检查，出错的单元格显示为红色（错误）或黄色（警告），鼠标停留可看说明；下方问题面板列出全部问题，双击跳到对应单元格。绩效自评表的执行率、资金得分、建议得分、总分和等级随输入即时计算；蓝色斜体为建议得分，直接输入得分即可覆盖。</li>
+<li><b>由申报表生成自评表</b>：选中目标申报表后，表单 → 由申报表生成自评表，表头和指标（指标值 → 年度指标值）会自动带入，只需填写实际完成值、分值和得分。</li>
+<li><b>保存</b>：Ctrl+S 保存项目文件（.fcast），上一版自动保留为 .fcast.bak。程序每分钟及停止输入时自动保存恢复文件，异常退出后再次启动会提示恢复。</li>
+<li><b>导出与打印</b>：文件 → 导出 PDF / 导出 Excel，可选当前表单或整个项目；打印预览与打印使用同一版式。</li>
+</ol>
+<p>本程序完全离线运行，不会连接网络。</p>
+"""
+
+
+def _dialog(parent, title: str, html: str) -> QDialog:
+    dialog = QDialog(parent)
+    dialog.setWindowTitle(title)
+    layout = QVBoxLayout(dialog)
+    browser = QTextBrowser()
+    browser.setOpenExternalLinks(False)
+    browser.setHtml(html)
+    layout.addWidget(browser)
+    buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+    buttons.rejected.connect(dialog.reject)
+    layout.addWidget(buttons)
+    dialog.resize(720, 560)
+    return dialog
+
+
+def about_html(version: str) -> str:
+    font_licence = resources_dir() / "fonts"
+    return f"""
+<h2>{APP_NAME} {version}</h2>
+<p>离线填写、检查并导出预算绩效表单：二级项目支出绩效目标申报表、项目支出绩效自评表、部门（单位）整体支出绩效目标申报表。</p>
+<p>Python {sys.version.split()[0]}，Qt {qVersion()}，PySide6 {pyside_version}</p>
+<h3>许可</h3>
+<ul>
+<li>Qt 与 Qt for Python（PySide6）：GNU LGPL v3，© The Qt Company。</li>
+<li>界面与导出字体：思源黑体 / Noto Sans CJK SC 的子集，SIL Open Font License 1.1（许可全文见 {font_licence}）。</li>
+<li>pydantic：MIT 许可；reportlab：BSD 许可；openpyxl：MIT 许可；defusedxml：PSF 许可。</li>
+</ul>
+"""
+
+
+def show_help(parent) -> None:
+    _dialog(parent, "使用说明", HELP_HTML).exec()
+
+
+def show_about(parent, version: str) -> None:
+    _dialog(parent, f"关于 {APP_NAME}", about_html(version)).exec()

@@ -1,0 +1,130 @@
+"""Undo commands: every change to a project is one of these, pushed on the document's QUndoStack.
+
+``QUndoStack.push()`` calls ``redo()``, so callers never change the model themselves.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QUndoCommand
+
+from ..model import AnyForm, Level2
+from ..model.editing import get_text, restore, set_text, snapshot
+
+MERGE_TYPING = 1
+
+
+def _short(text: str, n: int = 12) -> str:
+    text = text.replace("\n", " ")
+    return text if len(text) <= n else text[: n - 1] + "…"
+
+
+class FormCommand(QUndoCommand):
+    def __init__(self, document, form_id: str, text: str):
+        super().__init__(text)
+        self.document = document
+        self.form_id = form_id
+
+    @property
+    def form(self) -> AnyForm:
+        return self.document.form(self.form_id)
+
+
+class SetTextCommand(FormCommand):
+    """One value typed into one field or cell. Consecutive typing into the same field merges."""
+
+    def __init__(self, document, form_id: str, path: tuple, text: str, label: str = "", merge: bool = False):
+        super().__init__(document, form_id, f"修改{label or ''}“{_short(text)}”")
+        self.path = path
+        self.new_text = text
+        self.old = snapshot(self.form, path)
+        self._merge = merge
+
+    def id(self) -> int:  # noqa: A003 - Qt API
+        return MERGE_TYPING if self._merge else -1
+
+    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        if not (isinstance(other, SetTextCommand) and other._merge and other.form_id == self.form_id
+                and other.path == self.path):
+            return False
+        self.new_text = other.new_text
+        self.setText(other.text())
+        if snapshot(self.form, self.path) == self.old:
+            self.setObsolete(True)
+        return True
+
+    def redo(self) -> None:
+        set_text(self.form, self.path, self.new_text)
+        self.document.notify_form_changed(self.form_id)
+
+    def undo(self) -> None:
+        restore(self.form, self.path, self.old)
+        self.document.notify_form_changed(self.form_id)
+
+
+class SetCellsCommand(FormCommand):
+    """Many cells at once (paste, clear, fill): one undo step."""
+
+    def __init__(self, document, form_id: str, changes: list[tuple[tuple, str]], text: str = "粘贴"):
+        super().__init__(document, form_id, text)
+        form = self.form
+        self.changes = [(path, new) for path, new in changes if get_text(form, path) != new]
+        self.old = [(path, snapshot(form, path)) for path, _ in self.changes]
+
+    def redo(self) -> None:
+        for path, text in self.changes:
+            set_text(self.form, path, text)
+        self.document.notify_form_changed(self.form_id)
+
+    def undo(self) -> None:
+        for path, state in reversed(self.old):
+            restore(self.form, path, state)
+        self.document.notify_form_changed(self.form_id)
+
+
+class ReplaceRowsCommand(FormCommand):
+    """Replace the whole row list of a table (``indicators`` or ``tasks``): insert, delete, 不适用."""
+
+    def __init__(self, document, form_id: str, table: str, new_rows: list, text: str):
+        super().__init__(document, form_id, text)
+        self.table = table
+        self.old_rows = [r.model_copy(deep=True) for r in getattr(self.form, table)]
+        self.new_rows = [r.model_copy(deep=True) for r in new_rows]
+
+    def _set(self, rows: list) -> None:
+        setattr(self.form, self.table, [r.model_copy(deep=True) for r in rows])
+        self.document.notify_form_changed(self.form_id, rows_changed=True)
+
+    def redo(self) -> None:
+        self._set(self.new_rows)
+
+    def undo(self) -> None:
+        self._set(self.old_rows)
+
+
+def insert_row(document, form: AnyForm, level2: Level2, position: int, text: str = "插入指标行") -> ReplaceRowsCommand:
+    """A new empty 三级指标 row of ``level2`` at ``position`` of the indicator list."""
+    row_type = type(form).model_fields["indicators"].annotation.__args__[0]
+    rows = list(form.indicators)
+    rows.insert(position, row_type(level2=level2))
+    return ReplaceRowsCommand(document, form.id, "indicators", rows, text)
+
+
+class FormListCommand(QUndoCommand):
+    """Add, remove or replace forms of the project."""
+
+    def __init__(self, document, new_forms: list, text: str, select: str | None = None):
+        super().__init__(text)
+        self.document = document
+        self.old_forms = list(document.project.forms)
+        self.new_forms = list(new_forms)
+        self.select = select
+
+    def _set(self, forms: list) -> None:
+        self.document.project.forms = list(forms)
+        self.document.notify_forms_changed()
+
+    def redo(self) -> None:
+        self._set(self.new_forms)
+
+    def undo(self) -> None:
+        self._set(self.old_forms)

@@ -1,0 +1,126 @@
+"""The open project as the GUI sees it: the model, its file, its undo stack and the findings of the rules.
+
+Every change goes through a QUndoCommand (see ``commands.py``) which calls ``notify_form_changed``; the
+document re-runs the rules for that form only and emits ``findingsChanged`` so views repaint from the cache.
+Views never validate inside ``data()``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..model import AnyForm, Project, SelfEvaluation
+
+
+@dataclass
+class Findings:
+    """Rules output for one form, cached for the views."""
+
+    problems: list = field(default_factory=list)  # rules.Problem
+    score: object | None = None  # rules.EvaluationScore for self-evaluations
+    by_cell: dict[tuple, list] = field(default_factory=dict)  # (field, row, key) → problems
+
+    @property
+    def errors(self) -> int:
+        return sum(p.severity == "error" for p in self.problems)
+
+    @property
+    def warnings(self) -> int:
+        return sum(p.severity == "warning" for p in self.problems)
+
+
+def _rules():
+    from .. import rules
+
+    return rules
+
+
+class ProjectDocument(QObject):
+    formChanged = Signal(str)  # form id: a value of the form changed
+    formRowsChanged = Signal(str)  # form id: rows inserted/removed (views reset)
+    formsChanged = Signal()  # forms added/removed/reordered
+    findingsChanged = Signal(str)  # form id
+    pathChanged = Signal()
+
+    def __init__(self, project: Project | None = None, path: Path | None = None, parent=None):
+        super().__init__(parent)
+        self.project = project or Project()
+        self.path = path
+        self.undo_stack = QUndoStack(self)
+        self._findings: dict[str, Findings] = {}
+        self._profile = None
+
+    # ---- forms ------------------------------------------------------------------------------------
+
+    def form(self, form_id: str) -> AnyForm | None:
+        return next((f for f in self.project.forms if f.id == form_id), None)
+
+    def index_of(self, form_id: str) -> int:
+        return next(i for i, f in enumerate(self.project.forms) if f.id == form_id)
+
+    # ---- rules ------------------------------------------------------------------------------------
+
+    @property
+    def profile(self):
+        if self._profile is None or getattr(self._profile, "name", None) != self.project.profile:
+            self._profile = _rules().load_profile(self.project.profile)
+        return self._profile
+
+    def findings(self, form_id: str) -> Findings:
+        found = self._findings.get(form_id)
+        if found is None:
+            found = self._compute(form_id)
+        return found
+
+    def _compute(self, form_id: str) -> Findings:
+        form = self.form(form_id)
+        if form is None:
+            return Findings()
+        rules = _rules()
+        problems = rules.check_form(form, self.profile, self.project)
+        score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
+        by_cell: dict[tuple, list] = {}
+        for p in problems:
+            by_cell.setdefault((p.field, p.row, p.key), []).append(p)
+        found = Findings(problems, score, by_cell)
+        self._findings[form_id] = found
+        return found
+
+    def recheck(self, form_id: str) -> None:
+        self._findings.pop(form_id, None)
+        self._compute(form_id)
+        self.findingsChanged.emit(form_id)
+
+    def check_all(self) -> None:
+        self._findings.clear()
+        for form in self.project.forms:
+            self._compute(form.id)
+        self.findingsChanged.emit("")
+
+    # ---- change notification (called by undo commands) ---------------------------------------------
+
+    def notify_form_changed(self, form_id: str, rows_changed: bool = False) -> None:
+        if rows_changed:
+            self.formRowsChanged.emit(form_id)
+        else:
+            self.formChanged.emit(form_id)
+        self.recheck(form_id)
+
+    def notify_forms_changed(self) -> None:
+        ids = {f.id for f in self.project.forms}
+        self._findings = {k: v for k, v in self._findings.items() if k in ids}
+        self.formsChanged.emit()
+        self.findingsChanged.emit("")
+
+    # ---- state ------------------------------------------------------------------------------------
+
+    @property
+    def modified(self) -> bool:
+        return not self.undo_stack.isClean()
+
+    def display_name(self) -> str:
+        return self.path.name if self.path else "未命名项目"

@@ -1,0 +1,136 @@
+"""导出 PDF / 导出 Excel from the GUI: on a worker thread, with a progress dialog that can cancel."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+
+from ..model import form_title
+
+KINDS = {"pdf": ("PDF", "PDF 文件 (*.pdf)", ".pdf"), "xlsx": ("Excel", "Excel 工作簿 (*.xlsx)", ".xlsx")}
+
+
+class ExportWorker(QObject):
+    progress = Signal(int, int)
+    finished = Signal(str)  # output path
+    failed = Signal(str)  # Chinese message
+    cancelled = Signal()
+
+    def __init__(self, kind: str, project, forms: list, path: Path):
+        super().__init__()
+        self.kind, self.project, self.forms, self.path = kind, project, forms, Path(path)
+        self._cancel = threading.Event()
+
+    def cancel(self) -> None:
+        self._cancel.set()
+
+    @Slot()
+    def run(self) -> None:
+        try:
+            if self.kind == "pdf":
+                from ..exchange.pdf_export import export_pdf as export
+            else:
+                from ..exchange.xlsx_export import export_xlsx as export
+            export(self.project, self.forms, self.path, progress=lambda d, t: self.progress.emit(d, t),
+                   is_cancelled=self._cancel.is_set)
+        except Exception as exc:  # noqa: BLE001 - every failure is reported to the user, nothing is lost
+            if self._cancel.is_set():
+                self.cancelled.emit()
+            else:
+                self.failed.emit(str(exc) or exc.__class__.__name__)
+            return
+        if self._cancel.is_set():
+            self.cancelled.emit()
+        else:
+            self.finished.emit(str(self.path))
+
+
+class ExportController(QObject):
+    """Owns the thread, the worker and the progress dialog of one export."""
+
+    def __init__(self, window):
+        super().__init__(window)
+        self.window = window
+        self.thread: QThread | None = None
+        self.worker: ExportWorker | None = None
+        self.dialog: QProgressDialog | None = None
+        self.result: str | None = None
+
+    def run_dialog(self, kind: str) -> None:
+        window = self.window
+        label, file_filter, suffix = KINDS[kind]
+        forms = window.document.project.forms
+        current = window.document.form(window.current_form_id() or "")
+        scope = forms
+        if current is not None and len(forms) > 1:
+            box = QMessageBox(QMessageBox.Icon.Question, f"导出 {label}", f"导出当前表单“{form_title(current)}”，还是整个项目的 {len(forms)} 张表单？",
+                              QMessageBox.StandardButton.Cancel, window)
+            one = box.addButton("当前表单", QMessageBox.ButtonRole.AcceptRole)
+            box.addButton("整个项目", QMessageBox.ButtonRole.AcceptRole)
+            box.exec()
+            if box.clickedButton() is None or box.clickedButton() == box.button(QMessageBox.StandardButton.Cancel):
+                return
+            scope = [current] if box.clickedButton() == one else forms
+        if not scope:
+            window.inform(f"导出 {label}", "项目中还没有表单。")
+            return
+        base = window.document.path.stem if window.document.path else "绩效表单"
+        if len(scope) == 1:
+            base = form_title(scope[0])
+        start = str(Path(window._last_dir()) / f"{base}{suffix}")
+        path, _ = QFileDialog.getSaveFileName(window, f"导出 {label}", start, file_filter)
+        if path:
+            if not path.lower().endswith(suffix):
+                path += suffix
+            self.start(kind, scope, Path(path))
+
+    def start(self, kind: str, forms: list, path: Path) -> None:
+        window = self.window
+        project = window.document.project.model_copy(deep=True)  # the user may keep typing meanwhile
+        ids = {f.id for f in forms}
+        forms = [f for f in project.forms if f.id in ids]
+        self.thread = QThread(self)
+        self.worker = ExportWorker(kind, project, forms, path)
+        self.worker.moveToThread(self.thread)
+        self.thread.started.connect(self.worker.run)
+        self.dialog = QProgressDialog(f"正在导出 {len(forms)} 张表单…", "取消", 0, len(forms), window)
+        self.dialog.setWindowTitle(f"导出 {KINDS[kind][0]}")
+        self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
+        self.dialog.setMinimumDuration(300)
+        self.dialog.canceled.connect(self.worker.cancel)
+        self.worker.progress.connect(self._progress)
+        self.worker.finished.connect(self._finished)
+        self.worker.failed.connect(self._failed)
+        self.worker.cancelled.connect(self._cancelled)
+        for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
+            signal.connect(self.thread.quit)
+        self.thread.finished.connect(self.worker.deleteLater)
+        self.thread.start()
+
+    def _progress(self, done: int, total: int) -> None:
+        if self.dialog is not None:
+            self.dialog.setMaximum(total)
+            self.dialog.setValue(done)
+
+    def _close_dialog(self) -> None:
+        if self.dialog is not None:
+            self.dialog.reset()
+            self.dialog.close()
+
+    def _finished(self, path: str) -> None:
+        self._close_dialog()
+        self.result = path
+        self.window.statusbar.showMessage(f"已导出到 {path}", 8000)
+
+    def _failed(self, message: str) -> None:
+        self._close_dialog()
+        self.result = None
+        self.window.inform("导出失败", message, error=True)
+
+    def _cancelled(self) -> None:
+        self._close_dialog()
+        self.result = None
+        self.window.statusbar.showMessage("导出已取消，未生成文件", 5000)

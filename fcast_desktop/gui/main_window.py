@@ -1,0 +1,623 @@
+"""The main window: composed from ``ui/main_window.ui``, behaviour added here."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QFile, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtUiTools import QUiLoader
+from PySide6.QtWidgets import (
+    QApplication,
+    QFileDialog,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+)
+
+from .. import APP_NAME, __version__
+from ..model import FORM_KIND_TITLES, Declaration, Project, form_code, form_title
+from ..model.derive import blank_form, duplicate, evaluation_from_declaration
+from ..paths import ui_dir
+from ..store.project_file import ProjectFileError, load_project, save_project
+from . import commands
+from .autosave import Autosaver, config_dir
+from .document import ProjectDocument
+from .form_editor import FormEditor
+from .panels import FormIdRole, ProblemsPanel, ProjectTreeModel
+
+MAX_RECENT = 8
+FILE_FILTER = "绩效项目文件 (*.fcast);;所有文件 (*)"
+IMPORT_FILTER = "公开表格文本或本程序导出的 Excel (*.txt *.xlsx);;公开表格文本 (*.txt);;Excel 工作簿 (*.xlsx);;所有文件 (*)"
+
+
+class _Loader(QUiLoader):
+    """Loads a .ui file into an existing instance (PySide6 has no ``loadUi(file, self)``)."""
+
+    def __init__(self, base):
+        super().__init__()
+        self.base = base
+
+    def createWidget(self, class_name, parent=None, name=""):  # noqa: N802
+        if parent is None and self.base is not None:
+            return self.base
+        widget = super().createWidget(class_name, parent, name)
+        if name:
+            setattr(self.base, name, widget)
+        return widget
+
+    def createAction(self, parent=None, name=""):  # noqa: N802
+        action = super().createAction(parent, name)
+        if name:
+            setattr(self.base, name, action)
+        return action
+
+    def createLayout(self, class_name, parent=None, name=""):  # noqa: N802
+        layout = super().createLayout(class_name, parent, name)
+        if name:
+            setattr(self.base, name, layout)
+        return layout
+
+
+def settings() -> QSettings:
+    return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, interactive: bool = True):
+        super().__init__()
+        self.interactive = interactive  # tests set False: no modal dialogs, answers come from ``answers``
+        self.answers: dict[str, object] = {}
+        ui = QFile(str(ui_dir() / "main_window.ui"))
+        ui.open(QFile.OpenModeFlag.ReadOnly)
+        _Loader(self).load(ui)
+        ui.close()
+        self.setAcceptDrops(True)
+        self.document: ProjectDocument | None = None
+        self.editor: FormEditor | None = None
+        self.autosaver: Autosaver | None = None
+        self.tree_model: ProjectTreeModel | None = None
+        self.problems: ProblemsPanel | None = None
+        self._setup_actions()
+        self._setup_find()
+        self.set_document(ProjectDocument(Project()))
+        self._restore_window_state()
+
+    # ---- set-up ------------------------------------------------------------------------------------
+    def _setup_actions(self) -> None:
+        standard = {
+            self.actionNewProject: QKeySequence.StandardKey.New,
+            self.actionOpen: QKeySequence.StandardKey.Open,
+            self.actionSave: QKeySequence.StandardKey.Save,
+            self.actionUndo: QKeySequence.StandardKey.Undo,
+            self.actionCopy: QKeySequence.StandardKey.Copy,
+            self.actionPaste: QKeySequence.StandardKey.Paste,
+            self.actionCut: QKeySequence.StandardKey.Cut,
+            self.actionFind: QKeySequence.StandardKey.Find,
+        }
+        for action, key in standard.items():
+            action.setShortcuts(QKeySequence.keyBindings(key))
+        self.actionRedo.setShortcuts([QKeySequence("Ctrl+Y"), QKeySequence("Ctrl+Shift+Z")])
+        self.actionSaveAs.setShortcut(QKeySequence("Ctrl+Shift+S"))
+        for action in (self.actionCopy, self.actionPaste, self.actionCut):
+            action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table view handles the keys
+        self.actionNewProject.triggered.connect(self.new_project)
+        self.actionOpen.triggered.connect(self.open_dialog)
+        self.actionSave.triggered.connect(self.save)
+        self.actionSaveAs.triggered.connect(self.save_as)
+        self.actionImport.triggered.connect(self.import_dialog)
+        self.actionExportPdf.triggered.connect(lambda: self.export_dialog("pdf"))
+        self.actionExportXlsx.triggered.connect(lambda: self.export_dialog("xlsx"))
+        self.actionPrint.triggered.connect(self.print_current)
+        self.actionPrintPreview.triggered.connect(self.print_preview)
+        self.actionQuit.triggered.connect(self.close)
+        self.actionUndo.triggered.connect(lambda: self.document.undo_stack.undo())
+        self.actionRedo.triggered.connect(lambda: self.document.undo_stack.redo())
+        self.actionCopy.triggered.connect(lambda: self._grid_call("copy_selection"))
+        self.actionPaste.triggered.connect(lambda: self._grid_call("paste"))
+        self.actionCut.triggered.connect(lambda: (self._grid_call("copy_selection"), self._grid_call("clear_selection")))
+        self.actionInsertRow.triggered.connect(self.insert_row)
+        self.actionDeleteRow.triggered.connect(self.delete_rows)
+        self.actionNotApplicable.triggered.connect(self.mark_not_applicable)
+        self.actionNewDeclaration.triggered.connect(lambda: self.new_form("declaration"))
+        self.actionNewSelfEvaluation.triggered.connect(lambda: self.new_form("self_evaluation"))
+        self.actionNewDepartment.triggered.connect(lambda: self.new_form("department_overall"))
+        self.actionDuplicateForm.triggered.connect(self.duplicate_form)
+        self.actionDeleteForm.triggered.connect(self.delete_form)
+        self.actionEvaluationFromDeclaration.triggered.connect(self.evaluation_from_declaration)
+        self.actionCheckProject.triggered.connect(self.check_project)
+        self.actionHelp.triggered.connect(self.show_help)
+        self.actionAbout.triggered.connect(self.show_about)
+        toggle = self.problemsDock.toggleViewAction()
+        toggle.setText("问题面板")
+        self.menuView.insertAction(self.actionShowProblems, toggle)
+        self.menuView.removeAction(self.actionShowProblems)
+        self.projectTree.clicked.connect(self._tree_activated)
+        self.projectTree.activated.connect(self._tree_activated)
+        self.formFilter.textChanged.connect(self._filter_tree)
+        self.mainSplitter.setStretchFactor(0, 0)
+        self.mainSplitter.setStretchFactor(1, 1)
+        self.mainSplitter.setSizes([300, 1100])
+        self.resizeDocks([self.problemsDock], [170], Qt.Orientation.Vertical)
+        self.menuRecent.aboutToShow.connect(self._fill_recent_menu)
+
+    def _setup_find(self) -> None:
+        self.findBox = QLineEdit()
+        self.findBox.setObjectName("findBox")
+        self.findBox.setPlaceholderText("查找（Ctrl+F，回车查找下一个）")
+        self.findBox.setClearButtonEnabled(True)
+        self.findBox.setMaximumWidth(260)
+        self.mainToolBar.addSeparator()
+        self.mainToolBar.addWidget(self.findBox)
+        self.findBox.returnPressed.connect(lambda: self.find_next(self.findBox.text()))
+        self.actionFind.triggered.connect(lambda: (self.findBox.setFocus(), self.findBox.selectAll()))
+
+    def _restore_window_state(self) -> None:
+        s = settings()
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state)
+
+    def _save_window_state(self) -> None:
+        s = settings()
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState())
+
+    # ---- document ----------------------------------------------------------------------------------
+    def set_document(self, document: ProjectDocument) -> None:
+        if self.autosaver is not None:
+            self.autosaver.stop()
+        old = self.document
+        self.document = document
+        document.setParent(self)
+        self._show_editor(None)
+        self.tree_model = ProjectTreeModel(document, self)
+        self.projectTree.setModel(self.tree_model)
+        self.projectTree.expandAll()
+        if self.problems is not None:
+            self.problemsLayout.removeWidget(self.problems)
+            self.problems.hide()
+            self.problems.deleteLater()
+        self.problems = ProblemsPanel(document, self.problemsContents)
+        self.problemsLayout.addWidget(self.problems)
+        self.problems.problemActivated.connect(self.go_to_problem)
+        stack = document.undo_stack
+        stack.cleanChanged.connect(self._update_title)
+        stack.canUndoChanged.connect(self.actionUndo.setEnabled)
+        stack.canRedoChanged.connect(self.actionRedo.setEnabled)
+        stack.undoTextChanged.connect(lambda t: self.actionUndo.setText(f"撤销 {t}" if t else "撤销(&U)"))
+        stack.redoTextChanged.connect(lambda t: self.actionRedo.setText(f"重做 {t}" if t else "重做(&R)"))
+        self.actionUndo.setEnabled(False)
+        self.actionRedo.setEnabled(False)
+        document.formsChanged.connect(self._forms_changed)
+        document.pathChanged.connect(self._update_title)
+        document.findingsChanged.connect(self._update_status)
+        self.autosaver = Autosaver(document, self)
+        if old is not None:
+            old.deleteLater()
+        self._update_title()
+        self._update_status()
+        if document.project.forms:
+            self.select_form(document.project.forms[0].id)
+
+    def _update_title(self, *_args) -> None:
+        doc = self.document
+        self.setWindowModified(doc.modified)
+        self.setWindowTitle(f"{doc.display_name()}[*] — {APP_NAME}")
+
+    def _update_status(self, *_args) -> None:
+        forms = self.document.project.forms
+        errors = sum(self.document.findings(f.id).errors for f in forms)
+        warnings = sum(self.document.findings(f.id).warnings for f in forms)
+        self.statusbar.showMessage(f"{len(forms)} 张表单　错误 {errors} 个　警告 {warnings} 个")
+
+    def _forms_changed(self) -> None:
+        self.projectTree.expandAll()
+        if self.editor is not None and self.document.form(self.editor.form_id) is None:
+            self._show_editor(None)
+        self._filter_tree(self.formFilter.text())
+
+    # ---- forms list --------------------------------------------------------------------------------
+    def _tree_activated(self, index) -> None:
+        form_id = index.data(FormIdRole)
+        if form_id:
+            self.select_form(form_id, from_tree=True)
+
+    def _filter_tree(self, text: str) -> None:
+        text = text.strip()
+        model = self.tree_model
+        for g in range(model.rowCount()):
+            group = model.item(g)
+            for r in range(group.rowCount()):
+                item = group.child(r)
+                form = self.document.form(item.data(FormIdRole))
+                hit = not text or (form is not None and (text in form_title(form) or text in form_code(form)))
+                self.projectTree.setRowHidden(r, group.index(), not hit)
+
+    def current_form_id(self) -> str | None:
+        return self.editor.form_id if self.editor else None
+
+    def select_form(self, form_id: str, from_tree: bool = False) -> None:
+        if self.editor is None or self.editor.form_id != form_id:
+            self._show_editor(form_id)
+        if not from_tree:
+            index = self.tree_model.index_of_form(form_id)
+            if index.isValid():
+                self.projectTree.setCurrentIndex(index)
+
+    def _show_editor(self, form_id: str | None) -> None:
+        if self.editor is not None:
+            self.editorStack.removeWidget(self.editor)
+            self.editor.deleteLater()
+            self.editor = None
+        if form_id is None or self.document.form(form_id) is None:
+            self.editorStack.setCurrentWidget(self.emptyPage)
+            if self.problems:
+                self.problems.set_current_form("")
+            return
+        self.editor = FormEditor(self.document, form_id)
+        self.editor.statusMessage.connect(lambda m: self.statusbar.showMessage(m, 5000))
+        self._set_completions(self.editor)
+        self.editorStack.addWidget(self.editor)
+        self.editorStack.setCurrentWidget(self.editor)
+        if self.problems:
+            self.problems.set_current_form(form_id)
+
+    def _set_completions(self, editor: FormEditor) -> None:
+        """三级指标 names and 指标解释 used in the other forms of the project, offered while typing."""
+        from PySide6.QtCore import QStringListModel
+
+        values: dict[str, set[str]] = {"name": set(), "explanation": set(), "target": set(), "measure_unit": set()}
+        for form in self.document.project.forms:
+            for r in form.indicators:
+                for key in values:
+                    v = getattr(r, key, "")
+                    if v and v != "不适用":
+                        values[key].add(v)
+        for key, items in values.items():
+            editor.grid.delegate.completions[key] = QStringListModel(sorted(items), editor)
+
+    def _grid_call(self, name: str) -> None:
+        if self.editor is None:
+            return
+        view = QApplication.focusWidget()
+        target = view if view in self.editor.tables else self.editor.grid
+        getattr(target, name)()
+
+    # ---- projects ----------------------------------------------------------------------------------
+    def ask(self, key: str, title: str, text: str, buttons, default):
+        """A modal question; in non-interactive mode (tests) the answer comes from ``self.answers``."""
+        if not self.interactive:
+            return self.answers.get(key, default)
+        return QMessageBox.question(self, title, text, buttons, default)
+
+    def inform(self, title: str, text: str, details: str = "", error: bool = False) -> None:
+        self.statusbar.showMessage(text.splitlines()[0], 8000)
+        if not self.interactive:
+            self.answers.setdefault("_messages", []).append((title, text, details))
+            return
+        box = QMessageBox(QMessageBox.Icon.Warning if error else QMessageBox.Icon.Information, title, text,
+                          QMessageBox.StandardButton.Ok, self)
+        if details:
+            box.setDetailedText(details)
+        box.exec()
+
+    def maybe_save(self) -> bool:
+        """True when it is fine to drop the current project (saved, discarded or nothing to save)."""
+        if self.document is None or not self.document.modified:
+            return True
+        Button = QMessageBox.StandardButton
+        answer = self.ask("unsaved", APP_NAME, f"“{self.document.display_name()}”有未保存的修改，是否保存？",
+                          Button.Save | Button.Discard | Button.Cancel, Button.Save)
+        if answer == Button.Save:
+            return self.save()
+        return answer == Button.Discard
+
+    def new_project(self) -> None:
+        if self.maybe_save():
+            self._discard_recovery()
+            self.set_document(ProjectDocument(Project()))
+
+    def open_dialog(self) -> None:
+        if not self.maybe_save():
+            return
+        path, _ = QFileDialog.getOpenFileName(self, "打开项目", self._last_dir(), FILE_FILTER)
+        if path:
+            self.open_path(Path(path), check_unsaved=False)
+
+    def open_path(self, path: Path, check_unsaved: bool = True) -> bool:
+        if check_unsaved and not self.maybe_save():
+            return False
+        try:
+            project = load_project(path)
+        except ProjectFileError as exc:
+            self.inform("无法打开项目", str(exc), error=True)
+            return False
+        self._discard_recovery()
+        self.set_document(ProjectDocument(project, Path(path)))
+        self.document.check_all()
+        self._add_recent(Path(path))
+        return True
+
+    def save(self) -> bool:
+        if self.document.path is None:
+            return self.save_as()
+        return self._save_to(self.document.path)
+
+    def save_as(self) -> bool:
+        start = str(self.document.path or Path(self._last_dir()) / "绩效表单.fcast")
+        path, _ = QFileDialog.getSaveFileName(self, "项目另存为", start, FILE_FILTER)
+        if not path:
+            return False
+        if not path.endswith(".fcast"):
+            path += ".fcast"
+        return self._save_to(Path(path))
+
+    def _save_to(self, path: Path) -> bool:
+        try:
+            save_project(self.document.project, path)
+        except OSError as exc:
+            self.inform("保存失败", f"无法保存到 {path}：{exc.strerror or exc}\n原文件未被改动。", error=True)
+            return False
+        if self.autosaver:
+            self.autosaver.remove()
+        self.document.path = path
+        self.document.undo_stack.setClean()
+        self.document.pathChanged.emit()
+        self._add_recent(path)
+        self.statusbar.showMessage(f"已保存到 {path}", 5000)
+        return True
+
+    def _discard_recovery(self) -> None:
+        if self.autosaver is not None:
+            self.autosaver.remove()
+
+    def _last_dir(self) -> str:
+        recent = self.recent_files()
+        return str(Path(recent[0]).parent) if recent else str(Path.home())
+
+    def recent_files(self) -> list[str]:
+        value = settings().value("recentFiles", [])
+        if isinstance(value, str):
+            value = [value]
+        return [v for v in (value or []) if v]
+
+    def _add_recent(self, path: Path) -> None:
+        files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
+        settings().setValue("recentFiles", files[:MAX_RECENT])
+
+    def _fill_recent_menu(self) -> None:
+        self.menuRecent.clear()
+        files = self.recent_files()
+        for n, f in enumerate(files, 1):
+            action = QAction(f"&{n} {f}", self.menuRecent)
+            action.triggered.connect(lambda _c=False, p=f: self.open_path(Path(p)))
+            action.setEnabled(os.path.exists(f))
+            self.menuRecent.addAction(action)
+        if not files:
+            self.menuRecent.addAction("（无）").setEnabled(False)
+
+    # ---- import ------------------------------------------------------------------------------------
+    def import_dialog(self) -> None:
+        paths, _ = QFileDialog.getOpenFileNames(self, "导入公开表格", self._last_dir(), IMPORT_FILTER)
+        if paths:
+            self.import_paths([Path(p) for p in paths])
+
+    def import_paths(self, paths: list[Path]) -> int:
+        from ..cli import form_identity
+        from ..exchange.importer import import_file
+        from ..exchange.report import ImportFailed
+
+        forms, notes, failures = [], [], []
+        for path in paths:
+            try:
+                result = import_file(path)
+            except ImportFailed as exc:
+                failures.append(str(exc))
+                continue
+            forms.extend(result.forms)
+            notes.extend(str(n) for n in result.notes)
+        existing = {form_identity(f) for f in self.document.project.forms}
+        new = [f for f in forms if form_identity(f) not in existing]
+        if new:
+            self.document.undo_stack.push(
+                commands.FormListCommand(self.document, self.document.project.forms + new, f"导入 {len(new)} 张表单"))
+            if not self.document.project.unit:
+                from ..cli import _complete_project_header
+
+                _complete_project_header(self.document.project)
+            self.select_form(new[0].id)
+        summary = f"导入 {len(new)} 张表单"
+        if len(forms) > len(new):
+            summary += f"；{len(forms) - len(new)} 张已在项目中，未重复导入"
+        if failures:
+            summary += f"；{len(failures)} 个文件无法导入"
+        details = "\n".join(failures + notes)
+        self.inform("导入结果", summary + ("\n\n" + "\n".join(failures) if failures else ""), details,
+                    error=bool(failures))
+        return len(new)
+
+    def dragEnterEvent(self, event):  # noqa: N802
+        if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
+            event.acceptProposedAction()
+
+    def dropEvent(self, event):  # noqa: N802
+        paths = [Path(u.toLocalFile()) for u in event.mimeData().urls() if u.isLocalFile()]
+        projects = [p for p in paths if p.suffix == ".fcast"]
+        if projects:
+            self.open_path(projects[0])
+        others = [p for p in paths if p.suffix != ".fcast"]
+        if others:
+            self.import_paths(others)
+        event.acceptProposedAction()
+
+    # ---- forms -------------------------------------------------------------------------------------
+    def _push_forms(self, forms: list, text: str, select: str | None) -> None:
+        self.document.undo_stack.push(commands.FormListCommand(self.document, forms, text))
+        if select:
+            self.select_form(select)
+
+    def new_form(self, kind: str) -> None:
+        form = blank_form(kind, self.document.project)
+        self._push_forms(self.document.project.forms + [form], f"新建{FORM_KIND_TITLES[kind]}", form.id)
+
+    def duplicate_form(self) -> None:
+        form = self.document.form(self.current_form_id() or "")
+        if form is None:
+            return
+        copy = duplicate(form)
+        forms = list(self.document.project.forms)
+        forms.insert(forms.index(form) + 1, copy)
+        self._push_forms(forms, "复制表单", copy.id)
+
+    def delete_form(self) -> None:
+        form_id = self.current_form_id()
+        if not form_id:
+            return
+        forms = [f for f in self.document.project.forms if f.id != form_id]
+        self._push_forms(forms, f"删除表单“{form_title(self.document.form(form_id))}”", None)
+        self.statusbar.showMessage("已删除表单（可按 Ctrl+Z 撤销）", 5000)
+
+    def evaluation_from_declaration(self) -> None:
+        form = self.document.form(self.current_form_id() or "")
+        if not isinstance(form, Declaration):
+            self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
+            return
+        evaluation = evaluation_from_declaration(form)
+        self._push_forms(self.document.project.forms + [evaluation], "由申报表生成自评表", evaluation.id)
+
+    # ---- rows --------------------------------------------------------------------------------------
+    def _current_grid_row(self):
+        if self.editor is None:
+            return None
+        index = self.editor.grid.currentIndex()
+        if not index.isValid():
+            return None
+        return self.editor.indicator_model.grid_row(index.row())
+
+    def insert_row(self) -> None:
+        g = self._current_grid_row()
+        if g is None:
+            self.statusbar.showMessage("请先在指标表中选择一个单元格", 4000)
+            return
+        form = self.editor.form
+        if g.index is None:
+            from .table_models import _insert_position
+
+            position = _insert_position(form, g.level2)
+        else:
+            position = g.index + 1
+        self.document.undo_stack.push(commands.insert_row(self.document, form, g.level2, position))
+        model = self.editor.indicator_model
+        row = model.grid_row_of_indicator(position)
+        self.editor.grid.setCurrentIndex(model.index(row, 2))
+
+    def delete_rows(self) -> None:
+        if self.editor is None:
+            return
+        model = self.editor.indicator_model
+        selected = {i.row() for i in self.editor.grid.selectionModel().selectedIndexes()}
+        if not selected and self.editor.grid.currentIndex().isValid():
+            selected = {self.editor.grid.currentIndex().row()}
+        doomed = {model.grid_row(r).index for r in selected} - {None}
+        if not doomed:
+            return
+        rows = [r for i, r in enumerate(self.editor.form.indicators) if i not in doomed]
+        self.document.undo_stack.push(commands.ReplaceRowsCommand(
+            self.document, self.editor.form_id, "indicators", rows, f"删除 {len(doomed)} 行指标"))
+
+    def mark_not_applicable(self) -> None:
+        g = self._current_grid_row()
+        if g is None:
+            self.statusbar.showMessage("请先在指标表中选择要设为不适用的二级指标", 4000)
+            return
+        form = self.editor.form
+        row_type = type(form).model_fields["indicators"].annotation.__args__[0]
+        na = row_type(level2=g.level2, name="不适用", target="不适用")
+        for key, value in (("explanation", "不适用"), ("measure_unit", "不适用"), ("actual", "无"), ("weight", 0),
+                           ("score", 0)):
+            if key in row_type.model_fields:
+                setattr(na, key, value)
+        position = next((i for i, r in enumerate(form.indicators) if r.level2 == g.level2), None)
+        rows = [r for r in form.indicators if r.level2 != g.level2]
+        if position is None:
+            from .table_models import _insert_position
+
+            position = _insert_position(form, g.level2)
+        rows.insert(position, na)
+        self.document.undo_stack.push(commands.ReplaceRowsCommand(
+            self.document, self.editor.form_id, "indicators", rows, "设为不适用"))
+
+    # ---- problems and find -------------------------------------------------------------------------
+    def check_project(self) -> None:
+        self.document.check_all()
+        self.problemsDock.show()
+
+    def go_to_problem(self, form_id: str, problem) -> None:
+        self.select_form(form_id)
+        if self.editor is not None:
+            QTimer.singleShot(0, lambda: self.editor and self.editor.focus_problem(problem))
+
+    def find_next(self, text: str) -> bool:
+        """Jump to the next cell or field containing ``text`` (Enter in the find box repeats)."""
+        from ..model.search import find_matches
+
+        text = text.strip()
+        if not text:
+            return False
+        matches = find_matches(self.document.project, text)
+        if not matches:
+            self.statusbar.showMessage(f"没有找到“{text}”", 4000)
+            return False
+        last_text, last_index = getattr(self, "_find_state", ("", -1))
+        index = (last_index + 1) % len(matches) if last_text == text else 0
+        self._find_state = (text, index)
+        match = matches[index]
+        self.select_form(match.form_id)
+        self.editor.focus_problem(match)
+        self.statusbar.showMessage(f"“{text}”：第 {index + 1} 处，共 {len(matches)} 处", 5000)
+        return True
+
+    # ---- export and print --------------------------------------------------------------------------
+    def export_dialog(self, kind: str) -> None:
+        from .export import ExportController
+
+        ExportController(self).run_dialog(kind)
+
+    def print_current(self) -> None:
+        from .printing import print_form
+
+        if self.editor is not None:
+            print_form(self, self.document.project, self.editor.form)
+
+    def print_preview(self) -> None:
+        from .printing import preview_form
+
+        if self.editor is not None:
+            preview_form(self, self.document.project, self.editor.form)
+
+    # ---- help --------------------------------------------------------------------------------------
+    def show_help(self) -> None:
+        from .about import show_help
+
+        show_help(self)
+
+    def show_about(self) -> None:
+        from .about import show_about
+
+        show_about(self, __version__)
+
+    # ---- closing -----------------------------------------------------------------------------------
+    def closeEvent(self, event):  # noqa: N802
+        if not self.maybe_save():
+            event.ignore()
+            return
+        self._save_window_state()
+        if self.autosaver is not None:  # saved or deliberately discarded: no recovery needed
+            self.autosaver.stop()
+            self.autosaver.remove()
+        event.accept()

@@ -1,0 +1,487 @@
+"""Qt table models over one form: the indicator grid, the self-evaluation fund block, the department tasks.
+
+The models are thin adapters: values come from ``model.editing.get_text``, colours and tooltips from the
+document's cached findings, edits go out as undo commands. Column sets come from ``layouts``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+
+from ..layouts import ColumnSpec, layout_for, level1_label, level2_label
+from ..model import LEVEL2_INFO, SKELETON, AnyForm, Level2, SelfEvaluation
+from ..model.editing import get_text
+from ..model.money import format_money, format_number
+from . import commands
+
+ERROR_BG = QColor("#f8d0d0")
+WARNING_BG = QColor("#fbe7b5")
+COMPUTED_BG = QColor("#eef1f5")
+GROUP_BG = QColor("#f6f6f2")
+SUGGESTED_FG = QColor("#4a6fa5")
+PlaceholderRole = Qt.ItemDataRole.UserRole + 1
+PathRole = Qt.ItemDataRole.UserRole + 2
+ColumnKeyRole = Qt.ItemDataRole.UserRole + 3
+
+
+def problems_tooltip(problems: list) -> str:
+    icons = {"error": "错误", "warning": "警告"}
+    return "\n".join(f"【{icons.get(p.severity, p.severity)}】{p.message}" for p in problems)
+
+
+class FormTableModel(QAbstractTableModel):
+    """Common behaviour: text from paths, colours from findings, edits through commands."""
+
+    table_field = ""  # the ``field`` of problems that belong to this table
+
+    def __init__(self, document, form_id: str, parent=None):
+        super().__init__(parent)
+        self.document = document
+        self.form_id = form_id
+        document.formChanged.connect(self._on_form_changed)
+        document.formRowsChanged.connect(self._on_rows_changed)
+        document.findingsChanged.connect(self._on_findings)
+
+    @property
+    def form(self) -> AnyForm:
+        return self.document.form(self.form_id)
+
+    # subclasses ---------------------------------------------------------------------------------
+    def columns(self) -> list[ColumnSpec]:
+        raise NotImplementedError
+
+    def cell_path(self, row: int, col: int) -> tuple | None:
+        """Model path of an editable/stored cell; None for labels and computed cells."""
+        raise NotImplementedError
+
+    def label_text(self, row: int, col: int) -> str | None:
+        return None
+
+    def computed_text(self, row: int, col: int) -> str | None:
+        return None
+
+    def problem_key(self, row: int, col: int) -> tuple | None:
+        return None
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        return []
+
+    # Qt API ------------------------------------------------------------------------------------
+    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.columns())
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            if 0 <= section < len(self.columns()):
+                return self.columns()[section].title
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return str(section + 1)
+        return None
+
+    def flags(self, index):
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+        if self.is_editable(index.row(), index.column()):
+            base |= Qt.ItemFlag.ItemIsEditable
+        return base
+
+    def is_editable(self, row: int, col: int) -> bool:
+        spec = self.columns()[col]
+        return spec.editable and not spec.computed and self.cell_path(row, col) is not None
+
+    def problems_at(self, row: int, col: int) -> list:
+        key = self.problem_key(row, col)
+        if key is None:
+            return []
+        return self.document.findings(self.form_id).by_cell.get(key, [])
+
+    def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if not index.isValid():
+            return None
+        row, col = index.row(), index.column()
+        if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
+            label = self.label_text(row, col)
+            if label is not None:
+                return label
+            path = self.cell_path(row, col)
+            if path is not None and self._path_exists(path):
+                text = get_text(self.form, path, grouping=self.grouping)
+                if role == Qt.ItemDataRole.DisplayRole and not text:
+                    return self.computed_text(row, col) or ""
+                if role == Qt.ItemDataRole.DisplayRole:
+                    extra = self.display_suffix(row, col, text)
+                    return text + extra if extra else text
+                return text
+            return self.computed_text(row, col) or ""
+        if role == Qt.ItemDataRole.BackgroundRole:
+            problems = self.problems_at(row, col)
+            if any(p.severity == "error" for p in problems):
+                return QBrush(ERROR_BG)
+            if problems:
+                return QBrush(WARNING_BG)
+            if self.label_text(row, col) is not None:
+                return QBrush(GROUP_BG)
+            if not self.is_editable(row, col):
+                return QBrush(COMPUTED_BG)
+            return None
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if self.is_suggestion(row, col):
+                return QBrush(SUGGESTED_FG)
+            return None
+        if role == Qt.ItemDataRole.FontRole and self.is_suggestion(row, col):
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ItemDataRole.ToolTipRole:
+            tips = problems_tooltip(self.problems_at(row, col))
+            extra = self.tooltip_extra(row, col)
+            return "\n".join(t for t in (tips, extra) if t) or None
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            spec = self.columns()[col]
+            if spec.multiline:
+                return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+            return int(Qt.AlignmentFlag.AlignCenter)
+        if role == PathRole:
+            return self.cell_path(row, col)
+        if role == ColumnKeyRole:
+            return self.columns()[col].key
+        return None
+
+    grouping = False
+
+    def display_suffix(self, row: int, col: int, text: str) -> str:
+        return ""
+
+    def is_suggestion(self, row: int, col: int) -> bool:
+        return False
+
+    def tooltip_extra(self, row: int, col: int) -> str:
+        return ""
+
+    def _path_exists(self, path: tuple) -> bool:
+        obj = self.form
+        for part in path[:-1]:
+            if isinstance(part, int):
+                if part >= len(obj):
+                    return False
+                obj = obj[part]
+            else:
+                obj = getattr(obj, part)
+        return True
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+        if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_editable(index.row(), index.column()):
+            return False
+        path = self.cell_path(index.row(), index.column())
+        text = "" if value is None else str(value)
+        if self._path_exists(path) and get_text(self.form, path, grouping=self.grouping) == text:
+            return True
+        self.push_edit(index.row(), index.column(), path, text)
+        return True
+
+    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
+        title = self.columns()[col].title.lstrip("*")
+        self.document.undo_stack.push(commands.SetTextCommand(self.document, self.form_id, path, text, title))
+
+    # notifications ----------------------------------------------------------------------------------
+    def _on_form_changed(self, form_id: str) -> None:
+        if form_id == self.form_id and self.rowCount() and self.columnCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
+    def _on_rows_changed(self, form_id: str) -> None:
+        if form_id == self.form_id:
+            self.beginResetModel()
+            self.rebuild()
+            self.endResetModel()
+
+    def _on_findings(self, form_id: str) -> None:
+        if form_id in ("", self.form_id) and self.form is not None:
+            self._on_form_changed(self.form_id)
+
+    def rebuild(self) -> None:
+        pass
+
+
+# --------------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class GridRow:
+    level2: Level2
+    index: int | None  # index in form.indicators; None for the placeholder of an empty 二级指标
+
+
+class IndicatorTableModel(FormTableModel):
+    """The 一级/二级/三级 indicator grid. Empty 二级指标 show one placeholder row so the skeleton stays whole."""
+
+    table_field = "indicators"
+
+    def __init__(self, document, form_id: str, parent=None):
+        self._rows: list[GridRow] = []
+        super().__init__(document, form_id, parent)
+        self.layout_ = layout_for(self.form)
+        self._columns = [c for c in self.layout_.columns if c.key != "caption"]
+        self.rebuild()
+
+    def columns(self) -> list[ColumnSpec]:
+        return self._columns
+
+    def rebuild(self) -> None:
+        rows: list[GridRow] = []
+        by_level2: dict[Level2, list[int]] = {}
+        for i, r in enumerate(self.form.indicators):
+            by_level2.setdefault(r.level2, []).append(i)
+        for info in SKELETON:
+            indices = by_level2.get(info.key)
+            rows.extend(GridRow(info.key, i) for i in indices) if indices else rows.append(GridRow(info.key, None))
+        self._rows = rows
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self._rows)
+
+    def grid_row(self, row: int) -> GridRow:
+        return self._rows[row]
+
+    def grid_row_of_indicator(self, index: int) -> int:
+        return next((n for n, r in enumerate(self._rows) if r.index == index), 0)
+
+    def stars(self) -> bool:
+        return self.document.project.profile == "shenzhen-futian"
+
+    def label_text(self, row: int, col: int) -> str | None:
+        key = self._columns[col].key
+        g = self._rows[row]
+        if key == "level1":
+            return level1_label(self.layout_, LEVEL2_INFO[g.level2].level1)
+        if key == "level2":
+            return level2_label(self.layout_, g.level2, self.stars())
+        return None
+
+    def cell_path(self, row: int, col: int) -> tuple | None:
+        spec = self._columns[col]
+        if spec.key in ("level1", "level2") or spec.computed:
+            return None
+        g = self._rows[row]
+        if g.index is None:
+            return ("placeholder", g.level2, spec.key)
+        return ("indicators", g.index, spec.key)
+
+    def _path_exists(self, path: tuple) -> bool:
+        return path[0] != "placeholder" and super()._path_exists(path)
+
+    def problem_key(self, row: int, col: int) -> tuple | None:
+        g = self._rows[row]
+        key = self._columns[col].key
+        if key in ("level1", "level2"):
+            return ("indicators", None, g.level2.value) if g.index is None else None
+        if g.index is None:
+            return None
+        return ("indicators", g.index, key)
+
+    def problems_at(self, row: int, col: int) -> list:
+        found = super().problems_at(row, col)
+        g = self._rows[row]
+        if self._columns[col].key == "name" and g.index is not None:
+            # problems about the whole row are shown on its 三级指标 cell
+            found = found + self.document.findings(self.form_id).by_cell.get(("indicators", g.index, None), [])
+        if self._columns[col].key == "level2":
+            found = found + self.document.findings(self.form_id).by_cell.get(("indicators", None, g.level2.value), [])
+        return found
+
+    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
+        if path[0] != "placeholder":
+            return super().push_edit(row, col, path, text)
+        level2, key = path[1], path[2]
+        form = self.form
+        position = _insert_position(form, level2)
+        stack = self.document.undo_stack
+        stack.beginMacro(f"新增{LEVEL2_INFO[level2].short}指标")
+        stack.push(commands.insert_row(self.document, form, level2, position))
+        stack.push(commands.SetTextCommand(self.document, self.form_id, ("indicators", position, key), text))
+        stack.endMacro()
+
+    def spans(self) -> list[tuple[int, int, int, int]]:
+        """(row, column, rows, columns) of the merged 一级 and 二级 cells, like the printed form."""
+        out = []
+        c1 = next(i for i, c in enumerate(self._columns) if c.key == "level1")
+        c2 = next(i for i, c in enumerate(self._columns) if c.key == "level2")
+        for col, key_of in ((c1, lambda g: LEVEL2_INFO[g.level2].level1), (c2, lambda g: g.level2)):
+            start = 0
+            for n in range(1, len(self._rows) + 1):
+                if n == len(self._rows) or key_of(self._rows[n]) != key_of(self._rows[start]):
+                    if n - start > 1:
+                        out.append((start, col, n - start, 1))
+                    start = n
+        return out
+
+    # self-evaluation scores ----------------------------------------------------------------------
+    def _row_score(self, row: int):
+        g = self._rows[row]
+        score = self.document.findings(self.form_id).score
+        if score is None or g.index is None or g.index >= len(score.rows):
+            return None
+        return score.rows[g.index]
+
+    def computed_text(self, row: int, col: int) -> str | None:
+        if self._columns[col].key == "score":
+            s = self._row_score(row)
+            if s is not None and s.suggested is not None:
+                return format_number(s.suggested)
+        return None
+
+    def is_suggestion(self, row: int, col: int) -> bool:
+        if self._columns[col].key != "score":
+            return False
+        g = self._rows[row]
+        if g.index is None:
+            return False
+        r = self.form.indicators[g.index]
+        return r.score is None and "score" not in r.raw and self._row_score(row) is not None
+
+    def display_suffix(self, row: int, col: int, text: str) -> str:
+        if self._columns[col].key == "score":
+            s = self._row_score(row)
+            r = self.form.indicators[self._rows[row].index]
+            if s is not None and s.suggested is not None and r.score is not None and r.score != s.suggested:
+                return f"（建议 {format_number(s.suggested)}）"
+        return ""
+
+    def tooltip_extra(self, row: int, col: int) -> str:
+        if self._columns[col].key != "score":
+            return ""
+        s = self._row_score(row)
+        if s is None:
+            return ""
+        parts = []
+        if s.suggested is not None:
+            parts.append(f"建议得分：{format_number(s.suggested)}（按评分规则计算；直接输入得分可覆盖）")
+        if getattr(s, "over_achieved", False):
+            parts.append("实际完成值超过指标值较多，请斟酌是否按偏离度调减得分")
+        return "\n".join(parts)
+
+
+def _insert_position(form: AnyForm, level2: Level2) -> int:
+    """Index in ``form.indicators`` just after the last row of ``level2`` (or where the group belongs)."""
+    from ..model.skeleton import LEVEL2_ORDER
+
+    order = LEVEL2_ORDER[level2]
+    pos = 0
+    for i, r in enumerate(form.indicators):
+        if LEVEL2_ORDER[r.level2] <= order:
+            pos = i + 1
+    return pos
+
+
+# --------------------------------------------------------------------------------------------------
+
+FUND_ROWS = ("total", "appropriation", "carryover", "other")
+
+
+class FundsTableModel(FormTableModel):
+    """资金使用情况 of a self-evaluation: amounts typed in 元; 执行率 and 得分 computed."""
+
+    table_field = "funds"
+
+    def __init__(self, document, form_id: str, parent=None):
+        super().__init__(document, form_id, parent)
+        layout = layout_for("self_evaluation")
+        self._row_titles = [title for _key, title in layout.extra["fund_rows"]]
+        self._columns = [
+            ColumnSpec(key, title, 10, editable=key in ("initial_budget", "annual_budget", "executed", "weight"),
+                       computed=key in ("execution_rate", "score"), numeric=True)
+            for key, title in layout.extra["fund_columns"]
+        ]
+
+    def columns(self) -> list[ColumnSpec]:
+        return self._columns
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(FUND_ROWS)
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return self._row_titles[section]
+        return super().headerData(section, orientation, role)
+
+    def cell_path(self, row: int, col: int) -> tuple | None:
+        key = self._columns[col].key
+        if key in ("initial_budget", "annual_budget", "executed"):
+            return ("funds", FUND_ROWS[row], key)
+        if key == "weight" and row == 0:
+            return ("funds", "weight")
+        return None
+
+    def problem_key(self, row: int, col: int) -> tuple | None:
+        return ("funds", row, self._columns[col].key)
+
+    def computed_text(self, row: int, col: int) -> str | None:
+        key = self._columns[col].key
+        if row > 0 and key in ("weight", "execution_rate", "score"):
+            return "—"
+        score = self.document.findings(self.form_id).score
+        if score is None:
+            return None
+        if key == "execution_rate":
+            return "" if score.execution_rate is None else format_number(score.execution_rate)
+        if key == "score":
+            return "" if score.funds_score is None else format_number(score.funds_score)
+        return None
+
+
+class TasksTableModel(FormTableModel):
+    """年度主要任务 of the department form, with the computed 金额合计 row."""
+
+    table_field = "tasks"
+
+    def __init__(self, document, form_id: str, parent=None):
+        super().__init__(document, form_id, parent)
+        layout = layout_for("department_overall")
+        self._columns = [
+            ColumnSpec(key, title, 10, numeric=key in ("total", "appropriation", "other"),
+                       multiline=key == "content")
+            for key, title in layout.extra["task_columns"]
+        ]
+        self._sum_label = layout.extra["task_sum_label"]
+
+    def columns(self) -> list[ColumnSpec]:
+        return self._columns
+
+    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+        return 0 if parent.isValid() else len(self.form.tasks) + 1
+
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+        if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
+            return "合计" if section == len(self.form.tasks) else str(section + 1)
+        return super().headerData(section, orientation, role)
+
+    def is_sum_row(self, row: int) -> bool:
+        return row == len(self.form.tasks)
+
+    def cell_path(self, row: int, col: int) -> tuple | None:
+        if self.is_sum_row(row):
+            return None
+        return ("tasks", row, self._columns[col].key)
+
+    def label_text(self, row: int, col: int) -> str | None:
+        if self.is_sum_row(row) and col == 0:
+            return self._sum_label
+        return None
+
+    def problem_key(self, row: int, col: int) -> tuple | None:
+        return ("tasks", None if self.is_sum_row(row) else row, self._columns[col].key)
+
+    def computed_text(self, row: int, col: int) -> str | None:
+        key = self._columns[col].key
+        if self.is_sum_row(row) and key in ("total", "appropriation", "other"):
+            total = sum((getattr(t, key) or Decimal(0) for t in self.form.tasks), Decimal("0.00"))
+            return format_money(total, "元", grouping=False)
+        return None
+
+
+def is_self_evaluation(form: AnyForm) -> bool:
+    return isinstance(form, SelfEvaluation)

@@ -1,0 +1,68 @@
+"""Forms made from other forms: blank official skeletons, copies, and the yearly step every department takes —
+a 项目支出绩效自评表 made from the 二级项目支出绩效目标申报表 of the same project."""
+
+from __future__ import annotations
+
+from .forms import (
+    AnyForm,
+    Declaration,
+    DepartmentOverall,
+    EvaluationIndicator,
+    FundLine,
+    Funds,
+    Project,
+    SelfEvaluation,
+    new_id,
+)
+from .skeleton import NOT_APPLICABLE
+
+
+def blank_form(kind: str, project: Project) -> AnyForm:
+    """An empty form of ``kind`` with the project's unit and year filled in; the ten 二级指标 start empty."""
+    baoan = project.profile == "shenzhen-baoan"
+    if kind == "declaration":
+        return Declaration(applicant_unit=project.unit, budget_unit=project.unit, year=project.year,
+                           amount_unit="元" if baoan else "万元")
+    if kind == "self_evaluation":
+        return SelfEvaluation(implementing_unit=project.unit, budget_unit=project.unit, year=project.year)
+    if kind == "department_overall":
+        return DepartmentOverall(department_name=project.unit, supervising_department=project.unit,
+                                 year=project.year)
+    raise ValueError(kind)
+
+
+def duplicate(form: AnyForm) -> AnyForm:
+    copy = form.model_copy(deep=True)
+    copy.id = new_id()
+    if hasattr(copy, "project_name"):
+        copy.project_name = (copy.project_name or "") + "（副本）"
+    else:
+        copy.department_name = (copy.department_name or "") + "（副本）"
+    copy.source = ""
+    return copy
+
+
+def evaluation_from_declaration(declaration: Declaration, evaluation_year: int | None = None) -> SelfEvaluation:
+    """Copy the header and the indicators (指标值 → 年度指标值); 实际完成值, 分值 and 得分 are left to fill.
+
+    Rows that do not apply become the official `不适用 | 不适用 | 无 | 0 | 0`.
+    """
+    rows = []
+    for r in declaration.indicators:
+        if r.is_not_applicable():
+            rows.append(EvaluationIndicator(level2=r.level2, name=NOT_APPLICABLE, target=NOT_APPLICABLE, actual="无",
+                                            weight=0, score=0))
+        else:
+            rows.append(EvaluationIndicator(level2=r.level2, name=r.name, target=r.target))
+    return SelfEvaluation(
+        project_code=declaration.project_code,
+        project_name=declaration.project_name,
+        year=evaluation_year if evaluation_year is not None else declaration.year,
+        implementing_unit=declaration.applicant_unit,
+        budget_unit=declaration.budget_unit,
+        funds=Funds(total=FundLine(initial_budget=declaration.annual_amount),
+                    appropriation=FundLine(initial_budget=declaration.annual_amount)),
+        expected_goal=declaration.annual_goal,
+        indicators=rows,
+        declaration_id=declaration.id,
+    )
