@@ -142,7 +142,7 @@ class _Reader:
 
 # ---- 二级项目支出绩效目标申报表 --------------------------------------------------------------------
 
-_DECL_LABELS = {
+DECL_LABELS = {
     "项目编码": "project_code",
     "项目名称": "project_name",
     "申请单位": "applicant_unit",
@@ -162,10 +162,10 @@ _TOTAL_AMOUNT = re.compile(r"^项目总金额\(中期规划,?(万元|万|元)\)$
 _ANNUAL_AMOUNT = re.compile(r"^本年度项目金额\((万元|万|元)\)$")
 
 
-def _decl_label(cell: str) -> str | None:
+def decl_label(cell: str) -> str | None:
     n = normalise_label(cell)
-    if n in _DECL_LABELS:
-        return _DECL_LABELS[n]
+    if n in DECL_LABELS:
+        return DECL_LABELS[n]
     m = _TOTAL_AMOUNT.match(n)
     if m:
         return "total_amount:" + ("元" if m.group(1) == "元" else "万元")
@@ -188,7 +188,7 @@ class DeclarationReader(_Reader):
         header_lines, table_lines = self._split_at_table()
         form = Declaration(source=f"{Path(self.path).name}:{self.lines[0].no}")
         units = set()
-        for key, value, line in self.header_pairs(header_lines, _decl_label):
+        for key, value, line in self.header_pairs(header_lines, decl_label):
             if ":" in key:
                 field, unit = key.split(":")
                 units.add(unit)
@@ -215,7 +215,7 @@ class DeclarationReader(_Reader):
                 self.note(self.lines[0].no, "warning", "两个金额标签的单位不一致（万元/元），按万元读取")
         form.variant = "overview" if form.overview and not (form.policy_basis or form.calculation_basis) else "basis"
         form.indicators = self._indicators(table_lines)
-        form.year = self._year(form)
+        form.year = declaration_year(form)
         if not form.project_code and not form.project_name:
             self.note(self.lines[0].no, "error", "没有找到项目编码和项目名称")
         return form
@@ -238,13 +238,13 @@ class DeclarationReader(_Reader):
             rows.append(DeclarationIndicator(level2=level2, name=rest[0], target=rest[1], explanation=rest[2]))
         return rows
 
-    def _year(self, form: Declaration) -> int | None:
-        deadlines = Counter(
-            int(m) for r in form.indicators if r.level2 == Level2.TIMELINESS for m in _YEAR_IN_TEXT.findall(r.target)
-        )
-        if deadlines:
-            return deadlines.most_common(1)[0][0]
-        return None
+
+def declaration_year(form: Declaration) -> int | None:
+    """A declaration prints no year: take the year its 时效 deadlines name (`2023年12月31日前` → 2023)."""
+    deadlines = Counter(
+        int(m) for r in form.indicators if r.level2 == Level2.TIMELINESS for m in _YEAR_IN_TEXT.findall(r.target)
+    )
+    return deadlines.most_common(1)[0][0] if deadlines else None
 
 
 def indicator_rows(reader: _Reader, lines: list[Line]):
@@ -545,11 +545,11 @@ def parse_published_text(text: str, path: str = "<文本>") -> ImportResult:
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         reader = READERS[kind](path, lines[i:end], result.notes)
         result.forms.append(reader.read())
-    _fill_declaration_years(result, path)
+    fill_declaration_years(result, path)
     return result
 
 
-def _fill_declaration_years(result: ImportResult, path: str) -> None:
+def fill_declaration_years(result: ImportResult, path: str) -> None:
     """A declaration prints no year; use its deadlines, else the year shared by the file's other declarations."""
     years = Counter(f.year for f in result.forms if isinstance(f, Declaration) and f.year)
     if not years:
