@@ -152,8 +152,9 @@ class ProblemsFilter(QSortFilterProxyModel):
         self.form_id = ""
 
     def set_filter(self, severity: str, form_id: str) -> None:
+        self.beginFilterChange()
         self.severity, self.form_id = severity, form_id
-        self.invalidateFilter()
+        self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):  # noqa: N802
         index = self.sourceModel().index(row, 0, parent)

@@ -1,0 +1,778 @@
+"""Excel export with openpyxl: one sheet per form, laid out from ``layouts.printed`` like the PDF and the Qt grid.
+
+Every sheet is the printed form (:func:`~fcast_desktop.layouts.printed.build_printed`): the same cells on the
+same column grid, merged where the layout merges, with thin borders, wrapped text and row heights computed here
+(Excel and LibreOffice do not size rows of wrapped text written by a library), A4 print setup fitted to the page
+width, the indicator header row repeated on every printed page and a "第 &P 页 共 &N 页" footer. Amounts and
+scores are numbers with the form's number format; computed values (执行率, 得分, 总分) are written as values.
+
+Round trip (read back by :mod:`.xlsx_import`): a hidden sheet ``_fcast`` holds a format marker and version and, per
+form sheet, one JSON document with
+
+* ``base``: the form as ``model_dump(mode="json")`` **without** the fields printed on the sheet (id, variant,
+  万元/元 unit, 预算年度, 二级指标 of each row, texts of the other variant, raw text of unprinted fields …);
+* ``cells``: ``[cell, model path, type]`` for every printed cell that shows a model field (from ``PCell.source``),
+  so the importer reads those values back **from the visible cells** — a value corrected in Excel is imported;
+* ``keep``: for the few cells whose written value cannot be read back exactly (an amount in 万元 rounded to the
+  printed cents, ``10.00`` that reads back as ``10``, characters a worksheet cannot hold), the value as written and
+  the original: if the cell still holds what was written, the original is restored, otherwise the cell wins;
+* ``anchors``: the labels of the sheet, checked on import so that inserted or deleted rows are noticed instead of
+  silently reading the wrong cells.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import math
+import re
+import unicodedata
+from copy import copy
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from decimal import Decimal, InvalidOperation
+from pathlib import Path
+from typing import get_args
+
+from .. import __version__
+from ..layouts.forms import FormLayout, layout_for
+from ..layouts.printed import SCORE_FORMAT, PCell, PrintedForm, build_printed, group_cells
+from ..model import AnyForm, Declaration, FORM_KIND_SHORT, FundLine, Project, Task, form_title
+from ..model.money import WAN_YUAN, YUAN, TEN_THOUSAND, format_number, parse_decimal, parse_money, round_half_up
+from ..store.project_file import write_atomically
+
+FORMAT_MARKER = "fcast-xlsx"
+FORMAT_VERSION = 1
+META_SHEET = "_fcast"
+META_NOTE = "本工作表保存“绩效表单助手”导入此工作簿所需的信息，请勿修改或删除。"
+
+FONT_NAME = "宋体"  # SimSun: Excel/WPS on Windows; LibreOffice substitutes a CJK font
+FONT_SIZE = 10.5  # 五号
+NORMAL_FONT = "Arial"
+TITLE_SIZE = 16
+
+MAX_SHEET_NAME = 31
+MAX_CELL_TEXT = 32767
+META_CHUNK = 30000
+
+# column widths in Excel units (one unit ≈ the width of "0", ≈ half a CJK character at 10.5 pt): the printable
+# width of A4 with the margins below, so that fit-to-width prints at about 100 %
+TOTAL_WIDTH = {False: 94.0, True: 138.0}  # portrait, landscape
+LINE_PT = 15.3  # height of one wrapped line at 10.5 pt (CJK fonts have tall line spacing)
+ROW_PAD_PT = 3.5
+MIN_ROW_PT = 18.5
+UNIT_PX = 7.0  # pixels per width unit
+WIDE_PX = 14.0  # a CJK character at 10.5 pt
+NARROW_PX = 7.6  # a Latin letter or digit
+CELL_PAD_PX = 6.0
+MAX_ROW_PT = 409.0  # Excel's largest row height
+MARGINS_IN = dict(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.35)
+PAGE_WIDTH_PT = {False: 595.3 - 72, True: 841.9 - 72}  # A4 minus the left and right margins
+PAGE_HEIGHT_PT = {False: 841.9 - 93.6, True: 595.3 - 93.6}  # minus the top and bottom margins
+PAGE_FILL = 0.95  # leave room for rounding in the spreadsheet program
+
+Progress = Callable[[int, int], None]
+Cancelled = Callable[[], bool]
+
+
+class ExportCancelled(Exception):
+    """The user cancelled the export; no file was written."""
+
+
+# ==================================================================================================
+# public API
+
+
+def export_xlsx(
+    project: Project,
+    forms: list[AnyForm],
+    out_path,
+    progress: Progress | None = None,
+    is_cancelled: Cancelled | None = None,
+) -> None:
+    """Write ``forms`` (of ``project``) to ``out_path`` as one workbook, one sheet per form.
+
+    ``progress(done, total)`` is called after each sheet and once more after the file is written
+    (``total = len(forms) + 1``). When ``is_cancelled()`` returns true the export stops, no file is written (an
+    existing file is left as it was) and :class:`ExportCancelled` is raised. The file is written atomically.
+    """
+    total = len(forms) + 1
+    wb = build_workbook(project, forms, progress=lambda d, _t: progress and progress(d, total),
+                        is_cancelled=is_cancelled)
+    buf = io.BytesIO()
+    wb.save(buf)
+    if is_cancelled and is_cancelled():
+        raise ExportCancelled()
+    write_atomically(Path(out_path), buf.getvalue(), keep_backup=False)
+    if progress:
+        progress(total, total)
+
+
+def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | None = None,
+                   is_cancelled: Cancelled | None = None):
+    """The openpyxl Workbook of :func:`export_xlsx` (not saved)."""
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    wb.remove(wb.active)
+    _set_normal_font(wb)
+    wb.properties.creator = "绩效表单助手 fcast-desktop " + __version__
+    wb.properties.title = project.unit or "绩效表单"
+    stars = project.profile == "shenzhen-futian"
+    styles = _Styles()
+    metas = []
+    names = sheet_names(forms)
+    for n, (form, name) in enumerate(zip(forms, names)):
+        if is_cancelled and is_cancelled():
+            raise ExportCancelled()
+        ws = wb.create_sheet(name)
+        meta = write_form_sheet(ws, form, _computed(form, project), stars, styles)
+        meta["sheet"] = name
+        meta["index"] = n
+        metas.append(meta)
+        if progress:
+            progress(n + 1, len(forms))
+    if not forms:
+        ws = wb.create_sheet("说明")
+        ws["A1"] = "项目中没有表单。"
+    _write_meta_sheet(wb, metas)
+    wb.active = 0
+    return wb
+
+
+def _set_normal_font(wb) -> None:
+    """Arial 10 as the workbook's Normal font: its digit is 7 px wide in Excel, as Calibri 11 (so column widths
+    mean the same), and LibreOffice has a metric-compatible font for it (Liberation Sans) where it has none for
+    Calibri and would make every column a third wider."""
+    from openpyxl.styles import Font
+    from openpyxl.utils.indexed_list import IndexedList
+
+    font = Font(name=NORMAL_FONT, size=10)
+    wb._fonts = IndexedList([font])
+    wb._named_styles["Normal"].font = font
+
+
+# ==================================================================================================
+# sheet names
+
+
+_BAD_NAME_CHARS = re.compile(r"[\[\]:*?/\\\x00-\x1f\x7f]")
+_RESERVED_NAMES = {META_SHEET.casefold(), "history"}  # Excel reserves "History"
+
+
+def _clean_sheet_name(text: str) -> str:
+    name = _BAD_NAME_CHARS.sub("_", text or "").strip().strip("'").strip()
+    return name or "表单"
+
+
+def sheet_names(forms: list[AnyForm]) -> list[str]:
+    """One valid (≤ 31 characters, none of ``[]:*?/\\``, not empty) and unique sheet name per form.
+
+    A name is the project name (部门（单位）名称 for the department form). When another kind of form of the same
+    project already has the name, the form kind is appended (``信息化运维项目-绩效自评表``); otherwise a number
+    (``水电费(2)``).
+    """
+    used: set[str] = set(_RESERVED_NAMES)
+    first_kind: dict[str, str] = {}
+    out = []
+    for form in forms:
+        base = _clean_sheet_name(form_title(form))
+        owner = first_kind.setdefault(base, form.kind)
+        stem = "" if owner == form.kind else "-" + FORM_KIND_SHORT[form.kind]
+        suffixes = itertools.chain((stem,), (f"{stem}({k})" for k in itertools.count(2)))
+        for suffix in suffixes:
+            name = base[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
+            if name.casefold() not in used:
+                break
+        used.add(name.casefold())
+        out.append(name)
+    return out
+
+
+# ==================================================================================================
+# one form on one sheet
+
+
+def _computed(form: AnyForm, project: Project) -> dict[str, str]:
+    try:
+        from ..rules.report import computed_values
+    except ImportError:
+        return {}
+    return computed_values(form, project) or {}
+
+
+class _Styles:
+    """Style objects shared by every cell (openpyxl deduplicates them, creating them once is cheaper)."""
+
+    def __init__(self):
+        from openpyxl.styles import Alignment, Border, Font, Side
+
+        thin = Side(style="thin", color="000000")
+        self.border = Border(left=thin, right=thin, top=thin, bottom=thin)
+        self.font = Font(name=FONT_NAME, size=FONT_SIZE, charset=134)
+        self.bold = Font(name=FONT_NAME, size=FONT_SIZE, bold=True, charset=134)
+        self.title = Font(name=FONT_NAME, size=TITLE_SIZE, bold=True, charset=134)
+        self.subtitle = Font(name=FONT_NAME, size=FONT_SIZE + 1, charset=134)
+        self._align: dict[tuple[str, str], Alignment] = {}
+        self._cache: dict[tuple, object] = {}
+        self._merged = None
+        self._Alignment = Alignment
+
+    def align(self, horizontal: str, vertical: str = "center"):
+        key = (horizontal, vertical)
+        if key not in self._align:
+            self._align[key] = self._Alignment(horizontal=horizontal, vertical=vertical, wrap_text=True)
+        return self._align[key]
+
+    def apply(self, c, key: tuple) -> None:
+        """Style cell ``c`` (bold, align, numeric, number format); the style is built once per workbook and copied."""
+        cached = self._cache.get(key)
+        if cached is None:
+            bold, align, numeric, number_format = key
+            c.font = self.bold if bold else self.font
+            c.border = self.border
+            c.alignment = self.number_align(align) if numeric else self.align(align)
+            if number_format:
+                c.number_format = number_format
+            self._cache[key] = copy(c._style)
+        else:
+            c._style = copy(cached)
+
+    def merged_style(self, ws):
+        """Style of the covered cells of a merge: the thin border only."""
+        if self._merged is None:
+            from openpyxl.styles.cell_style import StyleArray
+
+            self._merged = StyleArray()
+            self._merged.borderId = ws.parent._borders.add(self.border)
+        return self._merged
+
+    def number_align(self, horizontal: str):
+        """Amounts do not wrap: a number too wide for its column is shrunk rather than shown as ###."""
+        key = (horizontal, "number")
+        if key not in self._align:
+            self._align[key] = self._Alignment(horizontal=horizontal, vertical="center", shrink_to_fit=True)
+        return self._align[key]
+
+
+@dataclass
+class _Slot:
+    """A cell to write: its sheet row, the printed cell and the model path it shows ("" for labels)."""
+
+    row: int
+    cell: PCell
+    path: str = ""
+
+
+@dataclass
+class _Line:
+    """One sheet row of the form below the title."""
+
+    slots: list[_Slot]
+    keep_next: bool = False  # no page break right after this row
+
+
+@dataclass
+class _Table:
+    """An indicator section: where its header and rows are, for the per-page 一级/二级 and caption cells."""
+
+    section: object
+    top: int  # first row of the column header
+    start: int  # first indicator row
+
+
+def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, styles: _Styles) -> dict:
+    """Lay ``form`` out on ``ws``; return the round-trip metadata of the sheet (see the module docstring).
+
+    The sheet is paginated here (A4 at the fit-to-width scale, see :func:`_paginate`): manual page breaks fall
+    between rows that may be separated, and the merged 一级/二级 cells and the 年度绩效指标 caption are made per
+    printed page with :func:`group_cells`, so a group continued on the next page is labelled there too, as on
+    the PDF.
+    """
+    from openpyxl.utils import get_column_letter
+    from openpyxl.worksheet.pagebreak import Break
+
+    pf = build_printed(form, computed, stars)
+    layout = pf.layout
+    first = 3 if pf.subtitle else 2
+    lines: list[_Line] = []
+    tables: list[_Table] = []
+    header_row = None
+    for section in pf.sections:
+        if section.kind != "indicators":
+            lines += [_Line([_Slot(0, c, c.source) for c in prow.cells]) for prow in section.rows]
+            continue
+        top = first + len(lines)
+        header_row = header_row or top
+        lines += [_Line([_Slot(0, c) for c in prow.cells], keep_next=True) for prow in section.repeat]
+        tables.append(_Table(section, top, first + len(lines)))
+        for n, prow in enumerate(section.rows):
+            lines.append(_Line([_Slot(0, c, c.source or _indicator_path(layout, form, n, c)) for c in prow.cells]))
+        if section.trailer and lines:
+            lines[-1].keep_next = True
+        lines += [_Line([_Slot(0, c) for c in prow.cells]) for prow in section.trailer]
+    last = first + len(lines) - 1
+    keep = set(range(1, first))  # the title stays with the first row
+    for i, line in enumerate(lines):
+        r = first + i
+        for slot in line.slots:
+            slot.row = r
+            keep.update(range(r, r + slot.cell.rowspan - 1))
+        if line.keep_next:
+            keep.add(r)
+    fixed = [slot for line in lines for slot in line.slots]
+    widths = _column_widths(pf, fixed)
+
+    title_heights = {1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0}
+    breaks: list[int] = []
+    for _attempt in range(4):
+        extra = _table_slots(layout, tables, breaks, stars)
+        heights = _row_heights(fixed + extra, widths, first, last) | title_heights
+        new = _paginate(heights, last, keep, header_row, pf.landscape, widths)
+        if new == breaks:
+            break
+        breaks = new
+    else:  # not settled: keep the last breaks, with the cells and heights that belong to them
+        extra = _table_slots(layout, tables, breaks, stars)
+        heights = _row_heights(fixed + extra, widths, first, last) | title_heights
+
+    # ---- write
+    for i, w in enumerate(widths, 1):
+        ws.column_dimensions[get_column_letter(i)].width = round(w, 2)
+    ncols = len(widths)
+    end = get_column_letter(ncols)
+    ws["A1"] = pf.title
+    ws["A1"].font = styles.title
+    ws["A1"].alignment = styles.align("center")
+    ws.merge_cells(f"A1:{end}1")
+    anchors: list[list] = [["A1", pf.title]]
+    if pf.subtitle:
+        ws["A2"] = pf.subtitle
+        ws["A2"].font = styles.subtitle
+        ws["A2"].alignment = styles.align("center")
+        ws.merge_cells(f"A2:{end}2")
+    codec = _Codec(form)
+    for slot in fixed + extra:
+        cell = slot.cell
+        ref = f"{get_column_letter(cell.col + 1)}{slot.row}"
+        if slot.path:
+            value, fmt = codec.cell(ref, cell, slot.path)
+            bold = False
+        else:
+            value, fmt = _display_value(cell)
+            bold = cell.role in ("header", "section", "total")
+            if cell.role in ("label", "header", "section", "group", "total") and isinstance(value, str):
+                anchors.append([ref, value])
+        _put(ws, styles, slot.row, cell, value, fmt, bold)
+    for r, h in heights.items():
+        ws.row_dimensions[r].height = round(min(h, MAX_ROW_PT), 1)
+    for b in breaks:
+        ws.row_breaks.append(Break(id=b))
+    _print_setup(ws, pf, header_row)
+    return {
+        "kind": form.kind,
+        "base": codec.base(),
+        "cells": codec.cells,
+        "keep": codec.keep,
+        "anchors": anchors,
+        "rows": last,
+    }
+
+
+def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold: bool) -> None:
+    from openpyxl.cell.cell import MergedCell
+    from openpyxl.worksheet.merge import MergedCellRange
+
+    col = cell.col + 1
+    c = ws.cell(row=row, column=col)
+    c.value = value
+    if c.data_type == "f":  # text starting with "=" is text, never a formula
+        c.data_type = "s"
+    numeric = isinstance(value, (int, float))
+    st.apply(c, (bold, cell.align, numeric, number_format))
+    if cell.rowspan > 1 or cell.colspan > 1:
+        # what ws.merge_cells() does, without its slow per-edge border arithmetic: every cell of the merge gets
+        # the full thin border (Excel draws borders per cell)
+        end_row, end_col = row + cell.rowspan - 1, col + cell.colspan - 1
+        ws.merged_cells.add(MergedCellRange(ws, f"{c.coordinate}:{ws.cell(row=end_row, column=end_col).coordinate}"))
+        for r in range(row, end_row + 1):
+            for cc in range(col, end_col + 1):
+                if r != row or cc != col:
+                    m = MergedCell(ws, row=r, column=cc)
+                    m._style = copy(st.merged_style(ws))
+                    ws._cells[(r, cc)] = m
+
+
+def _table_slots(layout: FormLayout, tables: list[_Table], breaks: list[int], stars: bool) -> list[_Slot]:
+    """The merged 一级/二级 cells and the caption column of each indicator table, made per printed page."""
+    out = []
+    for t in tables:
+        rows = t.section.rows
+        end = t.start + len(rows) - 1
+        cuts = [b for b in breaks if t.start <= b < end]
+        starts = [t.start] + [b + 1 for b in cuts]
+        stops = [b for b in cuts] + [end]
+        if not rows:
+            starts, stops = [t.start], [t.start - 1]
+        for k, (a, z) in enumerate(zip(starts, stops)):
+            for i, cells in enumerate(group_cells(layout, rows[a - t.start : z - t.start + 1], stars)):
+                out += [_Slot(a + i, c) for c in cells]
+            if t.section.caption:
+                top = t.top if k == 0 else a
+                span = z - top + 1
+                if span >= 1:
+                    out.append(_Slot(top, PCell(t.section.caption, 0, rowspan=span, role="label", align="center")))
+    return out
+
+
+def _indicator_path(layout: FormLayout, form: AnyForm, n: int, cell: PCell) -> str:
+    """A computed cell in an editable indicator column (得分 suggested by the rules) reads back as the user's entry
+    when it was changed in Excel."""
+    if cell.role != "computed" or cell.col >= len(layout.columns):
+        return ""
+    spec = layout.columns[cell.col]
+    if not spec.editable or spec.computed:
+        return ""
+    rows = getattr(form, "indicators", [])
+    if n < len(rows) and spec.key in type(rows[n]).model_fields:
+        return f"indicators.{n}.{spec.key}"
+    return ""
+
+
+def _display_value(cell: PCell):
+    """Value and number format of a cell that shows no model field (labels, computed values, sums)."""
+    if cell.number is not None:
+        return _number(cell.number), _excel_format(cell.number_format)
+    if cell.role in ("computed", "total") and cell.text:
+        d = parse_decimal(cell.text)
+        if d is not None:
+            return _number(d), "General"
+    return _clean_text(cell.text) or None, ""
+
+
+def _excel_format(number_format: str) -> str:
+    """Excel shows ``10`` in the score format ``0.##`` as "10." (a trailing point); General shows ``10``, ``9.9``
+    and ``9.83``, which is what the form prints."""
+    return "General" if number_format in ("", SCORE_FORMAT) else number_format
+
+
+def _is_number_cell(cell: PCell) -> bool:
+    return cell.number is not None or (cell.role in ("computed", "total") and parse_decimal(cell.text) is not None)
+
+
+# ---- widths, heights, pages ------------------------------------------------------------------------
+
+
+def text_width_px(text: str) -> float:
+    return sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else NARROW_PX for ch in text)
+
+
+def text_lines(text: str, width_units: float) -> int:
+    """Wrapped line count of ``text`` in a cell ``width_units`` wide (CJK characters break anywhere)."""
+    avail = max(WIDE_PX, width_units * UNIT_PX - CELL_PAD_PX)
+    lines = 0
+    for part in str(text).split("\n"):
+        lines += 1
+        x = 0.0
+        for ch in part:
+            w = WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else NARROW_PX
+            if x + w > avail:
+                lines += 1
+                x = 0.0
+            x += w
+    return max(1, lines)
+
+
+def _column_widths(pf: PrintedForm, slots: list[_Slot]) -> list[float]:
+    """The layout's width shares on the printable width; a column too narrow for the amounts it holds (which
+    do not wrap) takes the width it needs from the others, in proportion to their width."""
+    share = sum(pf.widths) or 1
+    widths = [w / share * TOTAL_WIDTH[pf.landscape] for w in pf.widths]
+    need = [0.0] * len(widths)
+    for slot in slots:
+        c = slot.cell
+        if c.colspan == 1 and _is_number_cell(c):
+            need[c.col] = max(need[c.col], (text_width_px(c.text) + CELL_PAD_PX + 2) / UNIT_PX)
+    deficit = sum(max(0.0, n - w) for n, w in zip(need, widths))
+    donors = [i for i, (n, w) in enumerate(zip(need, widths)) if n < w]
+    spare = sum(widths[i] - max(need[i], widths[i] * 0.6) for i in donors)
+    if deficit <= 0 or spare <= 0:
+        return widths
+    take = min(1.0, deficit / spare)
+    out = list(widths)
+    for i, (n, w) in enumerate(zip(need, widths)):
+        if n > w:
+            out[i] = w + (n - w) * min(1.0, spare / deficit)
+        elif i in donors:
+            out[i] = w - (w - max(n, w * 0.6)) * take
+    return out
+
+
+def _row_heights(slots: list[_Slot], widths: list[float], first: int, last: int) -> dict[int, float]:
+    heights = {r: MIN_ROW_PT for r in range(first, last + 1)}
+    spans = []
+    for slot in slots:
+        c = slot.cell
+        text = _clean_text(c.text)
+        if not text or _is_number_cell(c):
+            need = MIN_ROW_PT
+        else:
+            need = text_lines(text, sum(widths[c.col : c.col + c.colspan])) * LINE_PT + ROW_PAD_PT
+        if c.rowspan == 1:
+            heights[slot.row] = max(heights[slot.row], need)
+        else:
+            spans.append((slot, need))
+    for slot, need in spans:
+        rows = [r for r in range(slot.row, slot.row + slot.cell.rowspan) if r in heights]
+        have = sum(heights[r] for r in rows)
+        if rows and have < need:
+            for r in rows:
+                heights[r] += (need - have) / len(rows)
+    return {r: min(h, MAX_ROW_PT) for r, h in heights.items()}
+
+
+def _paginate(heights: dict[int, float], last: int, keep: set[int], header_row: int | None, landscape: bool,
+              widths: list[float]) -> list[int]:
+    """Rows after which a page ends: as many rows per page as fit, never right after a row in ``keep``
+    (unless a page holds nothing else); the repeated column header counts on every later page."""
+    sheet_width_pt = sum(w * UNIT_PX * 0.75 for w in widths)
+    scale = min(1.0, PAGE_WIDTH_PT[landscape] / sheet_width_pt)
+    page_h = PAGE_HEIGHT_PT[landscape] / scale * PAGE_FILL
+    breaks: list[int] = []
+    page_start, used, r = 1, 0.0, 1
+    while r <= last:
+        h = heights.get(r, MIN_ROW_PT)
+        if used + h > page_h and r > page_start:
+            b = next((x for x in range(r - 1, page_start - 1, -1) if x not in keep), r - 1)
+            breaks.append(b)
+            page_start = r = b + 1
+            used = heights.get(header_row, 0.0) if header_row and header_row < page_start else 0.0
+            continue
+        used += h
+        r += 1
+    return breaks
+
+
+def _print_setup(ws, pf: PrintedForm, header_row: int | None) -> None:
+    from openpyxl.worksheet.page import PageMargins
+
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if pf.landscape else "portrait"
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.page_setup.firstPageNumber = 1  # every form starts at 第 1 页, also when the whole workbook is printed
+    ws.page_setup.useFirstPageNumber = True
+    ws.page_margins = PageMargins(**MARGINS_IN)
+    ws.print_options.horizontalCentered = True
+    if header_row:
+        ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.size = 9
+    ws.oddFooter.center.font = f"{FONT_NAME},常规"
+    ws.sheet_view.showGridLines = False
+
+
+# ==================================================================================================
+# cell values ↔ model fields (shared with xlsx_import)
+
+
+_ILLEGAL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _clean_text(text: str) -> str:
+    """What a worksheet can hold: no control characters, at most 32767 characters."""
+    return _ILLEGAL.sub("", text or "")[:MAX_CELL_TEXT]
+
+
+def _number(d: Decimal):
+    return int(d) if d == d.to_integral_value() and abs(d) < 10**15 else float(d)
+
+
+def as_read(value):
+    """The value openpyxl reads back for a value written to a cell (numbers go through "%.16g")."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        text = value.replace("\r\n", "\n").replace("\r", "\n")
+        return text or None
+    if isinstance(value, bool):
+        return value
+    s = "%.16g" % value
+    return float(s) if ("." in s or "e" in s or "E" in s) else int(s)
+
+
+def resolve(obj, path: str):
+    """``funds.total.executed`` → (form.funds.total, "executed"); works on models and on dumped dicts."""
+    *parts, attr = path.split(".")
+    for p in parts:
+        obj = obj[int(p)] if isinstance(obj, list) else (obj[p] if isinstance(obj, dict) else getattr(obj, p))
+    return obj, attr
+
+
+def field_type(form: AnyForm, path: str) -> str:
+    """``str``, ``int``, ``dec`` (scores) or ``money:元`` / ``money:万元`` for the field at ``path``."""
+    owner, attr = resolve(form, path)
+    annotation = type(owner).model_fields[attr].annotation
+    types_ = set(get_args(annotation)) or {annotation}
+    if Decimal in types_:
+        money = isinstance(owner, (FundLine, Task))
+        if owner is form:
+            spec = next((f for f in layout_for(form).fields_for(form) if f.key == attr), None)
+            money = spec is not None and spec.kind == "money"
+        if money:
+            unit = form.amount_unit if isinstance(form, Declaration) else YUAN
+            return f"money:{unit}"
+        return "dec"
+    if int in types_:
+        return "int"
+    return "str"
+
+
+def _dec(value) -> Decimal:
+    return Decimal(value) if isinstance(value, int) else Decimal(repr(float(value)))
+
+
+def _number_text(value, number_format: str = "") -> str:
+    d = _dec(value)
+    if "%" in (number_format or ""):
+        return format_number(d * 100) + "%"
+    text = f"{d:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def parse_cell(value, ftype: str, number_format: str = "") -> tuple[object, str | None, str | None]:
+    """A cell value read by openpyxl → (field value in JSON form, raw text or None, note or None).
+
+    Invalid typed input is kept as raw text, as everywhere in the model.
+    """
+    note = None
+    if isinstance(value, bool):
+        value = "TRUE" if value else "FALSE"
+    if isinstance(value, (datetime, date, time)):
+        midnight = isinstance(value, datetime) and value.time() == time(0)
+        if midnight or (isinstance(value, date) and not isinstance(value, datetime)):
+            value = f"{value.year}年{value.month}月{value.day}日"
+        else:
+            value = str(value)
+        note = f"单元格被 Excel 识别为日期或时间，已按“{value}”读取，请核对"
+    if ftype == "str":
+        if value is None:
+            return "", None, note
+        if isinstance(value, (int, float)):
+            return _number_text(value, number_format), None, note
+        return value, None, note
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None, None, note
+    if isinstance(value, (int, float)):
+        if isinstance(value, float) and not math.isfinite(value):
+            return None, str(value), note
+        d = _dec(value)
+        if ftype.startswith("money:"):
+            factor = TEN_THOUSAND if ftype.endswith(WAN_YUAN) else Decimal(1)
+            return str(round_half_up(d * factor)), None, note
+        if ftype == "int":
+            if d == d.to_integral_value():
+                return int(d), None, note
+            return None, _number_text(value), note
+        return str(d), None, note
+    text = str(value)
+    if ftype.startswith("money:"):
+        d = parse_money(text, WAN_YUAN if ftype.endswith(WAN_YUAN) else YUAN)
+        return (str(d), None, note) if d is not None else (None, text, note)
+    d = parse_decimal(text)
+    if ftype == "int":
+        if d is not None and d == d.to_integral_value():
+            try:
+                return int(d), None, note
+            except (OverflowError, InvalidOperation, ValueError):
+                pass
+        return None, text, note
+    return (str(d), None, note) if d is not None else (None, text, note)
+
+
+def _same(parsed_value, parsed_raw, orig_value, orig_raw) -> bool:
+    if (parsed_raw or None) != (orig_raw if orig_raw is not None else None):
+        return False
+    if parsed_value is None or orig_value is None:
+        return parsed_value is None and orig_value is None
+    return type(parsed_value) is type(orig_value) and str(parsed_value) == str(orig_value)
+
+
+class _Codec:
+    """Writes model fields to cells and records how to read them back."""
+
+    def __init__(self, form: AnyForm):
+        self.form = form
+        self.dump = form.model_dump(mode="json")
+        self.cells: list[list] = []
+        self.keep: dict[str, list] = {}
+        self.paths: list[str] = []
+
+    def cell(self, ref: str, cell: PCell, path: str):
+        ftype = field_type(self.form, path)
+        owner_dump, attr = resolve(self.dump, path)
+        orig_value = owner_dump.get(attr)
+        orig_raw = (owner_dump.get("raw") or {}).get(attr)
+        fmt = ""
+        if cell.number is not None:
+            value, fmt = _number(cell.number), _excel_format(cell.number_format)
+        elif cell.role == "computed":
+            value, fmt = _display_value(cell)
+        elif ftype == "int" and isinstance(orig_value, int) and orig_raw is None and cell.text == str(orig_value):
+            value = orig_value
+            fmt = "0"
+        else:
+            value = _clean_text(cell.text) or None
+        written = as_read(value)
+        parsed_value, parsed_raw, _ = parse_cell(written, ftype, fmt)
+        if not _same(parsed_value, parsed_raw, orig_value, orig_raw):
+            self.keep[path] = [written, {"v": orig_value, "r": orig_raw}]
+        self.cells.append([ref, path, ftype])
+        self.paths.append(path)
+        return value, fmt
+
+    def base(self) -> dict:
+        """The dump without the fields that are read back from cells."""
+        base = json.loads(json.dumps(self.dump, ensure_ascii=False))
+        for path in self.paths:
+            owner, attr = resolve(base, path)
+            owner.pop(attr, None)
+            raw = owner.get("raw")
+            if raw and attr in raw:
+                del raw[attr]
+                if not raw:
+                    del owner["raw"]
+        return base
+
+
+# ==================================================================================================
+# the hidden metadata sheet
+
+
+def _write_meta_sheet(wb, metas: list[dict]) -> None:
+    ws = wb.create_sheet(META_SHEET)
+    ws.sheet_state = "hidden"
+    ws.append([FORMAT_MARKER, FORMAT_VERSION, __version__, META_NOTE])
+    for meta in metas:
+        doc = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
+        chunks = [doc[i : i + META_CHUNK] for i in range(0, len(doc), META_CHUNK)] or [""]
+        ws.append([meta["sheet"], meta["index"], len(chunks), *chunks])
+        for c in ws[ws.max_row]:
+            if c.data_type == "f":
+                c.data_type = "s"
+
+
+__all__ = [
+    "ExportCancelled",
+    "FORMAT_MARKER",
+    "FORMAT_VERSION",
+    "META_SHEET",
+    "build_workbook",
+    "export_xlsx",
+    "parse_cell",
+    "sheet_names",
+    "text_lines",
+]
