@@ -171,6 +171,8 @@ def cmd_export(args) -> int:
         forms = [f for f in project.forms if form_code(f) == args.form or str(project.forms.index(f)) == args.form]
         if not forms:
             raise Unusable(f"{args.project}：没有项目编码为 {args.form} 的表单")
+    from .exchange.report import ExportCancelled, ExportError
+
     try:
         if args.pdf:
             from .exchange.pdf_export import export_pdf
@@ -180,8 +182,8 @@ def cmd_export(args) -> int:
             from .exchange.xlsx_export import export_xlsx
 
             export_xlsx(project, forms, args.xlsx)
-    except ImportError:
-        raise Unusable("fcast export 尚未提供（导出功能尚未完成）") from None
+    except (ExportError, ExportCancelled) as exc:
+        raise Unusable(f"{args.pdf or args.xlsx}：未导出。{exc}") from None
     print(f"已导出 {len(forms)} 张表单到 {args.pdf or args.xlsx}", file=sys.stderr)
     return EXIT_OK
 

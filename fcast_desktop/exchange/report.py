@@ -41,3 +41,11 @@ class ImportFailed(Exception):
         self.line = line
         where = path + (f" 第 {line} 行" if line else "")
         super().__init__(f"{where}：{what}")
+
+
+class ExportError(Exception):
+    """An export that cannot be written; the message is Chinese and says what to do."""
+
+
+class ExportCancelled(Exception):
+    """The user cancelled the export; no file was written."""

@@ -36,6 +36,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import get_args
 
+from .report import ExportCancelled, ExportError
 from .. import __version__
 from ..layouts.forms import FormLayout, layout_for
 from ..layouts.printed import SCORE_FORMAT, PCell, PrintedForm, build_printed, group_cells
@@ -75,10 +76,6 @@ PAGE_FILL = 0.95  # leave room for rounding in the spreadsheet program
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
-
-
-class ExportCancelled(Exception):
-    """The user cancelled the export; no file was written."""
 
 
 # ==================================================================================================
