@@ -39,6 +39,8 @@ TITLES = {
 
 _P_SPLIT = re.compile(r"\s*</p>\s*<p>\s*|\s*<br\s*/?>\s*", re.I)
 _TAG = re.compile(r"</?p\s*>", re.I)
+_SUP = re.compile(r"\s*<sup>\s*([0-9])\s*</sup>", re.I)
+SUPERSCRIPTS = {"2": "²", "3": "³"}
 
 
 @dataclass
@@ -56,9 +58,10 @@ class Line:
 
 
 def clean_cell(text: str) -> str:
-    """Strip `<p>` tags into paragraphs (one per line) and surrounding whitespace; keep the words."""
+    """Strip `<p>` tags into paragraphs (one per line), `m <sup>2</sup>` into `m²`, and surrounding whitespace."""
     t = text.replace("\u3000", " ").replace("\u00a0", " ")
     if "<" in t:
+        t = _SUP.sub(lambda m: SUPERSCRIPTS.get(m.group(1), "^" + m.group(1)), t)  # m <sup>2</sup> → m²
         t = _P_SPLIT.sub("\n", t.strip())
         t = _TAG.sub("", t)
     return "\n".join(part.strip() for part in t.split("\n")).strip()

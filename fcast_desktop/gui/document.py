@@ -7,6 +7,7 @@ Views never validate inside ``data()``.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,8 +82,12 @@ class ProjectDocument(QObject):
         if form is None:
             return Findings()
         rules = _rules()
-        problems = rules.check_form(form, self.profile, self.project)
-        score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
+        try:
+            problems = rules.check_form(form, self.profile, self.project)
+            score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
+        except Exception:  # noqa: BLE001 - a rules bug must never cost the user's edit or crash the window
+            sys.excepthook(*sys.exc_info())
+            problems, score = [], None
         by_cell: dict[tuple, list] = {}
         for p in problems:
             by_cell.setdefault((p.field, p.row, p.key), []).append(p)

@@ -189,8 +189,8 @@ class MainWindow(QMainWindow):
         stack.cleanChanged.connect(self._update_title)
         stack.canUndoChanged.connect(self.actionUndo.setEnabled)
         stack.canRedoChanged.connect(self.actionRedo.setEnabled)
-        stack.undoTextChanged.connect(lambda t: self.actionUndo.setText(f"撤销 {t}" if t else "撤销(&U)"))
-        stack.redoTextChanged.connect(lambda t: self.actionRedo.setText(f"重做 {t}" if t else "重做(&R)"))
+        stack.undoTextChanged.connect(self._undo_text)
+        stack.redoTextChanged.connect(self._redo_text)
         self.actionUndo.setEnabled(False)
         self.actionRedo.setEnabled(False)
         document.formsChanged.connect(self._forms_changed)
@@ -203,6 +203,13 @@ class MainWindow(QMainWindow):
         self._update_status()
         if document.project.forms:
             self.select_form(document.project.forms[0].id)
+
+    # bound methods, not lambdas: Qt disconnects them when the window goes away
+    def _undo_text(self, text: str) -> None:
+        self.actionUndo.setText(f"撤销 {text}" if text else "撤销(&U)")
+
+    def _redo_text(self, text: str) -> None:
+        self.actionRedo.setText(f"重做 {text}" if text else "重做(&R)")
 
     def _update_title(self, *_args) -> None:
         doc = self.document

@@ -1,0 +1,401 @@
+"""Validation of one form (rules N, V, D, S, P of ../shared/spec/rules.md). Pure functions, no Qt.
+
+``check_form`` returns every problem at once, each pinned to its place (see ``catalogue.Problem``).
+It is called after every keystroke in the GUI, so it reads the model directly and caches value parsing.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
+from ..model import (
+    LEVEL1_INFO,
+    LEVEL2_INFO,
+    SKELETON,
+    AnyForm,
+    Declaration,
+    DepartmentOverall,
+    Level1,
+    Project,
+    SelfEvaluation,
+)
+from ..model.money import format_money, format_number
+from .arithmetic import find_calculations, money_figures
+from .catalogue import Problem, problem
+from .profiles import Profile, profile_for_code
+from .scoring import EvaluationScore, score_self_evaluation
+from .values import parse_value
+
+KNOWN_DISTRICTS = {"440303", "440304", "440305", "440306", "440307", "440308", "440309", "440310", "440311", "440312",
+                   "440300"}
+_TYPE = re.compile(r"^(\d{2})\s*\S+")
+_CODE = re.compile(r"^\d{21}$")
+
+
+def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
+    for spec in (*layout.header, *layout.texts):
+        if spec.key == key:
+            return spec.label_for(form).lstrip("*")
+    return key
+
+
+def _column(layout: FormLayout, key: str) -> str:
+    return next((c.title for c in layout.columns if c.key == key), key)
+
+
+# ---- shared: header, project code, indicator table ------------------------------------------------
+
+
+def _required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Problem]) -> None:
+    for key in keys:
+        value = getattr(form, key)
+        if (value is None or (isinstance(value, str) and not value.strip())) and key not in form.raw:
+            label = _label(layout, key, form)
+            out.append(problem("header.required", key, None, label, key, label=label))
+
+
+def _project_code(form: AnyForm, layout: FormLayout, out: list[Problem], check_type: bool) -> None:
+    code = form.project_code.strip()
+    if not code:
+        return
+    label = _label(layout, "project_code", form)
+    if not _CODE.match(code):
+        out.append(problem("project_code.format", "project_code", None, label, "project_code", text=code))
+        return
+    if code[:6] not in KNOWN_DISTRICTS:
+        out.append(problem("project_code.district", "project_code", None, label, "project_code", district=code[:6]))
+    if check_type:
+        m = _TYPE.match(form.project_type.strip())
+        if m and m.group(1) != code[11:13]:
+            out.append(problem("project_code.type", "project_code", None, label, "project_code",
+                               digits=code[11:13], type_code=m.group(1)))
+
+
+def _value_problems(text: str, row: int, column: str, key: str, out: list[Problem]) -> None:
+    v = parse_value(text)
+    if v.kind == "missing_number":
+        out.append(problem("indicator.value.format", "indicators", row, column, key, text=text))
+    elif v.kind == "unrecognised":
+        out.append(problem("indicator.value.unrecognised", "indicators", row, column, key, text=text))
+    elif v.typo:
+        out.append(problem("indicator.value.typo", "indicators", row, column, key, text=text))
+
+
+def _skeleton(form: AnyForm, layout: FormLayout, profile: Profile | None, out: list[Problem],
+              mandatory: bool) -> None:
+    """D6/P2 (all ten 二级指标 present; 不适用 is one row), D7 (福田: mandatory 二级 have a real indicator)."""
+    by_level2: dict = {}
+    for r in form.indicators:
+        by_level2.setdefault(r.level2, []).append(r)
+    column = _column(layout, "level2")
+    for info in SKELETON:
+        rows = by_level2.get(info.key, [])
+        name = info.short if layout.level_style == "short" else info.long
+        if not rows:
+            out.append(problem("indicators.skeleton.missing", "indicators", None, column, info.key.value, level2=name))
+            continue
+        na = [r for r in rows if r.is_not_applicable()]
+        if na and len(rows) > 1:
+            out.append(problem("indicators.not_applicable.mixed", "indicators", None, column, info.key.value,
+                               level2=name))
+        if mandatory and profile is not None and len(na) == len(rows):
+            if info.key.value in profile.mandatory_level2:
+                out.append(problem("indicators.mandatory", "indicators", None, column, info.key.value, level2=name))
+            elif info.key.value in profile.warn_not_applicable_level2:
+                out.append(problem("indicators.service_satisfaction.na", "indicators", None, column,
+                                   info.key.value))
+
+
+def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Problem]) -> None:
+    """D8: every real indicator has its name, 指标值 and 指标解释 (and V1 on its 指标值)."""
+    for n, r in enumerate(form.indicators):
+        if r.is_not_applicable():
+            continue
+        for key in keys:
+            text = getattr(r, key)
+            if not text.strip():
+                column = _column(layout, key)
+                out.append(problem("indicator.required", "indicators", n, column, key, column=column))
+            elif key == "target":
+                _value_problems(text, n, _column(layout, key), key, out)
+
+
+# ---- 二级项目支出绩效目标申报表 ---------------------------------------------------------------------
+
+
+def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
+    layout = DECLARATION
+    out: list[Problem] = []
+    for key, text in form.raw.items():
+        rule = "number.unreadable" if key == "duration_years" else "money.unreadable"
+        out.append(problem(rule, key, None, _label(layout, key, form), key, text=text))
+    texts = ["policy_basis", "calculation_basis"] if form.variant == "basis" else ["overview"]
+    _required(form, layout, ["project_code", "project_name", "applicant_unit", "budget_unit", "duration_years",
+                             "project_type", "is_new", "allocation_method", "total_amount", "annual_amount",
+                             "annual_goal", *texts], out)
+    _project_code(form, layout, out, check_type=True)
+    if form.duration_years is not None and form.duration_years <= 0:
+        label = _label(layout, "duration_years", form)
+        out.append(problem("declaration.duration", "duration_years", None, label, "duration_years",
+                           text=str(form.duration_years)))
+    if (form.duration_years or 0) > 1 and not form.long_term_goal.strip():
+        label = _label(layout, "long_term_goal", form)
+        out.append(problem("declaration.long_term_goal", "long_term_goal", None, label, "long_term_goal",
+                           years=form.duration_years))
+    for key in ("is_new", "allocation_method"):
+        value = getattr(form, key).strip()
+        choices = profile.choices.get(key, ())
+        if value and choices and value not in choices:
+            label = _label(layout, key, form)
+            out.append(problem("header.choice", key, None, label, key, label=label, choices="、".join(choices),
+                               text=value))
+    if form.project_type.strip() and not _TYPE.match(form.project_type.strip()):
+        out.append(problem("declaration.project_type", "project_type", None, _label(layout, "project_type", form),
+                           "project_type", text=form.project_type))
+    total, annual = form.total_amount, form.annual_amount
+    if total is not None and annual is not None and total < annual:
+        out.append(problem("declaration.amounts.order", "total_amount", None, _label(layout, "total_amount", form),
+                           "total_amount", total=format_money(total, form.amount_unit) + form.amount_unit,
+                           annual=format_money(annual, form.amount_unit) + form.amount_unit))
+    _unit_trap(form, layout, profile, out)
+    _arithmetic(form, layout, out)
+    _skeleton(form, layout, profile, out, mandatory=True)
+    _row_required(form, layout, ["name", "target", "explanation"], out)
+    return out
+
+
+def _unit_trap(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
+    """N3: an amount about 10,000 times off the money figures of 测算依据/项目概况, or implausibly large."""
+    amount = form.annual_amount
+    if amount is None or amount <= 0:
+        return
+    source_key = "calculation_basis" if form.variant == "basis" else "overview"
+    figures = money_figures(getattr(form, source_key))
+    label = _label(layout, "annual_amount", form)
+    unit = form.amount_unit
+    shown = format_money(amount, unit)
+    if any(abs(f - amount) <= amount / 100 for f in figures):
+        return  # the text supports the amount
+    other = "元" if unit == "万元" else "万元"
+    factor = Decimal(10000)
+    for f in figures:
+        expected = amount / factor if unit == "万元" else amount * factor
+        if f > 0 and abs(f - expected) <= expected / 100:
+            fixed = format_money(f, unit)
+            figure = (format_number(f / factor) + "万元") if f >= factor else (format_number(f) + "元")
+            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", label=label,
+                               shown=shown, unit=unit, source=_label(layout, source_key, form), figure=figure,
+                               actual_unit=other, fixed=fixed))
+            return
+    if unit == "万元" and amount / factor >= profile.unit_trap_wan_yuan_max:
+        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount", label=label,
+                           shown=shown, unit=unit, yuan=format_money(amount, "元")))
+
+
+def _arithmetic(form: Declaration, layout: FormLayout, out: list[Problem]) -> None:
+    key = "calculation_basis" if form.variant == "basis" else "overview"
+    for calc in find_calculations(getattr(form, key)):
+        if not calc.matches:
+            out.append(problem("calculation.arithmetic", key, None, _label(layout, key, form), key,
+                               expression=calc.text.split("，")[-1].split("、")[-1].split(" ")[-1],
+                               correct=calc.correct_text, stated=format_number(calc.stated) if calc.places <= 2
+                               else str(calc.stated), unit=calc.unit))
+
+
+# ---- 项目支出绩效自评表 ---------------------------------------------------------------------------
+
+FUND_ROWS = ("total", "appropriation", "carryover", "other")
+FUND_COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+
+
+def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Project | None = None,
+                          score: EvaluationScore | None = None) -> list[Problem]:
+    layout = SELF_EVALUATION
+    out: list[Problem] = []
+    for key, text in form.raw.items():
+        label = _label(layout, key, form)
+        out.append(problem("number.unreadable", key, None, label, key, text=text))
+    _required(form, layout, ["project_code", "project_name", "year", "implementing_unit", "budget_unit",
+                             "actual_result"], out)
+    _project_code(form, layout, out, check_type=False)
+    # funds (S1, S2, S14)
+    for n, attr in enumerate(FUND_ROWS):
+        line = getattr(form.funds, attr)
+        for key, text in line.raw.items():
+            out.append(problem("money.unreadable", "funds", n, FUND_COLUMNS[key], key, text=text))
+    for key, title in FUND_COLUMNS.items():
+        total = getattr(form.funds.total, key)
+        if total is None:
+            if key not in form.funds.total.raw:
+                out.append(problem("funds.required", "funds", 0, title, key, column=f"年度资金总额的{title}"))
+            continue
+        parts = [getattr(getattr(form.funds, a), key) for a in FUND_ROWS[1:]]
+        if all(p is None for p in parts):
+            continue
+        s = sum((p or Decimal(0) for p in parts), Decimal("0.00"))
+        if s != total:
+            out.append(problem("funds.sum", "funds", 0, title, key, column=title, total=f"{total:.2f}", sum=f"{s:.2f}"))
+    if not form.funds.total.annual_budget and "annual_budget" not in form.funds.total.raw \
+            and form.funds.total.annual_budget is not None:
+        out.append(problem("funds.budget.zero", "funds", 0, "全年预算数", "annual_budget"))
+    for key, text in form.funds.raw.items():
+        out.append(problem("number.unreadable", "funds", 0, "分值", key, text=text))
+    score = score or score_self_evaluation(form, profile)
+    _skeleton(form, layout, None, out, mandatory=False)
+    _evaluation_rows(form, layout, profile, score, out)
+    _weights(form, layout, profile, out)
+    if project is not None:
+        _drift(form, layout, project, out)
+    return out
+
+
+def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile, score: EvaluationScore,
+                     out: list[Problem]) -> None:
+    for n, r in enumerate(form.indicators):
+        col = lambda key: _column(layout, key).lstrip("*")  # noqa: E731
+        for key, text in r.raw.items():
+            out.append(problem("number.unreadable", "indicators", n, col(key), key, text=text))
+        if r.is_not_applicable():
+            if r.actual.strip() not in ("无", "不适用", "") or (r.weight or 0) != 0 or (r.score or 0) != 0 \
+                    or r.target.strip() not in ("不适用", "不适应"):
+                out.append(problem("evaluation.not_applicable.row", "indicators", n, col("name"), "name"))
+            continue
+        for key in ("name", "target", "actual"):
+            if not getattr(r, key).strip():
+                out.append(problem("indicator.required", "indicators", n, col(key), key, column=col(key)))
+        if r.target.strip():
+            _value_problems(r.target, n, col("target"), "target", out)
+        if r.weight is None and "weight" not in r.raw:
+            out.append(problem("indicator.required", "indicators", n, col("weight"), "weight", column="分值"))
+        rs = score.rows[n]
+        if r.score is None and "score" not in r.raw:
+            if rs.suggested is not None:
+                out.append(problem("evaluation.score.missing", "indicators", n, col("score"), "score",
+                                   suggested=format_number(rs.suggested)))
+            elif r.weight is not None:
+                out.append(problem("evaluation.score.unknown", "indicators", n, col("score"), "score"))
+        if r.score is not None and r.weight is not None and not (0 <= r.score <= r.weight):
+            out.append(problem("evaluation.score.range", "indicators", n, col("score"), "score",
+                               score=format_number(r.score), weight=format_number(r.weight)))
+        effective = rs.effective
+        if effective is not None and r.weight is not None and effective < r.weight and not r.deviation.strip():
+            out.append(problem("evaluation.deviation.required", "indicators", n, col("deviation"), "deviation",
+                               score=format_number(effective), weight=format_number(r.weight)))
+        if rs.over_achieved and effective is not None and r.weight is not None and effective >= r.weight:
+            out.append(problem("evaluation.over_achievement", "indicators", n, col("actual"), "actual",
+                               actual=r.actual, target=r.target, factor=format_number(profile.over_achievement_factor)))
+        over = profile.deviation_required_over_factor
+        if over is not None and rs.ratio is not None and rs.ratio >= over and not r.deviation.strip():
+            out.append(problem("evaluation.deviation.over", "indicators", n, col("deviation"), "deviation",
+                               factor=format_number(over)))
+
+
+def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
+    """S4: Σ 分值 of each 一级 equals its weight; funds + indicators = 100."""
+    sums = {level1: Decimal(0) for level1 in Level1}
+    for r in form.indicators:
+        if r.weight is not None:
+            sums[LEVEL2_INFO[r.level2].level1] += r.weight
+    column = _column(layout, "weight").lstrip("*")
+    for level1, total in sums.items():
+        expected = profile.level1_weights.get(level1.value)
+        if expected is not None and total != expected:
+            out.append(problem("evaluation.weights.level1", "indicators", None, column, "weight",
+                               level1=LEVEL1_INFO[level1].long, sum=format_number(total),
+                               expected=format_number(expected)))
+    grand = (form.funds.weight or Decimal(0)) + sum(sums.values(), Decimal(0))
+    if grand != profile.total_weight and all(
+        total == profile.level1_weights.get(level1.value, total) for level1, total in sums.items()
+    ):
+        out.append(problem("evaluation.weights.total", "funds", 0, "分值", "weight", sum=format_number(grand),
+                           expected=format_number(profile.total_weight)))
+
+
+def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, out: list[Problem]) -> None:
+    """S15: an evaluation made from a declaration of the same project and year keeps its rows and targets."""
+    decl = None
+    if form.declaration_id:
+        decl = next((f for f in project.forms if f.id == form.declaration_id), None)
+    if decl is None and form.project_code:
+        decl = next((f for f in project.forms if isinstance(f, Declaration) and f.project_code == form.project_code
+                     and f.year is not None and f.year == form.year), None)
+    if not isinstance(decl, Declaration):
+        return
+    declared = {(r.level2, r.name.strip()): r.target for r in decl.indicators if not r.is_not_applicable()}
+    for n, r in enumerate(form.indicators):
+        if r.is_not_applicable() or not r.name.strip():
+            continue
+        target = declared.get((r.level2, r.name.strip()))
+        if target is None:
+            out.append(problem("evaluation.declaration.unknown_row", "indicators", n, _column(layout, "name"), "name",
+                               name=r.name))
+        elif target.strip() != r.target.strip():
+            out.append(problem("evaluation.declaration.drift", "indicators", n, _column(layout, "target"), "target",
+                               name=r.name, declared=target, target=r.target))
+
+
+# ---- 部门（单位）整体支出绩效目标申报表 -------------------------------------------------------------
+
+TASK_COLUMNS = {"name": "任务名称", "content": "主要内容", "total": "总额", "appropriation": "财政拨款", "other": "其他资金"}
+
+
+def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]:
+    layout = DEPARTMENT_OVERALL
+    out: list[Problem] = []
+    for key, text in form.raw.items():
+        out.append(problem("number.unreadable", key, None, _label(layout, key, form), key, text=text))
+    _required(form, layout, ["year", "department_name", "overall_goal"], out)
+    for n, t in enumerate(form.tasks):
+        for key, text in t.raw.items():
+            out.append(problem("money.unreadable", "tasks", n, TASK_COLUMNS[key], key, text=text))
+        for key in ("name", "total"):
+            if (getattr(t, key) in (None, "")) and key not in t.raw:
+                out.append(problem("department.task.required", "tasks", n, TASK_COLUMNS[key], key, n=n + 1,
+                                   column=TASK_COLUMNS[key]))
+        if t.total is not None:
+            s = (t.appropriation or Decimal(0)) + (t.other or Decimal(0))
+            if s != t.total:
+                out.append(problem("department.task.sum", "tasks", n, "总额", "total", name=t.name,
+                                   total=f"{t.total:.2f}", appropriation=f"{t.appropriation or 0:.2f}",
+                                   other=f"{t.other or 0:.2f}", sum=f"{s:.2f}"))
+    _skeleton(form, layout, None, out, mandatory=False)
+    _row_required(form, layout, ["name", "target", "measure_unit", "explanation"], out)
+    unit_column = _column(layout, "measure_unit")
+    for n, r in enumerate(form.indicators):
+        if r.is_not_applicable() or not r.measure_unit.strip() or not r.target.strip():
+            continue
+        expected = _expected_unit(r.target)
+        if expected is not None and r.measure_unit.strip() not in expected:
+            out.append(problem("indicator.unit.mismatch", "indicators", n, unit_column, "measure_unit",
+                               unit=r.measure_unit, target=r.target, expected="或".join(expected)))
+    return out
+
+
+def _expected_unit(target: str) -> tuple[str, ...] | None:
+    """V3: the 度量单位 a 指标值 implies (`≥190万人` → 万人; qualitative levels → %; deadlines → 时间)."""
+    v = parse_value(target)
+    if v.kind in ("comparison", "duration", "change") and v.unit:
+        return (v.unit,)
+    if v.kind == "qualitative":
+        return ("%",)
+    if v.kind == "deadline":
+        return ("时间", "年", "月", "日")
+    return None
+
+
+# ---- entry points ---------------------------------------------------------------------------------
+
+
+def form_profile(form: AnyForm, profile: Profile) -> Profile:
+    return profile_for_code(getattr(form, "project_code", ""), profile)
+
+
+def check_form(form: AnyForm, profile: Profile, project: Project | None = None) -> list[Problem]:
+    profile = form_profile(form, profile)
+    if isinstance(form, Declaration):
+        return check_declaration(form, profile)
+    if isinstance(form, SelfEvaluation):
+        return check_self_evaluation(form, profile, project)
+    return check_department(form, profile)
