@@ -31,6 +31,8 @@ QUALITATIVE = {
     "有效保障", "逐步提升", "大幅提升", "得到提升", "满意", "基本满意", "规范",
 }
 
+_QUALITATIVE_PHRASE = re.compile(r"^(有效|显著|明显|大幅|稳步|持续|逐步|进一步)(提高|提升|保障|改善|增强|优化)?$")
+
 REVERSE_WORDS = ("故障率", "投诉率", "事故", "差错率", "错误率", "发生数", "发生率", "成本", "费用", "时长", "时间",
                  "超时", "逾期", "下降")
 
@@ -118,7 +120,7 @@ def parse_value(text: str) -> Value:
         return Value(raw, "missing_number", op=_OPS.get(t[:2] if t[:2] in _OPS else t[0], ""))
     if t in _PERIODIC or re.fullmatch(r"每(年|季度|月|半年|周|日)(末|初|\d{1,2}日前|\d{1,2}号前)?", t):
         return Value(raw, "periodic")
-    if t in QUALITATIVE:
+    if t in QUALITATIVE or _QUALITATIVE_PHRASE.match(t):
         return Value(raw, "qualitative")
     return Value(raw, "unrecognised")
 
