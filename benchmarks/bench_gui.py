@@ -1,6 +1,6 @@
 """Keystroke-to-repaint latency on a 60-row self-evaluation (target: p99 under 16 ms), offscreen.
 
-Two paths are timed, each from the edit to a finished synchronous repaint of the editor:
+Two paths are timed, each from the edit until the event loop has processed the resulting repaint requests:
 - a key typed into a header field (每个按键一次撤销命令、规则检查、重绘);
 - a value committed into a grid cell (实际完成值), which re-scores the form.
 """
@@ -60,8 +60,7 @@ def main() -> None:
         t = time.perf_counter()
         header.setText(header.text() + "字")
         header.textEdited.emit(header.text())
-        window.repaint()
-        app.processEvents()
+        app.processEvents()  # runs the queued update requests: Qt repaints what changed
         keys.append((time.perf_counter() - t) * 1000)
     model = editor.indicator_model
     col = next(i for i, c in enumerate(model.columns()) if c.key == "actual")
@@ -69,16 +68,15 @@ def main() -> None:
     for n in range(300):
         index = model.index(n % 60, col)
         t = time.perf_counter()
-        model.setData(index, f"{90 + n % 10}%")
-        window.repaint()
+        model.setData(index, f"{90 + n // 60}.{n % 7}%")
         app.processEvents()
         cells.append((time.perf_counter() - t) * 1000)
     for name, values in (("header keystroke", keys), ("grid cell commit", cells)):
         print(f"{name:>17}: median {statistics.median(values):.1f} ms, p95 {percentile(values, 95):.1f} ms, "
               f"p99 {percentile(values, 99):.1f} ms (n={len(values)}, 60 indicator rows, {len(project.forms)} forms)")
     window.document.undo_stack.setClean()
-    window.close()
-    QApplication.processEvents()
+    window.autosaver.stop()
+    os._exit(0)  # skip interpreter teardown of Qt objects
 
 
 if __name__ == "__main__":

@@ -54,11 +54,11 @@ class SetTextCommand(FormCommand):
 
     def redo(self) -> None:
         set_text(self.form, self.path, self.new_text)
-        self.document.notify_form_changed(self.form_id)
+        self.document.notify_form_changed(self.form_id, paths=[self.path])
 
     def undo(self) -> None:
         restore(self.form, self.path, self.old)
-        self.document.notify_form_changed(self.form_id)
+        self.document.notify_form_changed(self.form_id, paths=[self.path])
 
 
 class SetCellsCommand(FormCommand):
@@ -73,12 +73,12 @@ class SetCellsCommand(FormCommand):
     def redo(self) -> None:
         for path, text in self.changes:
             set_text(self.form, path, text)
-        self.document.notify_form_changed(self.form_id)
+        self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.changes])
 
     def undo(self) -> None:
         for path, state in reversed(self.old):
             restore(self.form, path, state)
-        self.document.notify_form_changed(self.form_id)
+        self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.old])
 
 
 class ReplaceRowsCommand(FormCommand):

@@ -42,6 +42,7 @@ def _rules():
 
 class ProjectDocument(QObject):
     formChanged = Signal(str)  # form id: a value of the form changed
+    cellsChanged = Signal(str, object)  # form id, paths whose text changed (views resize those rows)
     formRowsChanged = Signal(str)  # form id: rows inserted/removed (views reset)
     formsChanged = Signal()  # forms added/removed/reordered
     findingsChanged = Signal(str)  # form id
@@ -54,11 +55,16 @@ class ProjectDocument(QObject):
         self.undo_stack = QUndoStack(self)
         self._findings: dict[str, Findings] = {}
         self._profile = None
+        self._by_id: dict[str, AnyForm] = {f.id: f for f in self.project.forms}
 
     # ---- forms ------------------------------------------------------------------------------------
 
     def form(self, form_id: str) -> AnyForm | None:
-        return next((f for f in self.project.forms if f.id == form_id), None)
+        form = self._by_id.get(form_id)
+        if form is None or (self.project.forms and form_id not in self._by_id):
+            self._by_id = {f.id: f for f in self.project.forms}
+            form = self._by_id.get(form_id)
+        return form
 
     def index_of(self, form_id: str) -> int:
         return next(i for i, f in enumerate(self.project.forms) if f.id == form_id)
@@ -83,8 +89,8 @@ class ProjectDocument(QObject):
             return Findings()
         rules = _rules()
         try:
-            problems = rules.check_form(form, self.profile, self.project)
             score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
+            problems = rules.check_form(form, self.profile, self.project, score)
         except Exception:  # noqa: BLE001 - a rules bug must never cost the user's edit or crash the window
             sys.excepthook(*sys.exc_info())
             problems, score = [], None
@@ -108,15 +114,18 @@ class ProjectDocument(QObject):
 
     # ---- change notification (called by undo commands) ---------------------------------------------
 
-    def notify_form_changed(self, form_id: str, rows_changed: bool = False) -> None:
+    def notify_form_changed(self, form_id: str, rows_changed: bool = False, paths: list | None = None) -> None:
         if rows_changed:
             self.formRowsChanged.emit(form_id)
         else:
             self.formChanged.emit(form_id)
+            if paths:
+                self.cellsChanged.emit(form_id, list(paths))
         self.recheck(form_id)
 
     def notify_forms_changed(self) -> None:
-        ids = {f.id for f in self.project.forms}
+        self._by_id = {f.id: f for f in self.project.forms}
+        ids = set(self._by_id)
         self._findings = {k: v for k, v in self._findings.items() if k in ids}
         self.formsChanged.emit()
         self.findingsChanged.emit("")

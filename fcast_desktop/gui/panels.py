@@ -96,11 +96,10 @@ class ProblemsModel(QAbstractTableModel):
         self.refresh()
 
     def refresh(self, *_args) -> None:
+        rows = [(form.id, p) for form in self.document.project.forms for p in self.document.findings(form.id).problems]
+        if rows == self.rows:
+            return  # typing that changes no problem keeps the list, its selection and its scroll position
         self.beginResetModel()
-        rows = []
-        for form in self.document.project.forms:
-            for p in self.document.findings(form.id).problems:
-                rows.append((form.id, p))
         self.rows = rows
         self.endResetModel()
 

@@ -42,8 +42,10 @@ class FormTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.form_id = form_id
-        document.formChanged.connect(self._on_form_changed)
+        # values and colours are repainted once per edit, when the rules have run (findingsChanged follows
+        # every change); row heights are the view's business (FormTableView.resize_rows_for)
         document.formRowsChanged.connect(self._on_rows_changed)
+        document.cellsChanged.connect(self.note_cells_changed)
         document.findingsChanged.connect(self._on_findings)
 
     @property
@@ -59,6 +61,12 @@ class FormTableModel(QAbstractTableModel):
         raise NotImplementedError
 
     def label_text(self, row: int, col: int) -> str | None:
+        return None
+
+    def row_of_path(self, path: tuple) -> int | None:
+        """The table row showing ``path``, or None when the path is not in this table."""
+        if len(path) == 3 and path[0] == self.table_field and isinstance(path[1], int):
+            return path[1]
         return None
 
     def computed_text(self, row: int, col: int) -> str | None:
@@ -100,8 +108,12 @@ class FormTableModel(QAbstractTableModel):
             return []
         return self.document.findings(self.form_id).by_cell.get(key, [])
 
+    _ROLES = frozenset({Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
+                        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
+                        Qt.ItemDataRole.TextAlignmentRole, PathRole, ColumnKeyRole})
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if not index.isValid():
+        if role not in self._ROLES or not index.isValid():  # Qt asks for many roles we do not use
             return None
         row, col = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -189,19 +201,61 @@ class FormTableModel(QAbstractTableModel):
         self.document.undo_stack.push(commands.SetTextCommand(self.document, self.form_id, path, text, title))
 
     # notifications ----------------------------------------------------------------------------------
+    REPAINT_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
+                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole]
+
     def _on_form_changed(self, form_id: str) -> None:
         if form_id == self.form_id and self.rowCount() and self.columnCount():
-            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1),
+                                  self.REPAINT_ROLES)
 
     def _on_rows_changed(self, form_id: str) -> None:
         if form_id == self.form_id:
             self.beginResetModel()
             self.rebuild()
+            self._signatures = None
             self.endResetModel()
 
+    def display_row_of(self, problem_row: int | None) -> int | None:
+        """The table row that shows problems of ``problem_row`` (the row number problems carry)."""
+        return problem_row
+
+    def signatures(self) -> tuple[tuple, list]:
+        """What the table shows besides stored text — problems of the whole table, and per row its problems and
+        computed values — so that after an edit only rows whose signature changed are repainted."""
+        findings = self.document.findings(self.form_id)
+        marks: dict = {}
+        for (field, row, key), problems in findings.by_cell.items():
+            if field == self.table_field:
+                shown = self.display_row_of(row) if row is not None else None
+                marks.setdefault(shown, []).append((key, tuple(p.message for p in problems)))
+        rows = [(tuple(sorted(marks.get(r, ()))), self.computed_signature(r)) for r in range(self.rowCount())]
+        return tuple(sorted(marks.get(None, ()))), rows
+
+    def computed_signature(self, row: int):
+        return tuple(self.computed_text(row, c) for c in range(self.columnCount()))
+
     def _on_findings(self, form_id: str) -> None:
-        if form_id in ("", self.form_id) and self.form is not None:
+        if form_id not in ("", self.form_id) or self.form is None:
+            return
+        table, rows = self.signatures()
+        old = getattr(self, "_signatures", None)
+        self._signatures = (table, rows)
+        pending, self._pending_rows = self._pending_rows, []
+        if old is None or old[0] != table or len(old[1]) != len(rows) or form_id == "":
             self._on_form_changed(self.form_id)
+            return
+        changed = {r for r, (a, b) in enumerate(zip(old[1], rows)) if a != b} | set(pending)
+        last = self.columnCount() - 1
+        for r in sorted(changed):
+            self.dataChanged.emit(self.index(r, 0), self.index(r, last), self.REPAINT_ROLES)
+
+    _pending_rows: list = []
+
+    def note_cells_changed(self, form_id: str, paths: list) -> None:
+        """Rows whose text changed are repainted with the next findings update."""
+        if form_id == self.form_id:
+            self._pending_rows = [r for r in (self.row_of_path(p) for p in paths) if r is not None]
 
     def rebuild(self) -> None:
         pass
@@ -240,6 +294,7 @@ class IndicatorTableModel(FormTableModel):
             indices = by_level2.get(info.key)
             rows.extend(GridRow(info.key, i) for i in indices) if indices else rows.append(GridRow(info.key, None))
         self._rows = rows
+        self._grid_row = {g.index: n for n, g in enumerate(rows) if g.index is not None}
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self._rows)
@@ -247,8 +302,16 @@ class IndicatorTableModel(FormTableModel):
     def grid_row(self, row: int) -> GridRow:
         return self._rows[row]
 
+    def row_of_path(self, path: tuple) -> int | None:
+        if len(path) == 3 and path[0] == "indicators" and isinstance(path[1], int):
+            return self.grid_row_of_indicator(path[1])
+        return None
+
+    def display_row_of(self, problem_row: int | None) -> int | None:
+        return None if problem_row is None else self.grid_row_of_indicator(problem_row)
+
     def grid_row_of_indicator(self, index: int) -> int:
-        return next((n for n, r in enumerate(self._rows) if r.index == index), 0)
+        return self._grid_row.get(index, 0)
 
     def stars(self) -> bool:
         return self.document.project.profile == "shenzhen-futian"
@@ -402,6 +465,9 @@ class FundsTableModel(FormTableModel):
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(FUND_ROWS)
+
+    def row_of_path(self, path: tuple) -> int | None:
+        return FUND_ROWS.index(path[1]) if len(path) == 3 and path[0] == "funds" else None
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

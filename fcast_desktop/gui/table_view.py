@@ -111,7 +111,9 @@ class FormTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setWordWrap(True)
         self.setAlternatingRowColors(False)
-        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        # row heights follow the text, but only rows whose text changed are measured again (see resize_rows_for):
+        # ResizeToContents would measure every cell of the table on every keystroke
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(False)
         self.setHorizontalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
         self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
@@ -120,7 +122,19 @@ class FormTableView(QTableView):
     def setModel(self, model):  # noqa: N802
         super().setModel(model)
         model.modelReset.connect(self.apply_spans)
+        model.modelReset.connect(self.resizeRowsToContents)
+        model.document.cellsChanged.connect(self.resize_rows_for)
         self.apply_spans()
+        self.resizeRowsToContents()
+
+    def resize_rows_for(self, form_id: str, paths: list) -> None:
+        """Measure again the rows whose text changed."""
+        model = self.model()
+        if model is None or form_id != model.form_id:
+            return
+        rows = {model.row_of_path(p) for p in paths} - {None}
+        for row in rows:
+            self.resizeRowToContents(row)
 
     def apply_spans(self) -> None:
         self.clearSpans()

@@ -5,7 +5,12 @@ An expression is a chain of terms joined by ``* × / ÷ + -`` and ended by ``= r
 ``每日邮递量138件*15元/件*每月22个工作日*11个月=50.1万元/年``. A term is an optional word, a number and an
 optional unit; ``/`` followed by a non-digit belongs to the unit (``元/套``). Money units are converted to 元
 (万元 × 10000), ``%`` divides by 100; other units are counts. The stated result is compared with the exact
-value rounded (half-up) to the decimals the result shows.
+value rounded (half-up) to the decimals the result shows; a result written with ``≈`` may be off by
+``APPROX_TOLERANCE`` (5 %). ``6000元每套/5套=3万元`` is how staff write "6000 per set, 5 sets": when a ``/`` is
+followed by a number with a unit and the division does not give the stated result, the product is tried too.
+
+:func:`find_part_slips` compares an amount written just before expressions (``分厅后勤保障经费38.20万元,
+50元/人/日*29人*22日*12个月=38.28万元``) with their stated results; a near miss (within 5 %) is a slip.
 """
 
 from __future__ import annotations
@@ -22,17 +27,23 @@ _TOKEN = re.compile(
     rf"(?P<num>{_NUM})(?P<pct>%)?|(?P<op>[*×÷+\-－]|/(?=\s*\d))|(?P<stop>[，。；;：:、,（）()=\n])|(?P<space>\s+)|(?P<ch>.)"
 )
 _OPS = {"*": "*", "×": "*", "/": "/", "÷": "/", "+": "+", "-": "-", "－": "-"}
-_MONEY_FIGURE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>万元|万|元)")
+
+
+APPROX_TOLERANCE = Decimal("0.05")
 
 
 @dataclass(frozen=True)
 class Calculation:
-    text: str  # the expression as written
-    start: int
+    text: str  # the expression as written, from its first number to the stated result
+    start: int  # position of `=`/`≈` in the normalised text
     computed: Decimal  # exact value, in the unit of the stated result
     stated: Decimal
     unit: str  # unit of the stated result (万元, 元, …)
     places: int  # decimals shown in the stated result
+    stated_text: str = ""  # the result as written (`704.80`)
+    begin: int = 0  # span of the whole expression in the normalised text
+    end: int = 0
+    approx: bool = False  # written with ≈: within APPROX_TOLERANCE is a match
 
     @property
     def rounded(self) -> Decimal:
@@ -40,7 +51,15 @@ class Calculation:
 
     @property
     def matches(self) -> bool:
+        if self.approx:
+            return abs(self.computed - self.stated) <= abs(self.stated) * APPROX_TOLERANCE
         return self.rounded == self.stated
+
+    @property
+    def stated_yuan(self) -> Decimal | None:
+        """The stated result in 元 (None when it is not money)."""
+        factor = _money_factor(self.unit) if self.unit else None
+        return None if factor is None else self.stated * factor
 
     @property
     def correct_text(self) -> str:
@@ -84,20 +103,22 @@ def _tokens(text: str) -> list[tuple[str, str]]:
     return out
 
 
-def _read_chain(text: str) -> tuple[list, bool, int] | None:
-    """Values and operators of the expression that ends ``text`` (the part before ``=``), its money flag and the
-    number of tokens it spans from the end (to cut the expression's own text)."""
+def _read_chain(text: str) -> tuple[list, bool, int, set[int]] | None:
+    """Values and operators of the expression that ends ``text`` (the part before ``=``), its money flag, the
+    number of characters it spans from the end (to cut the expression's own text) and the positions in the
+    list of the ``/`` operators whose right operand carries a unit (`/5套`, `/11个月`: maybe "×" in speech)."""
     tokens = _tokens(text[-240:])
     i = len(tokens) - 1
     items: list = []
     has_money = False
+    unit_divisors: list[int] = []  # counted from the end of ``items``
     while i >= 0:
         unit = ""
         if tokens[i][0] == "word":
             unit = tokens[i][1]
             i -= 1
         if i < 0 or tokens[i][0] != "num":
-            return None if not items else None
+            return None
         number = tokens[i][1]
         i -= 1
         value = _to_decimal(number.rstrip("%"))
@@ -114,13 +135,16 @@ def _read_chain(text: str) -> tuple[list, bool, int] | None:
             i -= 1  # a word before the number (`每月22个工作日`) belongs to the term
         if i >= 0 and tokens[i][0] == "op":
             items.insert(0, tokens[i][1])
+            if tokens[i][1] == "/" and unit.strip("/"):
+                unit_divisors.append(len(items))
             i -= 1
             continue
         break
     if len(items) < 3 or isinstance(items[0], str):
         return None
     chars = sum(len(tok) for _kind, tok in tokens[i + 1 :])
-    return items, has_money, chars
+    divisors = {len(items) - k for k in unit_divisors}
+    return items, has_money, chars, divisors
 
 
 def _evaluate(items: list) -> Decimal | None:
@@ -148,16 +172,17 @@ def _evaluate(items: list) -> Decimal | None:
         terms.append(current)
         signs.append(sign)
         return sum((s * t for s, t in zip(signs, terms)), Decimal(0))
-    except (InvalidOperation, IndexError, TypeError):
+    except (InvalidOperation, IndexError, TypeError, ArithmeticError):
         return None
 
 
-_RESULT = re.compile(rf"=\s*(?P<num>{_NUM})\s*(?P<unit>万元|元|万)?")
+_RESULT = re.compile(rf"(?P<eq>=|≈)\s*(?P<num>{_NUM})\s*(?P<unit>万元|元|万)?")
+_FIRST_NUMBER = re.compile(r"\d")
 
 
 @lru_cache(maxsize=2048)
 def find_calculations(text: str) -> tuple[Calculation, ...]:
-    """Every checkable ``… = result`` expression in ``text`` (result in money or a plain number)."""
+    """Every checkable ``… = result`` (or ``≈ result``) expression in ``text`` (result in money or a number)."""
     t = normalise_digits(text or "")
     out = []
     for m in _RESULT.finditer(t):
@@ -165,7 +190,7 @@ def find_calculations(text: str) -> tuple[Calculation, ...]:
         chain = _read_chain(left)
         if chain is None:
             continue
-        items, has_money, span = chain
+        items, has_money, span, divisors = chain
         if not any(op in ("*", "/") for op in items[1::2]):
             continue
         value = _evaluate(items)
@@ -177,15 +202,30 @@ def find_calculations(text: str) -> tuple[Calculation, ...]:
         if has_money and factor is None:
             continue  # money on the left, a count on the right: not comparable
         places = len(m.group("num").split(".")[1]) if "." in m.group("num") else 0
-        expression = _expression_text(left, span) + t[m.start() : m.end()]
-        candidates = [value / factor] if factor else [value]
-        if factor is not None and not has_money:
-            candidates = [value, value / factor]  # `2259*227*12=615.35万元`: the counts are 元
+        written = _expression_text(left, span)
+        lead = _FIRST_NUMBER.search(written)
+        if lead:
+            written = written[lead.start() :]  # `按照计件量3333件/月…`: the expression starts at its first number
+        begin = len(left) - len(written)
+        expression = written + t[m.start() : m.end()]
+        values = [value]
+        if divisors:  # `6000元每套/5套=3万元`: 6000 per set, 5 sets
+            spoken = _evaluate([("*" if n in divisors else x) for n, x in enumerate(items)])
+            if spoken is not None:
+                values.append(spoken)
+        candidates = []
+        for v in values:
+            if factor is not None and not has_money:
+                candidates += [v, v / factor]  # `2259*227*12=615.35万元`: the counts are 元
+            else:
+                candidates.append(v / factor if factor else v)
         count = _count_before(left, span)
         if count:
-            candidates += [c * count for c in list(candidates)]  # `值班员6名(19000元/月*12=1368000元`
-        calcs = [Calculation(expression, m.start(), c, stated, unit, places) for c in candidates]
-        out.append(next((c for c in calcs if c.matches), calcs[-1] if not has_money and factor else calcs[0]))
+            candidates += [c * count for c in list(candidates)]  # `值班员6名(19000元/月*12=…`
+        calcs = [Calculation(expression, m.start(), c, stated, unit, places, m.group("num"), begin, m.end(),
+                             m.group("eq") == "≈") for c in candidates]
+        default = calcs[1] if factor is not None and not has_money else calcs[0]
+        out.append(next((c for c in calcs if c.matches), default))
     return tuple(out)
 
 
@@ -209,12 +249,88 @@ def _count_before(left: str, span: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
+_FIGURE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
+
+
 def money_figures(text: str) -> list[Decimal]:
-    """Amounts written in a text (`共1.2万元`, `464万元`, `12000元`), in 元."""
+    """Amounts written in a text (`共1.2万元`, `464万元`, `12000元`), in 元; rates (`1000元/人`) excluded."""
     out = []
-    for m in _MONEY_FIGURE.finditer(normalise_digits(text or "")):
+    for m in _FIGURE.finditer(normalise_digits(text or "")):
         value = _to_decimal(m.group("num"))
         if value is None:
             continue
-        out.append(value * (Decimal(10000) if m.group("unit").startswith("万") else 1))
+        out.append(value * _UNIT_FACTOR[m.group("unit")])
     return out
+
+
+_UNIT_FACTOR = {"亿元": Decimal(100000000), "万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
+# a clause ends at 。 or a line break, and before an enumerator (`二、`, `(2)`, `2.` not followed by a digit)
+_CLAUSE_BREAK = re.compile(r"[。\n]|(?=[一二三四五六七八九十]{1,3}、)|(?=[(（]\d{1,2}[)）])|(?=(?<![\d.])\d{1,2}[.、](?!\d))")
+_ROUGH = ("约", "近", "超", "≈", "每", "大约", "不超过", "不少于")
+PART_TOLERANCE = Decimal("0.05")
+
+
+@dataclass(frozen=True)
+class PartSlip:
+    """An amount written before its expressions that they do not reproduce (`38.20万元` vs `…=38.28万元`)."""
+
+    heading: str  # `38.20万元` as written
+    expressions: str  # the expression(s) it heads, as written
+    stated: str  # what they add up to (`38.28万元`)
+    difference: str  # `0.08万元`
+
+
+@lru_cache(maxsize=2048)
+def find_part_slips(text: str) -> tuple[PartSlip, ...]:
+    """Within one clause, the amount written just before the first expression must equal the stated result of the
+    first expression or of the first k expressions together. Only near misses (within 5 %) are reported: a
+    figure far off is some other amount (a monthly rate, a contract total), not this part."""
+    t = normalise_digits(text or "")
+    calcs = [c for c in find_calculations(text) if c.stated_yuan is not None]
+    if not calcs:
+        return ()
+    out = []
+    bounds = [0] + [m.end() if m.group(0) else m.start() for m in _CLAUSE_BREAK.finditer(t)] + [len(t)]
+    for a, b in zip(bounds, bounds[1:]):
+        inside = [c for c in calcs if a <= c.begin and c.end <= b]
+        if not inside:
+            continue
+        heading = None
+        for m in _FIGURE.finditer(t, a, inside[0].begin):
+            before = t[max(a, m.start() - 3) : m.start()]
+            if any(w in before for w in _ROUGH):
+                heading = None
+                continue
+            heading = m
+        if heading is None:
+            continue
+        value = _to_decimal(heading.group("num"))
+        if value is None or value <= 0:
+            continue
+        unit = heading.group("unit")
+        value *= _UNIT_FACTOR[unit]
+        sums, running = [], Decimal(0)
+        for c in inside:
+            running += c.stated_yuan
+            sums.append(running)
+        if any(s == value for s in sums):
+            continue
+        nearest = min(range(len(sums)), key=lambda k: abs(sums[k] - value))
+        off = abs(sums[nearest] - value)
+        if off > value * PART_TOLERANCE:
+            continue
+        shown = Decimal(10000) if unit in ("万元", "万") else Decimal(1)
+        used = inside[: nearest + 1]
+        total = sums[nearest] / shown
+        out.append(PartSlip(
+            heading=heading.group(0),
+            expressions="，".join(c.text for c in used),
+            stated=_plain(total) + ("万元" if shown != 1 else "元"),
+            difference=_plain(off / shown) + ("万元" if shown != 1 else "元"),
+        ))
+    return tuple(out)
+
+
+def _plain(value: Decimal) -> str:
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text

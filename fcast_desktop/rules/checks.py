@@ -392,10 +392,12 @@ def form_profile(form: AnyForm, profile: Profile) -> Profile:
     return profile_for_code(getattr(form, "project_code", ""), profile)
 
 
-def check_form(form: AnyForm, profile: Profile, project: Project | None = None) -> list[Problem]:
+def check_form(form: AnyForm, profile: Profile, project: Project | None = None,
+               score: EvaluationScore | None = None) -> list[Problem]:
+    """Every problem of ``form``. A self-evaluation's ``score`` may be passed in when the caller has it."""
     profile = form_profile(form, profile)
     if isinstance(form, Declaration):
         return check_declaration(form, profile)
     if isinstance(form, SelfEvaluation):
-        return check_self_evaluation(form, profile, project)
+        return check_self_evaluation(form, profile, project, score)
     return check_department(form, profile)

@@ -7,13 +7,15 @@ is checked with that profile (a 宝安 form in a 福田 project is checked as �
 from __future__ import annotations
 
 import json
+import re
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
-
-from ..paths import resources_dir
+from pathlib import Path
 
 DEFAULT_PROFILE = "shenzhen-futian"
+_NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 
 class ProfileError(Exception):
@@ -25,6 +27,7 @@ class Profile:
     name: str
     title: str
     district_codes: tuple[str, ...]
+    known_districts: dict[str, str]  # 区划代码 → name, for D2
     amount_unit: str
     stars: bool
     mandatory_level2: tuple[str, ...]
@@ -36,9 +39,12 @@ class Profile:
     over_achievement_percentages: bool
     reverse_mode: str  # "linear": full score up to the target, 0 at factor × target; "ratio": target ÷ actual
     reverse_zero_factor: Decimal
-    qualitative_bands: dict[str, Decimal]
+    qualitative_bands: dict[str, tuple[Decimal, Decimal]]  # 达成/部分达成/未达成 → share of 分值 (low, high)
+    qualitative_levels: dict[str, tuple[Decimal, Decimal]]  # 显著/明显/一般 → percentage range
     deviation_required_over_factor: Decimal | None
     unit_trap_wan_yuan_max: Decimal
+    unit_trap_yuan_min: Decimal
+    approx_tolerance: Decimal
     grades: tuple[tuple[Decimal, str], ...]
     choices: dict[str, tuple[str, ...]]
 
@@ -50,6 +56,7 @@ class Profile:
             name=d["name"],
             title=d.get("title", d["name"]),
             district_codes=tuple(d.get("district_codes", ())),
+            known_districts=dict(d.get("known_districts", {})),
             amount_unit=d.get("amount_unit", "万元"),
             stars=bool(d.get("stars", False)),
             mandatory_level2=tuple(d.get("mandatory_level2", ())),
@@ -61,9 +68,12 @@ class Profile:
             over_achievement_percentages=bool(d.get("over_achievement_percentages", False)),
             reverse_mode=d.get("reverse_mode", "linear"),
             reverse_zero_factor=dec(d.get("reverse_zero_factor", "2")),
-            qualitative_bands={k: dec(v) for k, v in d.get("qualitative_bands", {}).items()},
+            qualitative_bands={k: _band(v) for k, v in d.get("qualitative_bands", {}).items()},
+            qualitative_levels={k: _band(v) for k, v in d.get("qualitative_levels", {}).items()},
             deviation_required_over_factor=dec(over) if over is not None else None,
             unit_trap_wan_yuan_max=dec(d.get("unit_trap_wan_yuan_max", "10000")),
+            unit_trap_yuan_min=dec(d.get("unit_trap_yuan_min", "1000")),
+            approx_tolerance=dec(d.get("approx_tolerance", "0.05")),
             grades=tuple((dec(a), b) for a, b in d.get("grades", ())),
             choices={k: tuple(v) for k, v in d.get("choices", {}).items()},
         )
@@ -77,8 +87,24 @@ class Profile:
         return self.grades[-1][1] if self.grades else ""
 
 
-def profiles_dir():
-    return resources_dir() / "profiles"
+def _band(value) -> tuple[Decimal, Decimal]:
+    """`["0.8", "1"]` → (0.8, 1); a single number (older profiles) is the top of a band starting at 0."""
+    if isinstance(value, (list, tuple)):
+        return Decimal(str(value[0])), Decimal(str(value[1]))
+    return Decimal(0), Decimal(str(value))
+
+
+def profiles_dir() -> Path:
+    """``resources/profiles`` next to the package (source checkout, editable install), else inside a PyInstaller
+    bundle (``sys._MEIPASS/resources/profiles``)."""
+    candidates = [Path(__file__).resolve().parents[2] / "resources" / "profiles"]
+    frozen = getattr(sys, "_MEIPASS", None)
+    if frozen:
+        candidates.append(Path(frozen) / "resources" / "profiles")
+    for path in candidates:
+        if path.is_dir():
+            return path
+    return candidates[-1]
 
 
 def available_profiles() -> list[str]:
@@ -87,7 +113,11 @@ def available_profiles() -> list[str]:
 
 @lru_cache(maxsize=16)
 def load_profile(name: str | None = None) -> Profile:
+    """The profile called ``name`` (``resources/profiles/<name>.json``); an unknown name gives the default profile
+    (a project file naming a profile this version does not ship must still open). Cached: profiles are read once."""
     name = name or DEFAULT_PROFILE
+    if not _NAME.fullmatch(name):
+        return load_profile(DEFAULT_PROFILE)
     path = profiles_dir() / f"{name}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
@@ -105,8 +135,14 @@ def profile_for_code(code: str, default: Profile) -> Profile:
     district = (code or "")[:6]
     if not district or district in default.district_codes:
         return default
+    return _district_profiles().get(district, default)
+
+
+@lru_cache(maxsize=1)
+def _district_profiles() -> dict[str, Profile]:
+    out: dict[str, Profile] = {}
     for name in available_profiles():
         other = load_profile(name)
-        if district in other.district_codes:
-            return other
-    return default
+        for code in other.district_codes:
+            out.setdefault(code, other)
+    return out

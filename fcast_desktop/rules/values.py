@@ -19,7 +19,25 @@ _OPS = {"≥": ">=", "≧": ">=", ">=": ">=", "≤": "<=", "≦": "<=", "<=": "<
 _NUMBER = r"\d+(?:,\d{3})*(?:\.\d+)?|\.\d+"
 _COMPARISON = re.compile(rf"^(?P<op>>=|<=|≥|≧|≤|≦|>|<|=)?\s*(?P<num>{_NUMBER})\s*(?P<unit>[^\d\s<>=≥≤]{{0,12}})$")
 _OP_ONLY = re.compile(r"^(>=|<=|≥|≧|≤|≦|>|<|=)\s*(?P<unit>[^\d]*)$")
-_DEADLINE = re.compile(r"^(?P<y>20\d\d)年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?(?:前|之前|底前|以前)?$")
+_DEADLINE = re.compile(
+    r"^(?P<y>20\d\d)年(?:(?P<m>\d{1,2})月(?:(?P<d>\d{1,2})日)?)?(?:底|末)?(?:前|之前|以前)?(?:已?完成|完工|办结)?$"
+)
+# word operators: `不少于5个` → `≥5个`, `95%以上` → `≥95%`
+_WORD_OPS = (("大于等于", ">="), ("不少于", ">="), ("不低于", ">="), ("至少", ">="), ("小于等于", "<="),
+             ("不超过", "<="), ("不高于", "<="), ("不多于", "<="), ("至多", "<="), ("大于", ">"), ("高于", ">"),
+             ("超过", ">"), ("小于", "<"), ("低于", "<"))
+_SUFFIX_OPS = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="))
+
+
+def _word_operator(t: str) -> str:
+    for word, op in _WORD_OPS:
+        if t.startswith(word) and t[len(word) : len(word) + 1].isdigit():
+            return op + t[len(word) :]
+    if t[:1].isdigit():
+        for word, op in _SUFFIX_OPS:
+            if t.endswith(word):
+                return op + t[: -len(word)]
+    return t
 _DURATION = re.compile(
     rf"^(?P<op>>=|<=|≥|≤|<|>)?\s*(?P<num>{_NUMBER})\s*(?P<unit>个?小时|个?工作日|天|日|分钟|个?月|周|年)\s*(?P<suffix>之内|以内|内)?$"
 )
@@ -65,8 +83,15 @@ class Value:
         return self.kind not in ("unrecognised", "missing_number")
 
 
+_SUP = re.compile(r"\s*<sup>\s*([23])\s*</sup>", re.IGNORECASE)
+_TAG = re.compile(r"</?[a-zA-Z][^<>]{0,20}>")
+
+
 def normalise(text: str) -> str:
-    t = "".join(ch if ch in "²³" else unicodedata.normalize("NFKC", ch) for ch in (text or "")).strip()
+    text = text or ""
+    if "<" in text:  # pasted from a web page: `≤500m <sup>2</sup>`, stray `<p>`
+        text = _TAG.sub("", _SUP.sub(lambda m: "²" if m.group(1) == "2" else "³", text))
+    t = "".join(ch if ch in "²³" else unicodedata.normalize("NFKC", ch) for ch in text).strip()
     t = t.replace("＞", ">").replace("＜", "<").replace("％", "%")
     return re.sub(r"\s+", "", t)
 
@@ -88,6 +113,7 @@ def parse_value(text: str) -> Value:
         return Value(raw, "not_applicable")
     if t in NOT_APPLICABLE_TYPOS:
         return Value(raw, "not_applicable", typo=True)
+    t = _word_operator(t)
     if "或" in t and not t.startswith("或") and not t.endswith("或"):
         parts = tuple(parse_value(p) for p in t.split("或"))
         if all(p.recognised and p.kind != "empty" for p in parts):
@@ -137,16 +163,18 @@ def unit_scale(unit: str) -> tuple[str, Decimal]:
 
 
 def comparable_numbers(target: Value, actual: Value) -> tuple[Decimal, Decimal] | None:
-    """Both numbers in the same unit, or None when the units do not match."""
+    """Both numbers in the same unit, or None when the units do not match. A bare number takes the other side's
+    unit (`≥4` against `4人`, `≥90%` against `90`)."""
     if target.number is None or actual.number is None:
         return None
     tu, ts = unit_scale(target.unit)
     au, as_ = unit_scale(actual.unit)
-    if tu != au and tu and au:
-        return None
-    if (tu == "%") != (au == "%") and (tu or au):
-        return None
+    if tu and au and tu != au and _SAME_UNITS.get(tu, tu) != _SAME_UNITS.get(au, au):
+        return None  # `%` against `个`, `小时` against `天`: no suggestion rather than a wrong one
     return target.number * ts, actual.number * as_
+
+
+_SAME_UNITS = {"日": "天", "次数": "次", "个数": "个", "平方米": "m²", "平米": "m²", "㎡": "m²"}
 
 
 def looks_reverse(name: str) -> bool:
