@@ -278,7 +278,11 @@ class FormEditor(QWidget):
         return view
 
     def _size_columns(self) -> None:
-        self.grid.set_column_widths(max(900, self.grid.viewport().width()))
+        width = max(900, self.grid.viewport().width())
+        if width != getattr(self, "_sized_for", None):
+            self._sized_for = width
+            self.grid.set_column_widths(width)
+            self.grid.resizeRowsToContents()  # wrapped text is measured at the final column widths
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
