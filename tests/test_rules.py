@@ -27,7 +27,7 @@ from fcast_desktop.model import (
     Task,
 )
 from fcast_desktop.rules import RULES, check_form, load_profile
-from fcast_desktop.rules.arithmetic import find_calculations, money_figures
+from fcast_desktop.rules.arithmetic import find_calculations, find_part_slips, money_figures
 from fcast_desktop.rules.report import check_entries, computed_values, score_entries
 from fcast_desktop.rules.scoring import score_row, score_self_evaluation
 from fcast_desktop.rules.values import parse_value
@@ -158,6 +158,9 @@ CASES = {
     "indicator.required": (lambda: _with_row(clean_declaration(), 2, explanation=""), ("indicators", 2)),
     "calculation.arithmetic": (lambda: clean_declaration(
         calculation_basis="50元/人/日*171人*22日*12个月=198万元，共12万元"), ("calculation_basis", None)),
+    "calculation.part": (lambda: clean_declaration(
+        calculation_basis="分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元。共12万元"),
+        ("calculation_basis", None)),
     "funds.sum": (lambda: clean_evaluation(funds=Funds(
         total=FundLine(initial_budget=D("100.00"), annual_budget=D("100.00"), executed=D("90.00")),
         appropriation=FundLine(initial_budget=D("50.00"), annual_budget=D("100.00"), executed=D("90.00")))),
@@ -173,8 +176,10 @@ CASES = {
     "evaluation.not_applicable.row": (lambda: _with_row(clean_evaluation(), 4, weight=D(1), score=D(1)),
                                       ("indicators", 4)),
     "evaluation.score.range": (lambda: _with_row(clean_evaluation(), 0, score=D(25)), ("indicators", 0)),
-    "evaluation.over_achievement": (lambda: _with_row(clean_evaluation(), 0, target="≥10个", actual="17个"),
-                                    ("indicators", 0)),
+    "evaluation.over_achievement": (lambda: _with_row(clean_evaluation(), 0, target="≥10个", actual="17个",
+                                                      score=None), ("indicators", 0)),
+    "evaluation.score.band": (lambda: _with_row(clean_evaluation(), 0, target="显著", actual="明显", score=D(20)),
+                              ("indicators", 0)),
     "evaluation.deviation.required": (lambda: _with_row(clean_evaluation(), 0, score=D("18")), ("indicators", 0)),
     "evaluation.deviation.over": (None, None),  # profile option, tested below
     "evaluation.score.missing": (lambda: _with_row(clean_evaluation(), 0, score=None), ("indicators", 0)),
@@ -206,7 +211,29 @@ def test_unit_trap_message_gives_the_fix():
     form = clean_declaration(annual_amount=D("120000000.00"), total_amount=D("480000000.00"),
                              calculation_basis="4名科级以下退休干部老年节1000元/人、春节日慰问2000元/人共1.2万元。")
     (p,) = [p for p in check_form(form, FUTIAN) if p.rule == "money.unit_trap"]
-    assert "12,000.00万元" in p.message and "1.2万元" in p.message and "应填写 1.20万元" in p.message
+    assert "12,000.00万元" in p.message and "1.2万元" in p.message
+    assert "本年度项目金额应为 1.20万元" in p.message and "项目总金额（中期规划）应为 4.80万元" in p.message
+
+
+@pytest.mark.parametrize(
+    "unit,annual,text,rule",
+    [
+        ("万元", "120000.00", "共12万元", None),  # 12万元 typed as 12.00 under 万元: right
+        ("万元", "120000000.00", "共1.2万元", "money.unit_trap"),  # exact figure ÷ 10000
+        ("万元", "20720000000.00", "薪级工资200万元,工会经费3.9万元,体检费3.3万元", "money.unit_trap"),  # largest figure
+        ("万元", "1000000000.00", "按规定执行", "money.unit_magnitude"),  # no figure, 10亿元 a year
+        ("万元", "99990000.00", "按规定执行", None),  # 9,999万元: below the 1亿元 threshold
+        ("万元", "12000000.00", "合同总价5000万元，分五年支付", None),  # same order of magnitude as the text
+        ("元", "55.00", "3333件/月*15元*11个月=55万元", "money.unit_trap"),  # 元 label, 万元 typed
+        ("元", "550000.00", "3333件/月*15元*11个月=55万元", None),
+        ("元", "300.00", "按规定执行", "money.unit_magnitude"),  # 300元 a year: 万元 typed?
+    ],
+)
+def test_unit_trap_cases(unit, annual, text, rule):
+    form = clean_declaration(amount_unit=unit, annual_amount=D(annual), total_amount=D(annual) * 3,
+                             calculation_basis=text)
+    found = {p.rule for p in check_form(form, FUTIAN)} & {"money.unit_trap", "money.unit_magnitude"}
+    assert found == ({rule} if rule else set())
 
 
 def test_baoan_forms_use_their_profile():
@@ -271,7 +298,22 @@ def _row(target, actual, weight=10, score=None, name="指标"):
         ("显著", "明显", "8"),
         ("有效", "部分达成", "8"),
         ("有效", "未达成", "6"),
-        ("同比上升1%", "上升2%", None),
+        ("同比上升1%", "上升2%", "10"),
+        ("同比上升2%", "同比上升1%", "5"),
+        ("同比下降2%", "同比下降3%", "10"),
+        ("同比下降2%", "同比上升1%", "0"),
+        ("≥90%", "90", "10"),  # a bare actual takes the target's unit
+        ("≥10个", "12.5天", None),  # units that do not match: no suggestion
+        ("显著", "85%", "10"),  # 显著 = 80%–100%
+        ("显著", "70%", "8"),  # 明显: one level lower, 部分达成
+        ("明显", "70%", "10"),
+        ("有效", "有效", "10"),
+        ("2022年", "2022年12月", "10"),  # seed 003: a year as deadline
+        ("2023年12月前", "已完成", "10"),
+        ("每季度末", "每季度末", "10"),
+        ("24小时", "24小时", "10"),  # a bare duration is a time limit
+        ("24小时内", "30小时", "0"),
+        ("≥16小时", "20小时", "10"),
         ("≥10个", "", None),
     ],
 )
@@ -282,9 +324,51 @@ def test_suggested_scores(target, actual, expected):
 
 def test_over_achievement_flag_and_user_score_wins():
     rs = score_row(_row("10场", "17场", weight=2, score="1.7"), FUTIAN)
-    assert rs.over_achieved and rs.suggested == 2 and rs.effective == D("1.7")
-    assert not score_row(_row("≥80%", "100%"), FUTIAN).over_achieved  # percentages are not flagged
-    assert not score_row(_row("≥10个", "11个"), FUTIAN).over_achieved
+    assert rs.over_achieved and rs.suggested == 2 and rs.effective == D("1.7") and rs.entered == D("1.7")
+    assert score_row(_row("≥80%", "100%"), FUTIAN).over_achieved  # seed 003's example: flagged, not reduced
+    assert score_row(_row("≥10个", "12个"), FUTIAN).over_achieved  # exactly 1.2×
+    assert not score_row(_row("≥10个", "11.9个"), FUTIAN).over_achieved
+    assert not score_row(_row("≤3%", "1%"), FUTIAN).over_achieved  # only positive indicators
+
+
+def test_over_achievement_is_never_deducted_and_typing_the_score_decides():
+    form = _with_row(clean_evaluation(), 0, target="≥10个", actual="17个", score=None)
+    s = score_self_evaluation(form, FUTIAN)
+    assert s.rows[0].suggested == 20 and s.rows[0].effective == 20  # full score suggested
+    assert "evaluation.over_achievement" in rules_of(form)
+    decided = _with_row(clean_evaluation(), 0, target="≥10个", actual="17个", score=D(20))
+    assert "evaluation.over_achievement" not in rules_of(decided)
+    reduced = _with_row(clean_evaluation(), 0, target="≥10个", actual="17个", score=D(17), deviation="超额完成")
+    assert rules_of(reduced) == []
+
+
+def test_user_score_wins_and_unreadable_score_counts_nothing():
+    form = _with_row(clean_evaluation(), 0, score=D("15"), deviation="原因")
+    s = score_self_evaluation(form, FUTIAN)
+    assert s.rows[0].suggested == 20 and s.rows[0].effective == 15
+    assert s.total == D("9.00") + 15 + 70  # funds 90/100 × 10 = 9
+    bad = _with_row(clean_evaluation(), 0, score=None)
+    bad.indicators[0].raw = {"score": "满分"}
+    s = score_self_evaluation(bad, FUTIAN)
+    assert s.rows[0].effective is None
+    assert "number.unreadable" in rules_of(bad)
+
+
+def test_qualitative_band_and_deviation():
+    form = _with_row(clean_evaluation(), 0, target="显著", actual="明显", score=D(15), deviation="原因")
+    rs = score_self_evaluation(form, FUTIAN).rows[0]
+    assert rs.band == (D(12), D(16)) and rs.suggested == 16
+    assert rules_of(form) == []  # 15 is inside 部分达成 (60–80 % of 20)
+    assert "evaluation.deviation.required" in rules_of(_with_row(clean_evaluation(), 0, target="显著", actual="明显",
+                                                                 score=None))
+
+
+def test_funds_weight_and_weight_sums_boundaries():
+    ok = clean_evaluation()
+    assert score_self_evaluation(ok, FUTIAN).weight_total == 100
+    short = _drop_level2(clean_evaluation(), Level2.COST)  # a copied table that lost its 成本 row
+    found = rules_of(short)
+    assert "indicators.skeleton.missing" in found and "evaluation.weights.level1" in found
 
 
 def test_reverse_ratio_option():
@@ -364,19 +448,44 @@ def test_check_on_seed_project(seed_project):
     by_rule: dict[str, list] = {}
     for e in entries:
         by_rule.setdefault(e["rule"], []).append(e)
-    # the 万元/元 trap: every one of seed 000's 11 declarations
+    forms = seed_project.forms
+    # the 万元/元 trap: every one of seed 000's 11 declarations, once each, with the probable fix
     trap = by_rule.get("money.unit_trap", []) + by_rule.get("money.unit_magnitude", [])
-    assert sorted({e["form"] for e in trap}) == list(range(11))
-    # 测算依据 arithmetic slips of seed 002 (44元/人/日*171人*22日*12个月 is 198.63万元, not 198)
-    slips = [e["message"] for e in by_rule["calculation.arithmetic"]]
-    assert any("198.63万元" in m for m in slips)
-    assert not any("38.28" in m for m in slips)  # 50元/人/日*29人*22日*12个月=38.28万元 is right
-    # no rule fires on the clean self-evaluations except the incomplete table
+    assert sorted(e["form"] for e in trap) == list(range(11))
+    assert all(forms[e["form"]].source.startswith("000_") and "应为" in e["message"] for e in trap)
+    first = next(e for e in trap if e["form"] == 0)
+    assert "1.2万元" in first["message"] and "1.20万元" in first["message"]
+    # seed 002: `分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元`: the expression is right (38.28),
+    # the amount written before it (38.20) is the slip
+    (part,) = by_rule["calculation.part"]
+    assert forms[part["form"]].source.startswith("002_")
+    assert "38.20万元" in part["message"] and "38.28万元" in part["message"]
+    slips = {re.search(r"“(.+?)”", e["message"]).group(1) for e in by_rule["calculation.arithmetic"]}
+    assert slips == {
+        "2259*260*12=704.80万元",  # 704.808: 704.81
+        "500平米×200元/平米≈100万元",  # 10万元
+        "112件*18元/件*每月22个工作日*11个月=48.78万元",  # 48.7872: 48.79
+        "44元/人/日*171人*22日*12个月=198万元",  # 198.63
+        "640元/月/台*10台*9月=5.76元",  # 57600元 = 5.76万元
+    }
+    assert not any("38.28" in m for m in slips)
+    # `不适应` for `不适用` (seed 002, one form, five rows)
+    typos = by_rule["indicator.value.typo"]
+    assert len(typos) == 5 and len({e["form"] for e in typos}) == 1
+    # 福田 declarations without a 服务对象满意度 indicator
+    assert sorted(e["form"] for e in by_rule["indicators.service_satisfaction.na"]) == [2, 3, 7]
+    # errors only on the self-evaluation copied without its 成本 and 经济效益 rows
     errors = [e for e in entries if e["severity"] == "error"]
-    assert {seed_project.forms[e["form"]].project_name for e in errors} == {"政务事项管理"}
-    assert set(by_rule) <= {"money.unit_trap", "money.unit_magnitude", "calculation.arithmetic", "indicator.value.typo",
-                            "indicators.service_satisfaction.na",
-                            "evaluation.over_achievement", "indicators.skeleton.missing", "evaluation.weights.level1"}
+    assert {forms[e["form"]].project_name for e in errors} == {"政务事项管理"}
+    assert {e["rule"] for e in errors} == {"indicators.skeleton.missing", "evaluation.weights.level1"}
+    # nothing else: every value form of the seeds is understood, every other self-evaluation and the
+    # department form are clean
+    assert set(by_rule) == {"money.unit_trap", "money.unit_magnitude", "calculation.arithmetic", "calculation.part",
+                            "indicator.value.typo", "indicators.service_satisfaction.na",
+                            "indicators.skeleton.missing", "evaluation.weights.level1"}
+    clean = [n for n, f in enumerate(forms) if f.kind != "declaration" and getattr(f, "project_name", "") != "政务事项管理"]
+    assert not [e for e in entries if e["form"] in clean]
+    assert len(entries) == 29
 
 
 # ---- readers never raise ---------------------------------------------------------------------------------
@@ -396,12 +505,37 @@ def test_value_parser_never_raises(text):
 ARITH_ALPHABET = st.sampled_from(list("0123456789.,%*/×÷+-=()（）元万套月人日个，。 "))
 
 
+EXPRESSION = st.lists(
+    st.tuples(st.integers(0, 10**7).map(str) | st.decimals(0, 10**6, places=2).map(str),
+              st.sampled_from(["", "元", "万元", "万", "%", "人", "元/人/日", "个月", "套/月"]),
+              st.sampled_from(["*", "×", "/", "+", "-", "÷"])),
+    min_size=1, max_size=6,
+).map(lambda terms: "".join(n + u + op for n, u, op in terms)[:-1]) .flatmap(
+    lambda left: st.tuples(st.just(left), st.sampled_from(["=", "≈", "＝"]), st.decimals(0, 10**7, places=2).map(str),
+                           st.sampled_from(["", "元", "万元", "万"])).map(lambda t: "".join(t)))
+
+
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.text(), st.text(alphabet=ARITH_ALPHABET, max_size=40)))
+@given(st.one_of(st.text(), st.text(alphabet=ARITH_ALPHABET, max_size=40), EXPRESSION,
+                 st.tuples(st.text(max_size=10), EXPRESSION, st.text(max_size=10)).map("".join)))
 def test_arithmetic_reader_never_raises(text):
     for calc in find_calculations(text):
         assert isinstance(calc.computed, Decimal)
+        assert isinstance(calc.matches, bool) and calc.text
     assert all(isinstance(f, Decimal) for f in money_figures(text))
+    assert all(s.heading for s in find_part_slips(text))
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 9999), st.integers(1, 999), st.integers(1, 24))
+def test_arithmetic_reader_agrees_with_exact_products(a, b, c):
+    exact = Decimal(a * b * c)
+    shown = (exact / 10000).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    (calc,) = find_calculations(f"测算:{a}元/人*{b}人*{c}个月={shown}万元。")
+    assert calc.matches
+    wrong = shown + Decimal("0.02")
+    (calc,) = find_calculations(f"测算:{a}元/人*{b}人*{c}个月={wrong}万元。")
+    assert not calc.matches and calc.correct_text == f"{shown.normalize():f}万元"
 
 
 def test_arithmetic_examples():
@@ -413,9 +547,147 @@ def test_arithmetic_examples():
     assert not calc.matches and calc.correct_text == "704.81万元"
     (calc,) = find_calculations("值班员6名(19000元/月*12=1368000元/年)")
     assert calc.matches
+    (calc,) = find_calculations("办公设备6000元每套/5套=3万元")  # "6000 per set, 5 sets"
+    assert calc.matches and calc.text == "6000元每套/5套=3万元"
+    (calc,) = find_calculations("20.5万元×35人≈717万元")  # ≈: within 5 %
+    assert calc.matches and calc.approx
+    (calc,) = find_calculations("办公场所租赁费用500平米×200元/平米≈100万元")
+    assert not calc.matches and calc.correct_text == "10万元"
+    (calc,) = find_calculations("640元/月/台*10台*9月=5.76元")
+    assert not calc.matches and calc.correct_text == "57600元"
+    (calc,) = find_calculations("2259*227*12=615.35万元")  # bare counts with a 万元 result are 元
+    assert calc.matches
+    assert find_calculations("2023年-2024年预计需要增加到每人每月260元。") == ()
+    assert find_calculations("上涨5%=20.5万元计算") == ()
+
+
+def test_part_slips():
+    text = "一、后勤保障经费198万元,44元/人/日*171人*22日*12个月=198万元。 二、分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元。"
+    (slip,) = find_part_slips(text)
+    assert (slip.heading, slip.stated, slip.difference) == ("38.20万元", "38.28万元", "0.08万元")
+    # parts that add up, amounts of another kind, rough amounts: nothing
+    assert find_part_slips("办公设备购置14.64万元:信创电脑20台*6400元=12.8万元,信创打印机8台*2300元=1.84万元。") == ()
+    assert find_part_slips("每月需1.2万元,本年预计1.2万元*9个月=10.8万元。") == ()
+    assert find_part_slips("人力成本约197万元,负责人1名(27500元/月*12=330000元/年),值班员6名(19000元/月*12=1368000元/年),"
+                           "解说1名(21000元/月*12=252000元/年)") == ()
 
 
 def test_rule_list_in_docs_matches_catalogue():
+    from fcast_desktop.rules.catalogue import markdown_table
+
     doc = (Path(__file__).resolve().parents[1] / "docs" / "rules.md").read_text(encoding="utf-8")
     for rule_id in RULES:
         assert f"`{rule_id}`" in doc, rule_id
+    generated = doc.split("<!-- rules:begin -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
+    assert generated == markdown_table(), "docs/rules.md is stale: python -m fcast_desktop.rules.catalogue docs/rules.md"
+
+
+# ---- profiles -------------------------------------------------------------------------------------------------
+
+
+def test_profiles_are_data():
+    from fcast_desktop.rules import available_profiles
+
+    assert {"shenzhen-futian", "shenzhen-baoan"} <= set(available_profiles())
+    assert FUTIAN.amount_unit == "万元" and FUTIAN.stars and "cost" in FUTIAN.mandatory_level2
+    assert BAOAN.amount_unit == "元" and not BAOAN.stars and not BAOAN.mandatory_level2
+    for p in (FUTIAN, BAOAN):
+        assert p.over_achievement_factor == D("1.2") and p.reverse_mode == "linear"
+        assert dict(p.level1_weights) == {"output": 50, "benefit": 30, "satisfaction": 10} and p.funds_weight == 10
+    assert FUTIAN.district_codes == ("440304",) and BAOAN.district_codes == ("440306",)
+    assert load_profile("no-such-profile") is FUTIAN and load_profile("../../etc/passwd") is FUTIAN
+    assert load_profile(None) is FUTIAN
+
+
+def test_profile_loader_works_frozen(tmp_path, monkeypatch):
+    """Under PyInstaller the package sits in the bundle; resources are found through sys._MEIPASS."""
+    import json
+    import sys
+
+    from fcast_desktop.rules import profiles
+
+    bundle = tmp_path / "bundle"
+    (bundle / "resources" / "profiles").mkdir(parents=True)
+    data = json.loads((profiles.profiles_dir() / "shenzhen-futian.json").read_text(encoding="utf-8"))
+    data["title"] = "打包版"
+    (bundle / "resources" / "profiles" / "shenzhen-futian.json").write_text(json.dumps(data), encoding="utf-8")
+    monkeypatch.setattr(profiles, "__file__", str(tmp_path / "gone" / "fcast_desktop" / "rules" / "profiles.py"))
+    monkeypatch.setattr(sys, "_MEIPASS", str(bundle), raising=False)
+    profiles._load.cache_clear()
+    try:
+        assert profiles.profiles_dir() == bundle / "resources" / "profiles"
+        assert profiles.load_profile("shenzhen-futian").title == "打包版"
+    finally:
+        profiles._load.cache_clear()
+
+
+def test_profile_options_change_results():
+    from dataclasses import replace
+
+    strict = replace(FUTIAN, over_achievement_factor=D("1.5"))
+    assert not score_row(_row("≥10个", "12个"), strict).over_achieved
+    no_pct = replace(FUTIAN, over_achievement_percentages=False)
+    assert not score_row(_row("≥80%", "100%"), no_pct).over_achieved
+    form = _na(clean_declaration(), Level2.COST)
+    assert "indicators.mandatory" in rules_of(form, FUTIAN)
+    assert "indicators.mandatory" not in [p.rule for p in check_form(form.model_copy(
+        update={"project_code": "440306221061500000046"}), FUTIAN)]  # a 宝安 code: checked with 宝安's profile
+
+
+def test_profile_rule_overrides():
+    from dataclasses import replace
+
+    from fcast_desktop.rules.profiles import Profile, ProfileError
+
+    form = _na(clean_declaration(), Level2.SERVICE_SATISFACTION)
+    assert rules_of(form) == ["indicators.service_satisfaction.na"]
+    off = replace(FUTIAN, rule_overrides={"indicators.service_satisfaction.na": {"enabled": False}})
+    assert rules_of(form, off) == []
+    stricter = replace(FUTIAN, rule_overrides={"indicators.service_satisfaction.na": {"severity": "error"}})
+    assert [p.severity for p in check_form(form, stricter)] == ["error"]
+    with pytest.raises(ProfileError):
+        Profile.from_dict({"name": "x", "level1_weights": {}, "rules": {"no.such.rule": {"enabled": False}}})
+
+
+def test_unreadable_typed_text_is_reported_where_it_was_typed():
+    form = clean_declaration()
+    form.raw = {"annual_amount": "一万二", "duration_years": "三年", "year": "二〇二三"}
+    found = {(p.rule, p.field, p.column) for p in check_form(form, FUTIAN)}
+    assert ("money.unreadable", "annual_amount", "本年度项目金额（万元）") in found
+    assert ("number.unreadable", "duration_years", "实施期限") in found
+    assert ("number.unreadable", "year", "预算年度") in found
+    ev = clean_evaluation()
+    ev.funds.total.raw = {"executed": "约九十"}
+    p = next(p for p in check_form(ev, FUTIAN) if p.rule == "money.unreadable")
+    assert (p.field, p.row, p.column, p.key) == ("funds", 0, "全年执行数", "executed") and "约九十" in p.message
+
+
+def test_department_summary_is_information():
+    from fcast_desktop.rules.report import department_summary
+
+    dept = clean_department()
+    decl = clean_declaration(year=2026, annual_amount=D("8.00"))
+    summary = department_summary(dept, Project(forms=[dept, decl]))
+    assert summary == {"tasks_total": D("10.00"), "projects_total": D("8.00"), "declarations": 1,
+                       "difference": D("2.00")}
+    assert department_summary(dept, Project(forms=[dept])) is None
+    assert rules_of(dept, FUTIAN, Project(forms=[dept, decl])) == []  # never a problem
+
+
+TEXT = st.one_of(st.text(max_size=30), st.text(alphabet=VALUE_ALPHABET, max_size=15), EXPRESSION)
+
+
+@settings(max_examples=150, deadline=None)
+@given(TEXT, TEXT, TEXT, st.decimals(-100, 1000, places=2, allow_nan=False), TEXT)
+def test_whole_checks_never_raise(target, actual, name, weight, calculation):
+    """Whatever is typed into any cell, checking and scoring give problems and scores, never an exception."""
+    ev = _with_row(clean_evaluation(), 0, target=target, actual=actual, name=name, weight=weight, score=None)
+    s = score_self_evaluation(ev, FUTIAN)
+    assert len(s.rows) == len(ev.indicators)
+    for p in check_form(ev, FUTIAN, Project(forms=[ev])):
+        assert p.severity in ("error", "warning") and p.rule in RULES
+    decl = _with_row(clean_declaration(calculation_basis=calculation), 0, target=target, name=name)
+    for p in check_form(decl, FUTIAN):
+        assert p.rule in RULES and "{" not in p.message
+    dept = _with_row(clean_department(), 0, target=target, measure_unit=actual)
+    assert all(p.rule in RULES for p in check_form(dept, BAOAN))

@@ -278,6 +278,8 @@ class FormEditor(QWidget):
         return view
 
     def _size_columns(self) -> None:
+        if self.form is None:
+            return
         width = max(900, self.grid.viewport().width())
         if width != getattr(self, "_sized_for", None):
             self._sized_for = width

@@ -113,7 +113,7 @@ class FormTableModel(QAbstractTableModel):
                         Qt.ItemDataRole.TextAlignmentRole, PathRole, ColumnKeyRole})
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
-        if role not in self._ROLES or not index.isValid():  # Qt asks for many roles we do not use
+        if role not in self._ROLES or not index.isValid() or self.form is None:  # Qt asks for roles we do not use
             return None
         row, col = index.row(), index.column()
         if role in (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole):
@@ -287,6 +287,9 @@ class IndicatorTableModel(FormTableModel):
 
     def rebuild(self) -> None:
         rows: list[GridRow] = []
+        if self.form is None:  # the form was deleted (undo); the editor showing it is going away
+            self._rows, self._grid_row = [], {}
+            return
         by_level2: dict[Level2, list[int]] = {}
         for i, r in enumerate(self.form.indicators):
             by_level2.setdefault(r.level2, []).append(i)
@@ -297,7 +300,7 @@ class IndicatorTableModel(FormTableModel):
         self._grid_row = {g.index: n for n, g in enumerate(rows) if g.index is not None}
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self._rows)
+        return 0 if parent.isValid() or self.form is None else len(self._rows)
 
     def grid_row(self, row: int) -> GridRow:
         return self._rows[row]
@@ -464,7 +467,7 @@ class FundsTableModel(FormTableModel):
         return self._columns
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(FUND_ROWS)
+        return 0 if parent.isValid() or self.form is None else len(FUND_ROWS)
 
     def row_of_path(self, path: tuple) -> int | None:
         return FUND_ROWS.index(path[1]) if len(path) == 3 and path[0] == "funds" else None
@@ -518,7 +521,7 @@ class TasksTableModel(FormTableModel):
         return self._columns
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
-        return 0 if parent.isValid() else len(self.form.tasks) + 1
+        return 0 if parent.isValid() or self.form is None else len(self.form.tasks) + 1
 
     def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:

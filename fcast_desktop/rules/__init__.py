@@ -1,13 +1,36 @@
-"""Validation and scoring: pure functions over the model, no Qt (see ../shared/spec/rules.md).
+"""Validation and scoring: pure functions over the model, no Qt (spec: ../shared/spec/rules.md).
 
-- ``check_form(form, profile, project=None) -> list[Problem]`` — every problem of one form, pinned to its cell;
-- ``score_self_evaluation(form, profile) -> EvaluationScore`` — 执行率, 资金得分, suggested/effective scores, 总分;
-- ``check_project(project) -> list[(form index, Problem)]``; ``load_profile(name)`` — rule profiles as data.
+Public API (used by the GUI, the CLI and the exporters)::
+
+    load_profile(name: str | None) -> Profile
+        A rule profile (``resources/profiles/<name>.json``; unknown names give the default ``shenzhen-futian``).
+    check_form(form, profile, project=None) -> list[Problem]
+        Every problem of one form at once. A form whose 项目编码 names another bundled profile's district is
+        checked with that profile. ``project`` enables the cross-form rules (S15).
+    score_self_evaluation(form, profile) -> EvaluationScore
+        执行率, 资金得分, per-row suggested/effective score, achieved and over-achievement flags, 总分, grade.
+    check_project(project) -> list[tuple[int, Problem]]
+        (form index, problem) for every form, with ``project.profile``.
+    report.check_entries / report.score_entries / report.computed_values / report.department_summary
+        JSON shapes of `fcast check/score --json` and the computed cells of printed forms.
+
+``Problem`` (frozen): ``rule`` (catalogue id), ``severity`` ('error'|'warning'), ``message`` (Chinese: what is
+wrong and what to do), ``field`` (header field name such as 'project_code', or a table: 'indicators', 'funds',
+'tasks'), ``row`` (0-based row of that table, None for header fields and whole-table problems), ``column``
+(official column title or header label), ``key`` (model attribute of the cell: 'target', 'actual', 'weight',
+'annual_budget'…; for a missing 二级指标 the Level2 value; None for a whole row).
+
+``EvaluationScore``: ``execution_rate``, ``funds_score``, ``funds_weight``, ``budget``, ``executed``, ``rows``
+(one ``RowScore`` per indicator row: ``suggested``, ``effective``, ``entered``, ``achieved``, ``over_achieved``,
+``ratio``, ``band``), ``indicators_total``, ``weight_total``, ``total``, ``grade``.
+
+Speed: everything reads the pydantic objects directly (no model construction) and caches the parsing of values
+and 测算依据 texts by string, so re-checking a form on each keystroke costs well under a millisecond.
 """
 
-from .catalogue import RULES, Problem, Rule
+from .catalogue import COMPUTATIONS, RULES, Problem, Rule
 from .checks import check_form, form_profile
-from .profiles import Profile, load_profile
+from .profiles import Profile, ProfileError, available_profiles, load_profile
 from .report import check_project
 from .scoring import EvaluationScore, RowScore
 from .scoring import score_self_evaluation as _score
@@ -18,5 +41,5 @@ def score_self_evaluation(form, profile: Profile) -> EvaluationScore:
     return _score(form, form_profile(form, profile))
 
 
-__all__ = ["RULES", "EvaluationScore", "Problem", "Profile", "Rule", "RowScore", "check_form", "check_project",
-           "load_profile", "score_self_evaluation"]
+__all__ = ["COMPUTATIONS", "RULES", "EvaluationScore", "Problem", "Profile", "ProfileError", "Rule", "RowScore",
+           "available_profiles", "check_form", "check_project", "load_profile", "score_self_evaluation"]

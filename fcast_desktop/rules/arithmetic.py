@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 from ..model.money import normalise_digits
@@ -30,6 +30,9 @@ _OPS = {"*": "*", "×": "*", "/": "/", "÷": "/", "+": "+", "-": "-", "－": "-"
 
 
 APPROX_TOLERANCE = Decimal("0.05")
+_TOO_LARGE = Decimal(10) ** 18
+_WIDE = Context(prec=120)
+_WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -43,16 +46,17 @@ class Calculation:
     stated_text: str = ""  # the result as written (`704.80`)
     begin: int = 0  # span of the whole expression in the normalised text
     end: int = 0
-    approx: bool = False  # written with ≈: within APPROX_TOLERANCE is a match
+    approx: bool = False  # written with ≈: within ``tolerance`` is a match
+    tolerance: Decimal = APPROX_TOLERANCE
 
     @property
     def rounded(self) -> Decimal:
-        return self.computed.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP)
+        return self.computed.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP, context=_WIDE)
 
     @property
     def matches(self) -> bool:
         if self.approx:
-            return abs(self.computed - self.stated) <= abs(self.stated) * APPROX_TOLERANCE
+            return abs(self.computed - self.stated) <= abs(self.stated) * self.tolerance
         return self.rounded == self.stated
 
     @property
@@ -63,7 +67,7 @@ class Calculation:
 
     @property
     def correct_text(self) -> str:
-        shown = self.computed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        shown = self.computed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=_WIDE)
         text = f"{shown:f}".rstrip("0").rstrip(".")
         return text + self.unit
 
@@ -135,7 +139,7 @@ def _read_chain(text: str) -> tuple[list, bool, int, set[int]] | None:
             i -= 1  # a word before the number (`每月22个工作日`) belongs to the term
         if i >= 0 and tokens[i][0] == "op":
             items.insert(0, tokens[i][1])
-            if tokens[i][1] == "/" and unit.strip("/"):
+            if tokens[i][1] == "/" and _WORDY.search(unit):
                 unit_divisors.append(len(items))
             i -= 1
             continue
@@ -181,8 +185,9 @@ _FIRST_NUMBER = re.compile(r"\d")
 
 
 @lru_cache(maxsize=2048)
-def find_calculations(text: str) -> tuple[Calculation, ...]:
-    """Every checkable ``… = result`` (or ``≈ result``) expression in ``text`` (result in money or a number)."""
+def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple[Calculation, ...]:
+    """Every checkable ``… = result`` (or ``≈ result``) expression in ``text`` (result in money or a number).
+    Never raises; text without expressions gives ``()``."""
     t = normalise_digits(text or "")
     out = []
     for m in _RESULT.finditer(t):
@@ -195,8 +200,8 @@ def find_calculations(text: str) -> tuple[Calculation, ...]:
             continue
         value = _evaluate(items)
         stated = _to_decimal(m.group("num"))
-        if value is None or stated is None:
-            continue
+        if value is None or stated is None or abs(value) > _TOO_LARGE or stated > _TOO_LARGE:
+            continue  # not an amount anyone budgets (and beyond what quantize handles)
         unit = m.group("unit") or ""
         factor = _money_factor(unit) if unit else None
         if has_money and factor is None:
@@ -211,7 +216,7 @@ def find_calculations(text: str) -> tuple[Calculation, ...]:
         values = [value]
         if divisors:  # `6000元每套/5套=3万元`: 6000 per set, 5 sets
             spoken = _evaluate([("*" if n in divisors else x) for n, x in enumerate(items)])
-            if spoken is not None:
+            if spoken is not None and abs(spoken) <= _TOO_LARGE:
                 values.append(spoken)
         candidates = []
         for v in values:
@@ -223,7 +228,7 @@ def find_calculations(text: str) -> tuple[Calculation, ...]:
         if count:
             candidates += [c * count for c in list(candidates)]  # `值班员6名(19000元/月*12=…`
         calcs = [Calculation(expression, m.start(), c, stated, unit, places, m.group("num"), begin, m.end(),
-                             m.group("eq") == "≈") for c in candidates]
+                             m.group("eq") == "≈", tolerance) for c in candidates]
         default = calcs[1] if factor is not None and not has_money else calcs[0]
         out.append(next((c for c in calcs if c.matches), default))
     return tuple(out)
@@ -332,5 +337,5 @@ def find_part_slips(text: str) -> tuple[PartSlip, ...]:
 
 
 def _plain(value: Decimal) -> str:
-    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP):f}"
+    text = f"{value.quantize(Decimal('0.01'), rounding=ROUND_HALF_UP, context=_WIDE):f}"
     return text.rstrip("0").rstrip(".") if "." in text else text

@@ -39,10 +39,11 @@ class Problem:
 _RULES = [
     Rule("money.unreadable", "N1", "error", "全部", "金额“{text}”无法识别：请填写数字，如 13,920,000.00 或 1.2万"),
     Rule("money.unit_trap", "N3", "warning", "申报表",
-         "{label}为 {shown}{unit}，但{source}写明 {figure}；数值约相差 10000 倍，可能是按“{actual_unit}”填写的。"
-         "若实为 {shown}{actual_unit}，应填写 {fixed}{unit}"),
+         "金额填的是 {shown}{unit}，但{source}{relation} {figure}，相差约 1 万倍：金额很可能是按“{actual_unit}”填写的。"
+         "若是，本年度项目金额应为 {fixed}{unit}{total_fix}（或把金额单位改为{actual_unit}）"),
     Rule("money.unit_magnitude", "N3", "warning", "申报表",
-         "{label}为 {shown}{unit}（即 {yuan} 元），金额异常大：标签单位是{unit}，请确认是否把“元”数值填在了“{unit}”栏"),
+         "金额填的是 {shown}{unit}（即 {yuan}），{size}：请确认单位。若是按“{actual_unit}”填写的，"
+         "本年度项目金额应为 {fixed}{unit}{total_fix}（或把金额单位改为{actual_unit}）"),
     Rule("number.unreadable", "N1", "error", "全部", "“{text}”不是数字，请填写数字"),
     Rule("indicator.value.format", "V1", "error", "全部", "指标值“{text}”缺少数值"),
     Rule("indicator.value.unrecognised", "V1", "warning", "全部",
@@ -54,7 +55,7 @@ _RULES = [
     Rule("header.required", "D1/S14", "error", "全部", "{label}不能为空"),
     Rule("project_code.format", "D2", "error", "申报表/自评表", "项目编码应为 21 位数字，当前为“{text}”"),
     Rule("project_code.district", "D2", "warning", "申报表/自评表",
-         "项目编码前 6 位 {district} 不是深圳市已知区划代码（福田 440304、宝安 440306 等），请核对"),
+         "项目编码前 6 位 {district} 不是已知的区划代码（{known}），请核对项目编码"),
     Rule("project_code.type", "D2", "warning", "申报表",
          "项目编码第 12–13 位为 {digits}，与项目类型代码 {type_code} 不一致，请核对"),
     Rule("declaration.duration", "D3", "error", "申报表", "实施期限应为正整数年，当前为“{text}”"),
@@ -72,7 +73,9 @@ _RULES = [
          "服务对象满意度指标为“不适用”：福田区要求尽量设置满意度指标，请确认"),
     Rule("indicator.required", "D8/S14", "error", "全部", "{column}不能为空"),
     Rule("calculation.arithmetic", "D9", "warning", "申报表",
-         "测算依据中“{expression}”计算结果应为 {correct}，与所写的 {stated}{unit} 不符"),
+         "“{expression}”算得 {correct}，与所写的 {stated}{unit} 不符，请核对算式或结果"),
+    Rule("calculation.part", "D9", "warning", "申报表",
+         "分项金额 {heading} 与其后算式的结果 {stated} 不一致（相差 {difference}）：“{expressions}”，请核对哪一个数字有误"),
     Rule("funds.sum", "S1", "warning", "自评表",
          "{column}：年度资金总额 {total} ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = {sum}"),
     Rule("funds.budget.zero", "S2", "error", "自评表", "全年预算数为 0 或未填写，无法计算执行率和资金得分"),
@@ -83,7 +86,10 @@ _RULES = [
     Rule("evaluation.not_applicable.row", "S5", "warning", "自评表", "不适用的指标应填为“不适用 | 不适用 | 无 | 0 | 0”"),
     Rule("evaluation.score.range", "S6", "error", "自评表", "得分 {score} 应在 0 到分值 {weight} 之间"),
     Rule("evaluation.over_achievement", "S10", "warning", "自评表",
-         "实际完成值 {actual} 超过指标值 {target} 的 {factor} 倍：请斟酌是否按偏离度适度调减分值（程序不会自动扣分）"),
+         "实际完成值 {actual} 达到指标值 {target} 的 {ratio} 倍（≥{factor} 倍）：请斟酌是否按偏离度适度调减分值，"
+         "并填写得分（程序不会自动扣分）"),
+    Rule("evaluation.score.band", "S9", "warning", "自评表",
+         "定性指标按“{band}”评分，得分应在 {low}–{high} 之间（分值的 {low_pct}%–{high_pct}%），当前为 {score}"),
     Rule("evaluation.deviation.required", "S11", "error", "自评表",
          "得分 {score} 低于分值 {weight}，必须填写偏差原因分析及改进措施"),
     Rule("evaluation.deviation.over", "S11", "warning", "自评表",
@@ -102,6 +108,30 @@ _RULES = [
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
 
 
+@dataclass(frozen=True)
+class Computation:
+    """A scoring or information rule: it computes a value rather than reporting a problem."""
+
+    code: str
+    name: str
+    where: str  # the function that implements it
+    what: str
+
+
+COMPUTATIONS = (
+    Computation("V2", "指标方向", "values.Value.reverse", "≥ > 和不带符号的数值为正向指标；≤ < 为反向指标（故障率、投诉率、成本）"),
+    Computation("S2", "执行率", "scoring.funds_result", "全年执行数 ÷ 全年预算数 × 100，四舍五入保留 2 位；全年预算数为 0 时不计算"),
+    Computation("S3", "资金得分", "scoring.funds_result", "分值 × 全年执行数 ÷ 全年预算数，保留 2 位，不超过分值；无门槛"),
+    Computation("S7", "正向定量指标建议得分", "scoring._compare", "达到 → 分值；未达到 → 实际 ÷ 指标值 × 分值；指标值为 0 时实际 ≤ 0 得满分，否则 0"),
+    Computation("S8", "反向定量指标建议得分", "scoring._compare", "实际 ≤ 指标值 → 分值；至 2 倍指标值线性降为 0（配置 reverse_mode=ratio：指标值 ÷ 实际 × 分值）"),
+    Computation("S9", "期限、时长、定性指标", "scoring._limit / scoring._qualitative", "期限与时长：按时 → 分值，否则 0；定性：达成、部分达成、未达成取各档上限"),
+    Computation("S10", "超额完成标记", "scoring._compare", "实际 ≥ 1.2 × 指标值时标记，由用户决定是否调减；程序从不自动扣分"),
+    Computation("S12", "用户得分优先", "scoring.score_row", "用户填写的得分优先于建议得分；两者不同时表格同时显示"),
+    Computation("S13", "总分与等级", "scoring.score_self_evaluation", "总分 = 资金得分 + Σ 指标得分；优 ≥ 90，良 80–<90，中 60–<80，差 < 60"),
+    Computation("P3", "部门金额与项目申报对照", "report.department_summary", "金额合计与同一项目中各申报表本年度项目金额之和对照（仅供参考，不是问题）"),
+)
+
+
 def problem(rule_id: str, field: str, row: int | None, column: str, key: str | None, /, **params) -> Problem:
     """A problem of catalogue rule ``rule_id``; ``params`` fill the message template."""
     rule = RULES[rule_id]
@@ -109,12 +139,36 @@ def problem(rule_id: str, field: str, row: int | None, column: str, key: str | N
 
 
 def markdown_table() -> str:
+    """The rule list of ``docs/rules.md`` (between its ``<!-- rules -->`` markers)."""
     lines = ["| id | 规范编号 | 级别 | 适用 | 提示（模板） |", "|---|---|---|---|---|"]
     for r in _RULES:
         sev = "错误" if r.severity == "error" else "警告"
         lines.append(f"| `{r.id}` | {r.code} | {sev} | {r.applies} | {r.template.replace('|', '｜')} |")
+    lines += ["", "Computed, not reported as problems:", "", "| 规范编号 | 名称 | 实现 | 规则 |", "|---|---|---|---|"]
+    for c in COMPUTATIONS:
+        lines.append(f"| {c.code} | {c.name} | `{c.where}` | {c.what} |")
     return "\n".join(lines)
 
 
+def update_docs(path) -> bool:
+    """Rewrite the generated part of ``docs/rules.md``; True when it changed."""
+    from pathlib import Path
+
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    start, end = "<!-- rules:begin -->", "<!-- rules:end -->"
+    head, rest = text.split(start, 1)
+    _old, tail = rest.split(end, 1)
+    new = f"{head}{start}\n{markdown_table()}\n{end}{tail}"
+    if new != text:
+        path.write_text(new, encoding="utf-8")
+    return new != text
+
+
 if __name__ == "__main__":
-    print(markdown_table())
+    import sys
+
+    if len(sys.argv) > 1:
+        print("updated" if update_docs(sys.argv[1]) else "up to date")
+    else:
+        print(markdown_table())

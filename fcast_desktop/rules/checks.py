@@ -7,6 +7,7 @@ It is called after every keystroke in the GUI, so it reads the model directly an
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from decimal import Decimal
 
 from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
@@ -22,23 +23,25 @@ from ..model import (
     SelfEvaluation,
 )
 from ..model.money import format_money, format_number
-from .arithmetic import find_calculations, money_figures
+from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
-from .profiles import Profile, profile_for_code
-from .scoring import EvaluationScore, score_self_evaluation
+from .profiles import Profile, load_profile, profile_for_code
+from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation
 from .values import parse_value
 
-KNOWN_DISTRICTS = {"440303", "440304", "440305", "440306", "440307", "440308", "440309", "440310", "440311", "440312",
-                   "440300"}
+TEN_THOUSAND = Decimal(10000)
 _TYPE = re.compile(r"^(\d{2})\s*\S+")
 _CODE = re.compile(r"^\d{21}$")
+
+
+_UNPRINTED = {"year": "预算年度"}  # model fields a layout does not print
 
 
 def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
     for spec in (*layout.header, *layout.texts):
         if spec.key == key:
             return spec.label_for(form).lstrip("*")
-    return key
+    return _UNPRINTED.get(key, key)
 
 
 def _column(layout: FormLayout, key: str) -> str:
@@ -56,7 +59,7 @@ def _required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Prob
             out.append(problem("header.required", key, None, label, key, label=label))
 
 
-def _project_code(form: AnyForm, layout: FormLayout, out: list[Problem], check_type: bool) -> None:
+def _project_code(form: AnyForm, layout: FormLayout, profile: Profile, out: list[Problem], check_type: bool) -> None:
     code = form.project_code.strip()
     if not code:
         return
@@ -64,13 +67,24 @@ def _project_code(form: AnyForm, layout: FormLayout, out: list[Problem], check_t
     if not _CODE.match(code):
         out.append(problem("project_code.format", "project_code", None, label, "project_code", text=code))
         return
-    if code[:6] not in KNOWN_DISTRICTS:
-        out.append(problem("project_code.district", "project_code", None, label, "project_code", district=code[:6]))
+    if profile.known_districts and code[:6] not in profile.known_districts:
+        known = "、".join(f"{name} {c}" for c, name in list(profile.known_districts.items())[:4]) + " 等"
+        out.append(problem("project_code.district", "project_code", None, label, "project_code", district=code[:6],
+                           known=known))
     if check_type:
         m = _TYPE.match(form.project_type.strip())
         if m and m.group(1) != code[11:13]:
             out.append(problem("project_code.type", "project_code", None, label, "project_code",
                                digits=code[11:13], type_code=m.group(1)))
+
+
+def _na_typo(r, n: int, layout: FormLayout, out: list[Problem]) -> None:
+    """A 不适用 row written `不适应`: one warning, on the 指标值 if it has the typo, else on the 三级指标."""
+    for key in ("target", "name"):
+        text = getattr(r, key)
+        if parse_value(text).typo:
+            out.append(problem("indicator.value.typo", "indicators", n, _column(layout, key).lstrip("*"), key, text=text))
+            return
 
 
 def _value_problems(text: str, row: int, column: str, key: str, out: list[Problem]) -> None:
@@ -96,7 +110,7 @@ def _skeleton(form: AnyForm, layout: FormLayout, profile: Profile | None, out: l
         if not rows:
             out.append(problem("indicators.skeleton.missing", "indicators", None, column, info.key.value, level2=name))
             continue
-        na = [r for r in rows if r.is_not_applicable()]
+        na = [r for r in rows if is_not_applicable(r)]
         if na and len(rows) > 1:
             out.append(problem("indicators.not_applicable.mixed", "indicators", None, column, info.key.value,
                                level2=name))
@@ -111,7 +125,8 @@ def _skeleton(form: AnyForm, layout: FormLayout, profile: Profile | None, out: l
 def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Problem]) -> None:
     """D8: every real indicator has its name, 指标值 and 指标解释 (and V1 on its 指标值)."""
     for n, r in enumerate(form.indicators):
-        if r.is_not_applicable():
+        if is_not_applicable(r):
+            _na_typo(r, n, layout, out)
             continue
         for key in keys:
             text = getattr(r, key)
@@ -129,13 +144,13 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
     layout = DECLARATION
     out: list[Problem] = []
     for key, text in form.raw.items():
-        rule = "number.unreadable" if key == "duration_years" else "money.unreadable"
+        rule = "money.unreadable" if key in ("total_amount", "annual_amount") else "number.unreadable"
         out.append(problem(rule, key, None, _label(layout, key, form), key, text=text))
     texts = ["policy_basis", "calculation_basis"] if form.variant == "basis" else ["overview"]
     _required(form, layout, ["project_code", "project_name", "applicant_unit", "budget_unit", "duration_years",
                              "project_type", "is_new", "allocation_method", "total_amount", "annual_amount",
                              "annual_goal", *texts], out)
-    _project_code(form, layout, out, check_type=True)
+    _project_code(form, layout, profile, out, check_type=True)
     if form.duration_years is not None and form.duration_years <= 0:
         label = _label(layout, "duration_years", form)
         out.append(problem("declaration.duration", "duration_years", None, label, "duration_years",
@@ -160,48 +175,92 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
                            "total_amount", total=format_money(total, form.amount_unit) + form.amount_unit,
                            annual=format_money(annual, form.amount_unit) + form.amount_unit))
     _unit_trap(form, layout, profile, out)
-    _arithmetic(form, layout, out)
+    _arithmetic(form, layout, profile, out)
     _skeleton(form, layout, profile, out, mandatory=True)
     _row_required(form, layout, ["name", "target", "explanation"], out)
     return out
 
 
 def _unit_trap(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
-    """N3: an amount about 10,000 times off the money figures of 测算依据/项目概况, or implausibly large."""
+    """N3: amounts about 10,000 times off what 测算依据/项目概况 says, or implausibly large (万元) or small (元).
+
+    Evidence, strongest first: a money figure of the text equals the amount divided (万元 form) or multiplied (元
+    form) by 10,000; the largest figure of the text is 10^4 ± half an order of magnitude away; no figure, but a 万元
+    amount of ``unit_trap_wan_yuan_max`` (1亿元) or more, or a 元 amount under ``unit_trap_yuan_min``. A figure
+    within 1 % of the amount, or of the same order of magnitude, supports it and nothing is reported."""
     amount = form.annual_amount
     if amount is None or amount <= 0:
         return
     source_key = "calculation_basis" if form.variant == "basis" else "overview"
-    figures = money_figures(getattr(form, source_key))
-    label = _label(layout, "annual_amount", form)
+    figures = [f for f in money_figures(getattr(form, source_key)) if f > 0]
     unit = form.amount_unit
-    shown = format_money(amount, unit)
+    wan = unit == "万元"
+    other = "元" if wan else "万元"
     if any(abs(f - amount) <= amount / 100 for f in figures):
         return  # the text supports the amount
-    other = "元" if unit == "万元" else "万元"
-    factor = Decimal(10000)
+    # the amount if the typed number was meant in the other unit
+    fixed_value = amount / TEN_THOUSAND if wan else amount * TEN_THOUSAND
+    common = dict(shown=format_money(amount, unit), unit=unit, actual_unit=other, fixed=format_money(fixed_value, unit),
+                  total_fix=_total_fix(form))
+    label = _label(layout, "annual_amount", form)
+    source = _label(layout, source_key, form)
     for f in figures:
-        expected = amount / factor if unit == "万元" else amount * factor
-        if f > 0 and abs(f - expected) <= expected / 100:
-            fixed = format_money(f, unit)
-            figure = (format_number(f / factor) + "万元") if f >= factor else (format_number(f) + "元")
-            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", label=label,
-                               shown=shown, unit=unit, source=_label(layout, source_key, form), figure=figure,
-                               actual_unit=other, fixed=fixed))
+        if abs(f - fixed_value) <= fixed_value / 100:
+            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", source=source,
+                               relation="写明", figure=_figure(f), **common))
             return
-    if unit == "万元" and amount / factor >= profile.unit_trap_wan_yuan_max:
-        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount", label=label,
-                           shown=shown, unit=unit, yuan=format_money(amount, "元")))
+    if figures:
+        largest = max(figures)
+        ratio = amount / largest
+        lo, hi = Decimal("3162"), Decimal("31623")  # 10^4 ± 0.5 orders of magnitude
+        if (wan and lo <= ratio <= hi) or (not wan and lo <= 1 / ratio <= hi):
+            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", source=source,
+                               relation="中的金额最大为", figure=_figure(largest), **common))
+            return
+        if max(ratio, 1 / ratio) < lo:
+            return  # the text's amounts are of the amount's order of magnitude
+    if wan and amount / TEN_THOUSAND >= profile.unit_trap_wan_yuan_max:
+        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount",
+                           yuan=_figure(amount), size=f"一个项目一年 {_figure(amount)} 异常大", **common))
+    elif not wan and amount < profile.unit_trap_yuan_min:
+        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount",
+                           yuan=_figure(amount), size="一个项目一年的金额异常小", **common))
 
 
-def _arithmetic(form: Declaration, layout: FormLayout, out: list[Problem]) -> None:
+def _figure(yuan: Decimal) -> str:
+    """An amount in 元 the way staff write it: `1.2万元`, `464万元`, `12000元`, `1.2亿元`."""
+    if yuan >= Decimal(100000000):
+        return format_number(yuan / Decimal(100000000)) + "亿元"
+    if yuan >= TEN_THOUSAND:
+        return format_number(yuan / TEN_THOUSAND) + "万元"
+    return format_number(yuan) + "元"
+
+
+def _total_fix(form: Declaration) -> str:
+    total = form.total_amount
+    if total is None or total <= 0:
+        return ""
+    fixed = total / TEN_THOUSAND if form.amount_unit == "万元" else total * TEN_THOUSAND
+    return f"，项目总金额（中期规划）应为 {format_money(fixed, form.amount_unit)}{form.amount_unit}"
+
+
+def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
+    """D9: every `… = result` of 测算依据 (or 项目概况) recomputed; amounts written before expressions checked."""
     key = "calculation_basis" if form.variant == "basis" else "overview"
-    for calc in find_calculations(getattr(form, key)):
+    text = getattr(form, key)
+    if not text or not any(ch in text for ch in "=＝≈"):
+        return
+    label = _label(layout, key, form)
+    for calc in find_calculations(text, profile.approx_tolerance):
         if not calc.matches:
-            out.append(problem("calculation.arithmetic", key, None, _label(layout, key, form), key,
-                               expression=calc.text.split("，")[-1].split("、")[-1].split(" ")[-1],
-                               correct=calc.correct_text, stated=format_number(calc.stated) if calc.places <= 2
-                               else str(calc.stated), unit=calc.unit))
+            correct = ("约 " if calc.approx else "") + calc.correct_text
+            if calc.unit == "元" and calc.stated * TEN_THOUSAND == calc.rounded:
+                correct += f"（即 {_figure(calc.computed)}：结果的单位可能应为“万元”）"
+            out.append(problem("calculation.arithmetic", key, None, label, key, expression=calc.text,
+                               correct=correct, stated=calc.stated_text, unit=calc.unit))
+    for slip in find_part_slips(text):
+        out.append(problem("calculation.part", key, None, label, key, heading=slip.heading, stated=slip.stated,
+                           difference=slip.difference, expressions=slip.expressions))
 
 
 # ---- 项目支出绩效自评表 ---------------------------------------------------------------------------
@@ -219,7 +278,7 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
         out.append(problem("number.unreadable", key, None, label, key, text=text))
     _required(form, layout, ["project_code", "project_name", "year", "implementing_unit", "budget_unit",
                              "actual_result"], out)
-    _project_code(form, layout, out, check_type=False)
+    _project_code(form, layout, profile, out, check_type=False)
     # funds (S1, S2, S14)
     for n, attr in enumerate(FUND_ROWS):
         line = getattr(form.funds, attr)
@@ -257,10 +316,11 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
         col = lambda key: _column(layout, key).lstrip("*")  # noqa: E731
         for key, text in r.raw.items():
             out.append(problem("number.unreadable", "indicators", n, col(key), key, text=text))
-        if r.is_not_applicable():
+        if is_not_applicable(r):
             if r.actual.strip() not in ("无", "不适用", "") or (r.weight or 0) != 0 or (r.score or 0) != 0 \
                     or r.target.strip() not in ("不适用", "不适应"):
                 out.append(problem("evaluation.not_applicable.row", "indicators", n, col("name"), "name"))
+            _na_typo(r, n, layout, out)
             continue
         for key in ("name", "target", "actual"):
             if not getattr(r, key).strip():
@@ -283,13 +343,31 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
         if effective is not None and r.weight is not None and effective < r.weight and not r.deviation.strip():
             out.append(problem("evaluation.deviation.required", "indicators", n, col("deviation"), "deviation",
                                score=format_number(effective), weight=format_number(r.weight)))
-        if rs.over_achieved and effective is not None and r.weight is not None and effective >= r.weight:
+        if rs.over_achieved and r.score is None and "score" not in r.raw:
+            # S10: flagged until the user decides by typing the score (full or reduced); never deducted here
             out.append(problem("evaluation.over_achievement", "indicators", n, col("actual"), "actual",
-                               actual=r.actual, target=r.target, factor=format_number(profile.over_achievement_factor)))
+                               actual=r.actual, target=r.target, ratio=format_number(rs.ratio),
+                               factor=format_number(profile.over_achievement_factor)))
+        if rs.band is not None and r.score is not None and r.weight and not (rs.band[0] <= r.score <= rs.band[1]):
+            low, high = rs.band
+            out.append(problem("evaluation.score.band", "indicators", n, col("score"), "score",
+                               band=_band_name(rs, r.weight, profile), low=format_number(low), high=format_number(high),
+                               low_pct=format_number(low / r.weight * 100), high_pct=format_number(high / r.weight * 100),
+                               score=format_number(r.score)))
         over = profile.deviation_required_over_factor
         if over is not None and rs.ratio is not None and rs.ratio >= over and not r.deviation.strip():
             out.append(problem("evaluation.deviation.over", "indicators", n, col("deviation"), "deviation",
                                factor=format_number(over)))
+
+
+_BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
+
+
+def _band_name(rs, weight: Decimal, profile: Profile) -> str:
+    for kind, (low, high) in profile.qualitative_bands.items():
+        if (q2(weight * low), q2(weight * high)) == rs.band:
+            return _BAND_NAMES.get(kind, kind)
+    return "定性档次"
 
 
 def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
@@ -323,9 +401,9 @@ def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, out: list
                      and f.year is not None and f.year == form.year), None)
     if not isinstance(decl, Declaration):
         return
-    declared = {(r.level2, r.name.strip()): r.target for r in decl.indicators if not r.is_not_applicable()}
+    declared = {(r.level2, r.name.strip()): r.target for r in decl.indicators if not is_not_applicable(r)}
     for n, r in enumerate(form.indicators):
-        if r.is_not_applicable() or not r.name.strip():
+        if is_not_applicable(r) or not r.name.strip():
             continue
         target = declared.get((r.level2, r.name.strip()))
         if target is None:
@@ -364,7 +442,7 @@ def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]
     _row_required(form, layout, ["name", "target", "measure_unit", "explanation"], out)
     unit_column = _column(layout, "measure_unit")
     for n, r in enumerate(form.indicators):
-        if r.is_not_applicable() or not r.measure_unit.strip() or not r.target.strip():
+        if is_not_applicable(r) or not r.measure_unit.strip() or not r.target.strip():
             continue
         expected = _expected_unit(r.target)
         if expected is not None and r.measure_unit.strip() not in expected:
@@ -392,12 +470,29 @@ def form_profile(form: AnyForm, profile: Profile) -> Profile:
     return profile_for_code(getattr(form, "project_code", ""), profile)
 
 
-def check_form(form: AnyForm, profile: Profile, project: Project | None = None,
+def check_form(form: AnyForm, profile: Profile | None, project: Project | None = None,
                score: EvaluationScore | None = None) -> list[Problem]:
-    """Every problem of ``form``. A self-evaluation's ``score`` may be passed in when the caller has it."""
+    """Every problem of ``form``. A self-evaluation's ``score`` (from ``rules.score_self_evaluation``) may be passed
+    in when the caller has it, to score only once per edit. ``profile`` None: the project's (or the default)."""
+    if profile is None:
+        profile = load_profile(project.profile if project is not None else None)
     profile = form_profile(form, profile)
     if isinstance(form, Declaration):
-        return check_declaration(form, profile)
-    if isinstance(form, SelfEvaluation):
-        return check_self_evaluation(form, profile, project, score)
-    return check_department(form, profile)
+        out = check_declaration(form, profile)
+    elif isinstance(form, SelfEvaluation):
+        out = check_self_evaluation(form, profile, project, score)
+    else:
+        out = check_department(form, profile)
+    return apply_overrides(out, profile) if profile.rule_overrides else out
+
+
+def apply_overrides(problems: list[Problem], profile: Profile) -> list[Problem]:
+    """A profile may switch a rule off (``"enabled": false``) or change its severity (``"severity": "warning"``)."""
+    out = []
+    for p in problems:
+        o = profile.rule_overrides.get(p.rule)
+        if o is None:
+            out.append(p)
+        elif o.get("enabled", True):
+            out.append(replace(p, severity=o.get("severity", p.severity)))
+    return out

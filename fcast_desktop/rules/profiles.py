@@ -47,6 +47,7 @@ class Profile:
     approx_tolerance: Decimal
     grades: tuple[tuple[Decimal, str], ...]
     choices: dict[str, tuple[str, ...]]
+    rule_overrides: dict[str, dict]  # rule id → {"severity": "warning"|"error", "enabled": bool}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Profile":
@@ -76,6 +77,7 @@ class Profile:
             approx_tolerance=dec(d.get("approx_tolerance", "0.05")),
             grades=tuple((dec(a), b) for a, b in d.get("grades", ())),
             choices={k: tuple(v) for k, v in d.get("choices", {}).items()},
+            rule_overrides=_overrides(d.get("rules", {})),
         )
 
     def grade(self, total: Decimal | None) -> str:
@@ -85,6 +87,19 @@ class Profile:
             if total >= threshold:
                 return name
         return self.grades[-1][1] if self.grades else ""
+
+
+def _overrides(rules: dict) -> dict[str, dict]:
+    from .catalogue import RULES
+
+    out = {}
+    for rule_id, o in rules.items():
+        if rule_id not in RULES:
+            raise ProfileError(f"规则配置中的规则“{rule_id}”不存在")
+        if not isinstance(o, dict) or o.get("severity", "error") not in ("error", "warning"):
+            raise ProfileError(f"规则“{rule_id}”的配置应为 {{\"severity\": \"error\"|\"warning\", \"enabled\": true|false}}")
+        out[rule_id] = {k: v for k, v in o.items() if k in ("severity", "enabled")}
+    return out
 
 
 def _band(value) -> tuple[Decimal, Decimal]:
@@ -111,19 +126,22 @@ def available_profiles() -> list[str]:
     return sorted(p.stem for p in profiles_dir().glob("*.json"))
 
 
-@lru_cache(maxsize=16)
 def load_profile(name: str | None = None) -> Profile:
     """The profile called ``name`` (``resources/profiles/<name>.json``); an unknown name gives the default profile
-    (a project file naming a profile this version does not ship must still open). Cached: profiles are read once."""
+    (a project file naming a profile this version does not ship must still open). Cached: profiles are read once.
+    Raises ``ProfileError`` only when the default profile itself is missing or a profile file is corrupt."""
     name = name or DEFAULT_PROFILE
-    if not _NAME.fullmatch(name):
-        return load_profile(DEFAULT_PROFILE)
+    if not _NAME.fullmatch(name) or not (profiles_dir() / f"{name}.json").is_file():
+        name = DEFAULT_PROFILE
+    return _load(name)
+
+
+@lru_cache(maxsize=16)
+def _load(name: str) -> Profile:
     path = profiles_dir() / f"{name}.json"
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        if name != DEFAULT_PROFILE:
-            return load_profile(DEFAULT_PROFILE)
         raise ProfileError(f"找不到规则配置 {path}") from None
     except (OSError, ValueError) as exc:
         raise ProfileError(f"规则配置 {path} 无法读取：{exc}") from None

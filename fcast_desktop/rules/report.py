@@ -1,9 +1,20 @@
-"""The rules as the CLI and the exporters consume them: `fcast check --json`, `fcast score --json` (cli.md)
-and the computed cells of the printed forms (keys documented in ``layouts/printed.py``)."""
+"""The rules as the CLI and the exporters consume them (shapes of ../shared/spec/cli.md):
+
+- ``check_entries(project) -> list[dict]``: `fcast check --json`, one object per problem: form, form_type,
+  project_code, severity, rule, field, row, column, message;
+- ``score_entries(project) -> list[dict]``: `fcast score --json`, one object per self-evaluation, numbers as exact
+  decimal strings printed the way the form prints them (`9.9`, `10`, `99.83`), null where there is none;
+- ``computed_values(form, project) -> dict[str, str]``: the computed cells of a printed form, keys as documented in
+  ``layouts/printed.py`` (``funds.execution_rate``, ``funds.score``, ``total``, ``grade``, ``weight_total``,
+  ``rows.N.score``); empty for forms without computed cells;
+- ``department_summary(form, project)``: rule P3, information for the GUI (not a problem).
+"""
 
 from __future__ import annotations
 
-from ..model import LEVEL1_INFO, LEVEL2_INFO, AnyForm, Project, SelfEvaluation, form_code
+from decimal import Decimal
+
+from ..model import LEVEL1_INFO, LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Project, SelfEvaluation, form_code
 from ..model.money import format_number
 from .checks import check_form, form_profile
 from .profiles import load_profile
@@ -15,6 +26,7 @@ def _num(value) -> str | None:
 
 
 def check_project(project: Project) -> list[tuple[int, object]]:
+    """Every problem of every form, as (form index, Problem), in project order."""
     profile = load_profile(project.profile)
     return [(n, p) for n, form in enumerate(project.forms) for p in check_form(form, profile, project)]
 
@@ -41,7 +53,6 @@ def score_entries(project: Project) -> list[dict]:
                 "row": i, "level1": LEVEL1_INFO[LEVEL2_INFO[r.level2].level1].long, "level2": LEVEL2_INFO[r.level2].long,
                 "name": r.name, "target": r.target, "actual": r.actual, "weight": _num(r.weight),
                 "score": _num(rs.effective), "suggested_score": _num(rs.suggested), "achieved": rs.achieved,
-                "over_achieved": rs.over_achieved,
             })
         out.append({
             "form": n, "project_code": form.project_code, "project_name": form.project_name, "year": form.year,
@@ -70,3 +81,18 @@ def computed_values(form: AnyForm, project: Project | None = None) -> dict[str, 
         if rs.effective is not None:
             out[f"rows.{i}.score"] = format_number(rs.effective)
     return out
+
+
+def department_summary(form: DepartmentOverall, project: Project | None) -> dict | None:
+    """P3: the department form's 金额合计 beside the sum of 本年度项目金额 of the project's declarations of the same
+    year (information, not an error: 基本支出 is not a project). None when the project has no such declaration."""
+    if not isinstance(form, DepartmentOverall) or project is None:
+        return None
+    declarations = [f for f in project.forms if isinstance(f, Declaration) and f.annual_amount is not None
+                    and (form.year is None or f.year is None or f.year == form.year)]
+    if not declarations:
+        return None
+    tasks_total = sum((t.total or Decimal(0) for t in form.tasks), Decimal("0.00"))
+    projects_total = sum((f.annual_amount for f in declarations), Decimal("0.00"))
+    return {"tasks_total": tasks_total, "projects_total": projects_total, "declarations": len(declarations),
+            "difference": tasks_total - projects_total}

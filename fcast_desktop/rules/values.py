@@ -41,7 +41,7 @@ def _word_operator(t: str) -> str:
 _DURATION = re.compile(
     rf"^(?P<op>>=|<=|≥|≤|<|>)?\s*(?P<num>{_NUMBER})\s*(?P<unit>个?小时|个?工作日|天|日|分钟|个?月|周|年)\s*(?P<suffix>之内|以内|内)?$"
 )
-_CHANGE = re.compile(rf"^同比(?P<dir>上升|增长|提高|下降|减少|降低)\s*(?P<num>{_NUMBER})\s*(?P<unit>%|个百分点)?$")
+_CHANGE = re.compile(rf"^(?:同比|较上年|比上年)?(?P<dir>上升|增长|提高|下降|减少|降低)\s*(?P<num>{_NUMBER})\s*(?P<unit>%|个百分点)?$")
 _PERIODIC = {"每年", "每季度", "每季度末", "每月", "每月末", "每半年", "每周", "每日", "全年", "年度内"}
 QUALITATIVE = {
     "显著", "明显", "一般", "有效", "及时", "稳定运转", "全区", "全覆盖", "良好", "较好", "好", "优", "优秀", "高",
