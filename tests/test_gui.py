@@ -285,3 +285,46 @@ def test_models_pass_qt_model_tester(window, qtmodeltester):
     qtmodeltester.check(window.problems.model)
     qtmodeltester.check(window.problems.proxy)
     qtmodeltester.check(window.tree_model)
+
+
+@pytest.mark.parametrize("kind", ["pdf", "xlsx"])
+def test_export_from_the_window_runs_on_a_worker_thread(window, qtbot, tmp_path, kind):
+    from fcast_desktop.gui.export import ExportController
+
+    controller = ExportController(window)
+    forms = window.document.project.forms[:3]
+    out = tmp_path / f"three.{kind}"
+    controller.start(kind, forms, out)
+    assert controller.thread.isRunning() or controller.result  # the window stays responsive meanwhile
+    qtbot.waitUntil(lambda: controller.result is not None, timeout=30000)
+    assert Path(controller.result) == out and out.stat().st_size > 1000
+    controller.thread.wait(5000)
+
+
+def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
+    from fcast_desktop.gui.export import ExportController
+
+    controller = ExportController(window)
+    out = tmp_path / "all.pdf"
+    controller.start("pdf", window.document.project.forms, out)
+    controller.worker.cancel()
+    qtbot.waitUntil(lambda: not controller.thread.isRunning(), timeout=30000)
+    assert controller.result is None and not out.exists()
+
+
+def test_dropping_a_seed_file_imports_it(app, qtbot, seed_paths):
+    from PySide6.QtCore import QMimeData, QPointF, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    from fcast_desktop.gui.main_window import MainWindow
+
+    w = MainWindow(interactive=False)
+    qtbot.addWidget(w)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(seed_paths["004"]))])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    w.dropEvent(event)
+    assert [f.kind for f in w.document.project.forms] == ["department_overall"]
+    assert w.document.modified
+    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
