@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import traceback
 from pathlib import Path
@@ -128,6 +129,16 @@ def main(argv: list[str] | None = None) -> int:
         elif args:
             window.inform("无法打开项目", f"{target}：文件不存在", error=True)
     window.show()
+    smoke_ms = os.environ.get("FCAST_SMOKE_QUIT_MS")
+    if smoke_ms:  # packaging smoke test and start-up benchmark: report the shown window, then quit
+        from PySide6.QtCore import QTimer
+
+        def shown() -> None:
+            print(f"FCAST_WINDOW_SHOWN {len(window.document.project.forms)}", flush=True)
+            window.document.undo_stack.setClean()
+            QTimer.singleShot(int(smoke_ms), app.quit)
+
+        QTimer.singleShot(0, shown)
     return app.exec()
 
 

@@ -345,8 +345,7 @@ class MainWindow(QMainWindow):
             self.inform("无法打开项目", str(exc), error=True)
             return False
         self._discard_recovery()
-        self.set_document(ProjectDocument(project, Path(path)))
-        self.document.check_all()
+        self.set_document(ProjectDocument(project, Path(path)))  # the forms list checks every form on the way
         self._add_recent(Path(path))
         return True
 
