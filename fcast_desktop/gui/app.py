@@ -35,7 +35,7 @@ def install_translations(app) -> None:
 
 
 def create_application(argv: list[str]):
-    from PySide6.QtGui import QFont
+    from PySide6.QtGui import QFont, QIcon
     from PySide6.QtWidgets import QApplication
 
     from .. import APP_NAME
@@ -44,6 +44,7 @@ def create_application(argv: list[str]):
     app.setApplicationName("fcast-desktop")
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("fcast")
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.png")))
     family = register_font()
     if family:
         font = QFont(family)

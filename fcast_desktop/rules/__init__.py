@@ -9,6 +9,8 @@ Public API (used by the GUI, the CLI and the exporters)::
         checked with that profile. ``project`` enables the cross-form rules (S15).
     score_self_evaluation(form, profile) -> EvaluationScore
         执行率, 资金得分, per-row suggested/effective score, achieved and over-achievement flags, 总分, grade.
+    form_stars(form, project) -> bool
+        Whether the form's 二级指标 labels carry the 福田 stars (by the form's own district profile).
     check_project(project) -> list[tuple[int, Problem]]
         (form index, problem) for every form, with ``project.profile``.
     report.check_entries / report.score_entries / report.computed_values / report.department_summary
@@ -36,10 +38,16 @@ from .scoring import EvaluationScore, RowScore
 from .scoring import score_self_evaluation as _score
 
 
+def form_stars(form, project) -> bool:
+    """Whether the form's 二级指标 labels carry the 福田 stars (``*数量指标``): by the profile its 项目编码 calls
+    for (宝安 forms print none), the project's profile otherwise. The grid, the PDF, the Excel and printing ask here."""
+    return form_profile(form, load_profile(getattr(project, "profile", None))).stars
+
+
 def score_self_evaluation(form, profile: Profile) -> EvaluationScore:
     """Scores of a self-evaluation with the profile its 项目编码 calls for."""
     return _score(form, form_profile(form, profile))
 
 
 __all__ = ["COMPUTATIONS", "RULES", "EvaluationScore", "Problem", "Profile", "ProfileError", "Rule", "RowScore",
-           "available_profiles", "check_form", "check_project", "load_profile", "score_self_evaluation"]
+           "available_profiles", "check_form", "form_stars", "check_project", "load_profile", "score_self_evaluation"]
