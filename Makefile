@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SAMPLE := resources/samples/sample.fcast
 
-.PHONY: run test bench venv clean sample
+.PHONY: run test bench venv clean sample package package-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -22,6 +22,18 @@ test: $(VENV)/.installed
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
+
+# the one-folder PyInstaller bundle in dist/fcast-desktop (same spec on Windows: see README)
+$(VENV)/.package: $(VENV)/.installed
+	$(PY) -m pip install -q -e '.[package]'
+	touch $@
+
+package: $(VENV)/.package
+	$(PY) packaging/build.py
+
+# build, then run the frozen programs offline: import, check, score, export, GUI start
+package-test: $(VENV)/.package
+	$(PY) packaging/build.py --smoke
 
 # regenerate the bundled sample project from the published seeds in ../shared/seeds
 sample: $(VENV)/.installed

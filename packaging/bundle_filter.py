@@ -37,6 +37,9 @@ KEPT_TRANSLATIONS = ("qtbase_zh_CN.qm",)
 # (there wherever printing is set up; 9 MB with gnutls and kerberos). Without it Qt lists no printers and the
 # app still prints to PDF; on Windows printing is built into Qt and this changes nothing.
 HOST_LIBRARIES_FOR = ("cupsprintersupport",)
+# Qt 6.10+ on Windows links the ICU that Windows 10 (1903+) and 11 carry in System32. A copy from the build PC
+# must never travel: it breaks start-up on other Windows builds (QTBUG-142131).
+WINDOWS_SYSTEM_DLLS = ("icuuc.dll", "icuin.dll", "icu.dll")
 
 def _parts(dest: str) -> list[str]:
     return dest.replace("\\", "/").split("/")
@@ -59,6 +62,8 @@ def _stem(file_name: str) -> str:
 
 def keep_binary(dest: str) -> bool:
     """Whether a shared library or plugin goes into the bundle."""
+    if _parts(dest)[-1].lower() in WINDOWS_SYSTEM_DLLS:
+        return False
     plugin = _plugin(dest)
     if plugin is not None:
         directory, file_name = plugin

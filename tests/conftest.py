@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -48,3 +49,27 @@ def _isolated_settings(tmp_path, monkeypatch):
     """QSettings and recovery files go to a per-test folder, never to the developer's profile."""
     monkeypatch.setenv("FCAST_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+
+
+# ---- offline guarantee: nothing in the suite may reach for the network -------------------------------------
+NETWORK_EVENTS = ("socket.connect", "socket.bind", "socket.getaddrinfo", "socket.gethostbyname",
+                  "socket.gethostbyaddr", "socket.sendto", "urllib.Request", "http.client.connect")
+_network_attempts: list[str] = []
+
+
+def _refuse_network(event: str, args) -> None:
+    if event in NETWORK_EVENTS:
+        _network_attempts.append(f"{event}{args!r}")
+        raise ConnectionRefusedError(f"fcast-desktop 不联网：测试中拦截了 {event}{args!r}")
+
+
+sys.addaudithook(_refuse_network)  # cannot be removed: the whole test session runs offline
+
+
+@pytest.fixture(autouse=True)
+def _no_network_attempts():
+    """Fails the test during which any code (ours or a library's) tried to open a connection."""
+    before = len(_network_attempts)
+    yield
+    attempts = _network_attempts[before:]
+    assert not attempts, f"network access attempted: {attempts}"

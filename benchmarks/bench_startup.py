@@ -1,0 +1,76 @@
+"""Start-up to the first shown window, side by side with a bare PySide6 window in the same run.
+
+Each sample is a fresh process, timed from spawn until it prints that its window is shown (offscreen); the two
+programs alternate so machine noise hits both alike. Targets: the app with the bundled sample project under 1 s,
+and no more than 1.5 × the bare window. When the PyInstaller bundle exists (``make package``), the frozen app is
+timed too. Usage: ``python benchmarks/bench_startup.py [rounds]``.
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "resources" / "samples" / "sample.fcast"
+BUNDLE = ROOT / "dist" / "fcast-desktop" / ("绩效表单助手.exe" if sys.platform == "win32" else "fcast-desktop")
+
+BARE = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMainWindow
+app = QApplication(sys.argv)
+window = QMainWindow()
+window.resize(1400, 900)
+window.show()
+def shown():
+    print("FCAST_WINDOW_SHOWN bare", flush=True)
+    app.quit()
+QTimer.singleShot(0, shown)
+app.exec()
+"""
+
+
+def time_to_shown(command: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT, text=True)
+    for line in proc.stdout:
+        if line.startswith("FCAST_WINDOW_SHOWN"):
+            elapsed = time.perf_counter() - start
+            break
+    else:
+        raise RuntimeError(f"{command[0]} never showed its window (exit {proc.wait()})")
+    proc.wait()
+    return elapsed * 1000
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    with tempfile.TemporaryDirectory() as config:
+        env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_SMOKE_QUIT_MS="0", FCAST_CONFIG_DIR=config)
+        programs = {
+            "bare PySide6 window": [sys.executable, "-c", BARE],
+            "fcast-desktop + sample project": [sys.executable, "-m", "fcast_desktop.gui.app", str(SAMPLE)],
+        }
+        if BUNDLE.exists():
+            programs["frozen bundle + sample project"] = [str(BUNDLE), str(SAMPLE)]
+        for command in programs.values():  # warm the file cache once
+            time_to_shown(command, env)
+        times = {name: [] for name in programs}
+        for _ in range(rounds):
+            for name, command in programs.items():
+                times[name].append(time_to_shown(command, env))
+    bare = statistics.median(times["bare PySide6 window"])
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:>32}: median {median:4.0f} ms, min {min(values):4.0f} ms, max {max(values):4.0f} ms "
+              f"({median / bare:.2f} × bare window, n={len(values)})")
+
+
+if __name__ == "__main__":
+    main()
