@@ -164,13 +164,46 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
+FORM_KINDS = ("declaration", "self_evaluation", "department_overall")
+
+
+def _describe(n: int, form: AnyForm) -> str:
+    from .model import FORM_KIND_SHORT
+
+    year = getattr(form, "year", None)
+    return f"表 {n}（{FORM_KIND_SHORT[form.kind]}{f'，{year}年' if year is not None else ''}）"
+
+
+def select_form(project: Project, spec: str, path: str) -> AnyForm:
+    """The one form ``--form`` names: a 项目编码 (when only one form has it), ``CODE@KIND`` (KIND one of
+    declaration, self_evaluation, department_overall; ``@department_overall`` alone for the department form), or
+    the form's number in `fcast list`. Anything that names no form or several raises ``Unusable``."""
+    spec = spec.strip()
+    code, _, kind = spec.partition("@")
+    code, kind = code.strip(), kind.strip()
+    if kind and kind not in FORM_KINDS:
+        raise Unusable(f"{path}：--form {spec} 中的表单类型“{kind}”未知，应为 {' / '.join(FORM_KINDS)}")
+    indexed = list(enumerate(project.forms))
+    found = [(n, f) for n, f in indexed if (not code or form_code(f) == code) and (not kind or f.kind == kind)]
+    if not found and not kind and code.isdigit() and int(code) < len(project.forms):
+        return project.forms[int(code)]  # the number shown by `fcast list`
+    if not found:
+        what = "、".join(([f"项目编码为 {code}"] if code else []) + ([f"类型为 {kind}"] if kind else []))
+        raise Unusable(f"{path}：没有{what} 的表单（--form {spec}）；可用 fcast list {path} 查看表单及其序号")
+    if len(found) == 1:
+        return found[0][1]
+    choices = "、".join(_describe(n, f) for n, f in found)
+    kinds = sorted({f.kind for _n, f in found}, key=FORM_KINDS.index)
+    how = (" 或 ".join(f"--form {code}@{k}" for k in kinds) + " 或 ") if len(kinds) == len(found) and code else ""
+    raise Unusable(f"{path}：--form {spec} 对应 {len(found)} 张表单：{choices}；请用 {how}--form 序号（如 --form "
+                   f"{found[0][0]}）只选一张")
+
+
 def cmd_export(args) -> int:
     project = _load(args.project)
     forms = project.forms
     if args.form is not None:
-        forms = [f for f in project.forms if form_code(f) == args.form or str(project.forms.index(f)) == args.form]
-        if not forms:
-            raise Unusable(f"{args.project}：没有项目编码为 {args.form} 的表单")
+        forms = [select_form(project, args.form, args.project)]
     from .exchange.report import ExportCancelled, ExportError
 
     try:
@@ -213,7 +246,9 @@ def build_parser() -> argparse.ArgumentParser:
     out = p.add_mutually_exclusive_group(required=True)
     out.add_argument("--pdf", metavar="OUT")
     out.add_argument("--xlsx", metavar="OUT")
-    p.add_argument("--form", metavar="CODE", help="只导出此项目编码（或序号）的表单")
+    p.add_argument("--form", metavar="CODE",
+                   help="只导出一张表单：项目编码；编码对应多张表单时用 编码@declaration / 编码@self_evaluation，"
+                        "或 fcast list 中的序号")
     p.set_defaults(func=cmd_export)
     return parser
 

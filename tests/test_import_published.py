@@ -266,3 +266,42 @@ def test_cli_import_of_missing_file_exits_2(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "nope.txt" in err and "不存在" in err
     assert not out.exists()
+
+
+def test_printed_total_that_the_rows_do_not_give_is_reported(seed_paths):
+    """Seed 003 政务事项管理 prints 总分 99.88, but the copy lacks rows: its rows give 89.88. The model keeps no printed
+    total, so import says so, with file and line, instead of the gap surfacing only as a wrong score later."""
+    result = parse_published_text(read_text_file(seed_paths["003"]), "003.txt")
+    totals = [n for n in result.notes if "原表总分" in n.message]
+    assert len(totals) == 1
+    (note,) = totals
+    assert (note.path, note.line, note.level) == ("003.txt", 250, "warning")
+    assert "原表总分 99.88 与各项得分之和 89.88 不符" in note.message
+    assert "003.txt:250" in str(note)
+    weights = [n for n in result.notes if "原表分值合计" in n.message]
+    assert [(n.line, n.message) for n in weights] == [(250, "原表分值合计 100 与各项分值之和 90 不符")]
+
+
+def test_printed_total_that_agrees_gives_no_note():
+    text = (
+        "项目支出绩效自评表\n"
+        "项目编码:\t440304221061500000007\t项目名称:\t测试\t绩效自评年度:\t2022\n"
+        "实施单位:\t单位\t一级预算单位:\t单位\n"
+        "资金使用情况\n\t\t年初预算数\t全年预算数\t全年执行数\t分值\t执行率(%)\t得分\n"
+        "项目资金(元)\t年度资金总额\t100.00\t100.00\t90.00\t10\t90\t9\n"
+        "一级指标\t二级指标\t三级指标\t年度指标值\t*实际完成值\t*分值\t*得分\t偏差原因分析及改进措施\n"
+        "产出指标(50分)\t数量指标\t培训次数\t≥2次\t2次\t50\t50\n"
+        "效益指标(30分)\t社会效益指标\t覆盖率\t100%\t100%\t30\t30\n"
+        "满意度指标(10分)\t服务对象满意度指标\t满意度\t≥90%\t95%\t10\t10\n"
+        "总分\t\t\t\t\t\t100\t{total}\t—\n"
+    )
+    assert not [n for n in parse_published_text(text.format(total="99"), "t.txt").notes if "总分" in n.message]
+    (note,) = [n for n in parse_published_text(text.format(total="100"), "t.txt").notes if "原表总分" in n.message]
+    assert note.line == 11 and "原表总分 100 与各项得分之和 99 不符" in note.message
+
+
+def test_cli_import_prints_the_total_gap(tmp_path, seed_paths, capsys):
+    out = tmp_path / "p.fcast"
+    assert main(["import", str(seed_paths["003"]), "-o", str(out)]) == 0
+    err = capsys.readouterr().err
+    assert f"{seed_paths['003']}:250: [注意] 原表总分 99.88 与各项得分之和 89.88 不符" in err

@@ -158,12 +158,17 @@ CASES = {
     "indicator.required": (lambda: _with_row(clean_declaration(), 2, explanation=""), ("indicators", 2)),
     "calculation.arithmetic": (lambda: clean_declaration(
         calculation_basis="50元/人/日*171人*22日*12个月=198万元，共12万元"), ("calculation_basis", None)),
+    "calculation.truncated": (lambda: clean_declaration(calculation_basis="2259*260*12=704.80万元，共12万元"),
+                              ("calculation_basis", None)),
     "calculation.part": (lambda: clean_declaration(
         calculation_basis="分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元。共12万元"),
         ("calculation_basis", None)),
     "funds.sum": (lambda: clean_evaluation(funds=Funds(
         total=FundLine(initial_budget=D("100.00"), annual_budget=D("100.00"), executed=D("90.00")),
         appropriation=FundLine(initial_budget=D("50.00"), annual_budget=D("100.00"), executed=D("90.00")))),
+        ("funds", 0)),
+    "funds.unit_trap": (lambda: clean_evaluation(funds=Funds(
+        total=FundLine(initial_budget=D("1000000.00"), annual_budget=D("100.00"), executed=D("90.00")))),
         ("funds", 0)),
     "funds.budget.zero": (lambda: clean_evaluation(funds=Funds(
         total=FundLine(initial_budget=D("0.00"), annual_budget=D("0.00"), executed=D("0.00")))), ("funds", 0)),
@@ -176,6 +181,9 @@ CASES = {
     "evaluation.not_applicable.row": (lambda: _with_row(clean_evaluation(), 4, weight=D(1), score=D(1)),
                                       ("indicators", 4)),
     "evaluation.score.range": (lambda: _with_row(clean_evaluation(), 0, score=D(25)), ("indicators", 0)),
+    "evaluation.actual.fraction": (lambda: _with_row(clean_evaluation(), 0, actual="0.95"), ("indicators", 0)),
+    "evaluation.actual.unit": (lambda: _with_row(clean_evaluation(), 0, target="≥10个", actual="12天"),
+                               ("indicators", 0)),
     "evaluation.over_achievement": (lambda: _with_row(clean_evaluation(), 0, target="≥10个", actual="17个",
                                                       score=None), ("indicators", 0)),
     "evaluation.score.band": (lambda: _with_row(clean_evaluation(), 0, target="显著", actual="明显", score=D(20)),
@@ -187,6 +195,8 @@ CASES = {
                                  ("indicators", 0)),
     "evaluation.declaration.drift": (None, None),  # needs a project, tested below
     "evaluation.declaration.unknown_row": (None, None),
+    "evaluation.declaration.amount": (None, None),  # needs a project, tested below
+    "evaluation.declaration.amount_trap": (None, None),
     "department.task.sum": (lambda: clean_department(tasks=[_task(total=D("11.00"))]), ("tasks", 0)),
     "department.task.required": (lambda: clean_department(tasks=[_task(name="")]), ("tasks", 0)),
 }
@@ -213,6 +223,30 @@ def test_unit_trap_message_gives_the_fix():
     (p,) = [p for p in check_form(form, FUTIAN) if p.rule == "money.unit_trap"]
     assert "12,000.00万元" in p.message and "1.2万元" in p.message
     assert "本年度项目金额应为 1.20万元" in p.message and "项目总金额（中期规划）应为 4.80万元" in p.message
+    assert "大了约 1 万倍" in p.message
+    # 元 digits under 万元: switching to 元 fixes it only when the digits are kept, not when they are converted
+    assert "把金额单位改为“元”并选择“保留所填的数字”" in p.message and "若选择换算显示，金额不变" in p.message
+
+
+def test_unit_trap_survives_switching_the_unit_to_yuan():
+    """Review: 12,000.00 typed under 万元 (meant as 元); following the old advice "把金额单位改为元" shows
+    120,000,000.00 元 while 测算依据 says 共1.2万元 — the warning must remain, with the fix in 元."""
+    from fcast_desktop.model.editing import set_text
+
+    form = clean_declaration(calculation_basis="4名退休干部慰问金共1.2万元。")
+    set_text(form, ("annual_amount",), "12,000.00")
+    set_text(form, ("total_amount",), "48,000.00")
+    assert form.annual_amount == D("120000000.00")
+    (wan,) = [p for p in check_form(form, FUTIAN) if p.rule == "money.unit_trap"]
+    form.amount_unit = "元"  # 金额单位 switched with the amount kept (in 元), shown as 120,000,000.00 元
+    (yuan,) = [p for p in check_form(form, FUTIAN) if p.rule == "money.unit_trap"]
+    assert "120,000,000.00元" in yuan.message and "1.2万元" in yuan.message and "大了约 1 万倍" in yuan.message
+    assert "本年度项目金额应为 12,000.00元" in yuan.message and "项目总金额（中期规划）应为 48,000.00元" in yuan.message
+    assert "请直接改正数值" in yuan.message and "把金额单位改为" not in yuan.message  # no unit switch fixes it now
+    set_text(form, ("annual_amount",), "12,000.00")  # now in 元: right
+    set_text(form, ("total_amount",), "48,000.00")
+    assert not {p.rule for p in check_form(form, FUTIAN)} & {"money.unit_trap", "money.unit_magnitude"}
+    assert wan.message != yuan.message
 
 
 @pytest.mark.parametrize(
@@ -227,6 +261,15 @@ def test_unit_trap_message_gives_the_fix():
         ("元", "55.00", "3333件/月*15元*11个月=55万元", "money.unit_trap"),  # 元 label, 万元 typed
         ("元", "550000.00", "3333件/月*15元*11个月=55万元", None),
         ("元", "300.00", "按规定执行", "money.unit_magnitude"),  # 300元 a year: 万元 typed?
+        # symmetric: the amount is held in 元, so the label does not decide the direction
+        ("元", "120000000.00", "共1.2万元", "money.unit_trap"),  # 元 label, 10,000× too large
+        ("元", "46400000000.00", "共464万元", "money.unit_trap"),
+        ("元", "20720000000.00", "薪级工资200万元,工会经费3.9万元,体检费3.3万元", "money.unit_trap"),  # largest figure
+        ("元", "1000000000.00", "按规定执行", "money.unit_magnitude"),  # 10亿元 a year under a 元 label
+        ("元", "99990000.00", "按规定执行", None),
+        ("万元", "55.00", "3333件/月*15元*11个月=55万元", "money.unit_trap"),  # 万元 label, 10,000× too small
+        ("万元", "300.00", "按规定执行", "money.unit_magnitude"),
+        ("元", "120000.00", "共12万元", None),
     ],
 )
 def test_unit_trap_cases(unit, annual, text, rule):
@@ -234,6 +277,22 @@ def test_unit_trap_cases(unit, annual, text, rule):
                              calculation_basis=text)
     found = {p.rule for p in check_form(form, FUTIAN)} & {"money.unit_trap", "money.unit_magnitude"}
     assert found == ({rule} if rule else set())
+
+
+@pytest.mark.parametrize(
+    "unit,annual,text,direction,how",
+    [
+        ("万元", "120000000.00", "共1.2万元", "大", "把金额单位改为“元”"),  # 元 digits under 万元
+        ("元", "120000000.00", "共1.2万元", "大", "请直接改正数值"),  # ... then converted to 元 for display
+        ("元", "550000.00", "每年55亿元", "小", "把金额单位改为“万元”"),  # 万元 digits under 元
+        ("万元", "55.00", "3333件/月*15元*11个月=55万元", "小", "请直接改正数值"),
+    ],
+)
+def test_unit_trap_direction_and_fix(unit, annual, text, direction, how):
+    form = clean_declaration(amount_unit=unit, annual_amount=D(annual), total_amount=D(annual) * 3,
+                             calculation_basis=text)
+    (p,) = [p for p in check_form(form, FUTIAN) if p.rule == "money.unit_trap"]
+    assert f"金额{direction}了约 1 万倍" in p.message and how in p.message
 
 
 def test_baoan_forms_use_their_profile():
@@ -262,6 +321,65 @@ def test_drift_from_the_declaration_of_the_same_year():
     other_year = clean_evaluation(year=2021)
     assert "evaluation.declaration.drift" not in rules_of(_with_row(other_year, 0, target="≥1%"), FUTIAN,
                                                           Project(forms=[decl, other_year]))
+
+
+def _trapped_declaration(**kw) -> Declaration:
+    """Seed 000's trap: 12,000.00 typed under 万元 while 测算依据 says 共1.2万元."""
+    base = dict(annual_amount=D("120000000.00"), total_amount=D("480000000.00"), year=2023,
+                calculation_basis="4名退休干部慰问金共1.2万元。")
+    base.update(kw)
+    return clean_declaration(**base)
+
+
+def test_evaluation_derived_from_a_trapped_declaration_is_warned():
+    """Review: 由申报表生成自评表 copied a 10,000× amount into 年初预算数 without comment."""
+    from fcast_desktop.model.derive import evaluation_from_declaration
+
+    decl = _trapped_declaration()
+    ev = evaluation_from_declaration(decl)
+    assert ev.funds.total.initial_budget == D("120000000.00")  # derive copies what the declaration says
+    project = Project(forms=[decl, ev])
+    (p,) = [p for p in check_form(ev, FUTIAN, project) if p.rule == "evaluation.declaration.amount_trap"]
+    assert (p.field, p.row, p.key, p.column) == ("funds", 0, "initial_budget", "年初预算数")
+    assert "大了约 1 万倍" in p.message and "年初预算数应为 12,000.00元" in p.message
+    assert "evaluation.declaration.amount_trap" not in rules_of(ev)  # a cross-form rule: needs the project
+    # the declaration corrected, the evaluation not: 10,000× apart
+    fixed = decl.model_copy(update={"annual_amount": D("12000.00"), "total_amount": D("48000.00")})
+    found = {p.rule: p for p in check_form(ev, FUTIAN, Project(forms=[fixed, ev]))}
+    assert "evaluation.declaration.amount_trap" not in found
+    assert "相差约 1 万倍" in found["evaluation.declaration.amount"].message
+    assert "请核对哪一个金额的单位有误" in found["evaluation.declaration.amount"].message
+    # the evaluation typed right, the declaration still trapped: the declaration is blamed
+    ev_ok = evaluation_from_declaration(fixed)
+    ev_ok.declaration_id = decl.id
+    found = {p.rule: p for p in check_form(ev_ok, FUTIAN, Project(forms=[decl, ev_ok]))}
+    assert "请先改正申报表" in found["evaluation.declaration.amount"].message
+    assert "1.20万元" not in found["evaluation.declaration.amount"].message
+    assert "12,000.00万元（即 120,000,000.00元）" in found["evaluation.declaration.amount"].message
+    # a sound declaration copied as is: nothing
+    sound = clean_declaration(year=2023)
+    assert not {p.rule for p in check_form(evaluation_from_declaration(sound), FUTIAN,
+                                           Project(forms=[sound, evaluation_from_declaration(sound)]))} \
+        & {"evaluation.declaration.amount", "evaluation.declaration.amount_trap", "funds.unit_trap"}
+
+
+def test_funds_amounts_10000_times_apart_in_one_evaluation():
+    from fcast_desktop.model.derive import evaluation_from_declaration
+
+    decl = _trapped_declaration()
+    ev = evaluation_from_declaration(decl)
+    ev.funds.total.annual_budget, ev.funds.total.executed = D("12000.00"), D("11000.00")
+    found = [p for p in check_form(ev, FUTIAN, Project(forms=[decl, ev])) if p.key == "initial_budget"]
+    assert [p.rule for p in found] == ["funds.unit_trap"]  # once on the cell, not repeated by S15
+    assert "120,000,000.00元" in found[0].message and "全年预算数 12,000.00元" in found[0].message
+    # the odd one is found among three; normal budget changes are not flagged
+    ev2 = clean_evaluation(funds=Funds(total=FundLine(initial_budget=D("100.00"), annual_budget=D("100.00"),
+                                                      executed=D("900000.00"))))
+    (p,) = [p for p in check_form(ev2, FUTIAN) if p.rule == "funds.unit_trap"]
+    assert p.key == "executed"
+    ev3 = clean_evaluation(funds=Funds(total=FundLine(initial_budget=D("10000.00"), annual_budget=D("12000.00"),
+                                                      executed=D("12000.00"))))
+    assert "funds.unit_trap" not in rules_of(ev3)
 
 
 # ---- scoring ---------------------------------------------------------------------------------------------
@@ -352,6 +470,60 @@ def test_user_score_wins_and_unreadable_score_counts_nothing():
     s = score_self_evaluation(bad, FUTIAN)
     assert s.rows[0].effective is None
     assert "number.unreadable" in rules_of(bad)
+
+
+def test_out_of_range_score_counts_at_the_bound():
+    """Review: 得分 12 with 分值 10 gave 总分 101.83 / 优. The typed value is kept and flagged (S6); 总分 counts 10."""
+    form = _with_row(clean_evaluation(), 0, score=D(25))  # 分值 20
+    s = score_self_evaluation(form, FUTIAN)
+    assert s.rows[0].entered == 25 and s.rows[0].effective == 20
+    assert s.total == D("99.00") and s.total <= s.weight_total
+    (p,) = [p for p in check_form(form, FUTIAN) if p.rule == "evaluation.score.range"]
+    assert p.severity == "error" and "25" in p.message and "总分暂按 20 计入" in p.message
+    low = _with_row(clean_evaluation(), 0, score=D(-5), deviation="原因")
+    s = score_self_evaluation(low, FUTIAN)
+    assert s.rows[0].entered == -5 and s.rows[0].effective == 0 and s.total == D("79.00")
+    assert "evaluation.score.range" in rules_of(low)
+
+
+def test_out_of_range_score_on_seed_003_keeps_total_and_grade(seed_paths):
+    forms = parse_published_text(read_text_file(seed_paths["003"])).forms
+    form = forms[1]  # 其他一般管理事务: official 99.83
+    n = next(i for i, r in enumerate(form.indicators) if r.weight == 10 and r.score == 10)
+    form.indicators[n].score = D(12)
+    (entry,) = [e for e in score_entries(Project(forms=[form]))]
+    assert entry["total"] == "99.83" and entry["grade"] == "优"
+    assert entry["indicators"][n]["score"] == "10"
+    assert "evaluation.score.range" in rules_of(form)
+
+
+def test_fraction_actual_against_a_percentage_is_warned_not_rewritten():
+    rs = score_row(_row("≥90%", "0.95"), FUTIAN)
+    assert rs.suggested == D("0.11")  # read as 0.95 %, as typed: never silently rewritten
+    form = _with_row(clean_evaluation(), 0, actual="0.95", score=None)
+    (p,) = [p for p in check_form(form, FUTIAN) if p.rule == "evaluation.actual.fraction"]
+    assert "实际完成值“0.95”没有单位" in p.message and "是否应为 95%" in p.message and "0.21" in p.message
+    assert (p.field, p.row, p.key) == ("indicators", 0, "actual")
+    assert form.indicators[0].actual == "0.95"
+    for actual in ("95", "95%", "0.95%", "0"):  # a bare 95 is 95 %; units written; 0 is 0 either way
+        assert "evaluation.actual.fraction" not in rules_of(_with_row(clean_evaluation(), 0, actual=actual))
+    # a reverse target: 0.5 against ≤3% is a plausible rate; a target of at most 1 %: a fraction is plausible
+    assert "evaluation.actual.fraction" not in rules_of(_with_row(clean_evaluation(), 0, target="≤3%", actual="0.5"))
+    assert "evaluation.actual.fraction" not in rules_of(_with_row(clean_evaluation(), 0, target="≥0.5%",
+                                                                  actual="0.6"))
+    assert "evaluation.actual.fraction" in rules_of(_with_row(clean_evaluation(), 0, target="100%", actual="1"))
+
+
+def test_actual_in_another_unit_is_warned():
+    form = _with_row(clean_evaluation(), 0, target="≥10个", actual="12天", score=None)
+    found = {p.rule: p for p in check_form(form, FUTIAN)}
+    assert "“天”" in found["evaluation.actual.unit"].message and "“个”" in found["evaluation.actual.unit"].message
+    assert "evaluation.score.unknown" in found
+    assert "evaluation.actual.unit" in rules_of(_with_row(clean_evaluation(), 0, target="24小时内", actual="1天"))
+    for target, actual in (("≥180万人", "900000人"), ("≥10个", "12"), ("≥2天或16小时", "8小时"), ("≥10个", "12个"),
+                           ("≥90%", "95%")):
+        assert "evaluation.actual.unit" not in rules_of(_with_row(clean_evaluation(), 0, target=target,
+                                                                  actual=actual)), (target, actual)
 
 
 def test_qualitative_band_and_deviation():
@@ -462,13 +634,19 @@ def test_check_on_seed_project(seed_project):
     assert "38.20万元" in part["message"] and "38.28万元" in part["message"]
     slips = {re.search(r"“(.+?)”", e["message"]).group(1) for e in by_rule["calculation.arithmetic"]}
     assert slips == {
-        "2259*260*12=704.80万元",  # 704.808: 704.81
         "500平米×200元/平米≈100万元",  # 10万元
-        "112件*18元/件*每月22个工作日*11个月=48.78万元",  # 48.7872: 48.79
-        "44元/人/日*171人*22日*12个月=198万元",  # 198.63
         "640元/月/台*10台*9月=5.76元",  # 57600元 = 5.76万元
     }
     assert not any("38.28" in m for m in slips)
+    # results cut off instead of rounded half-up: reported apart from slips, saying so
+    cut = {re.search(r"“(.+?)”", e["message"]).group(1): e["message"] for e in by_rule["calculation.truncated"]}
+    assert set(cut) == {
+        "2259*260*12=704.80万元",  # 704.808: 704.81
+        "112件*18元/件*每月22个工作日*11个月=48.78万元",  # 48.7872: 48.79
+        "44元/人/日*171人*22日*12个月=198万元",  # 198.6336: 198.63
+    }
+    assert "按四舍五入应为 704.81万元，所写 704.80万元 为截去尾数" in cut["2259*260*12=704.80万元"]
+    assert "按四舍五入应为 198.63万元，所写 198万元 为截去尾数" in cut["44元/人/日*171人*22日*12个月=198万元"]
     # `不适应` for `不适用` (seed 002, one form, five rows)
     typos = by_rule["indicator.value.typo"]
     assert len(typos) == 5 and len({e["form"] for e in typos}) == 1
@@ -480,7 +658,8 @@ def test_check_on_seed_project(seed_project):
     assert {e["rule"] for e in errors} == {"indicators.skeleton.missing", "evaluation.weights.level1"}
     # nothing else: every value form of the seeds is understood, every other self-evaluation and the
     # department form are clean
-    assert set(by_rule) == {"money.unit_trap", "money.unit_magnitude", "calculation.arithmetic", "calculation.part",
+    assert set(by_rule) == {"money.unit_trap", "money.unit_magnitude", "calculation.arithmetic",
+                            "calculation.truncated", "calculation.part",
                             "indicator.value.typo", "indicators.service_satisfaction.na",
                             "indicators.skeleton.missing", "evaluation.weights.level1"}
     clean = [n for n, f in enumerate(forms) if f.kind != "declaration" and getattr(f, "project_name", "") != "政务事项管理"]
@@ -559,6 +738,24 @@ def test_arithmetic_examples():
     assert calc.matches
     assert find_calculations("2023年-2024年预计需要增加到每人每月260元。") == ()
     assert find_calculations("上涨5%=20.5万元计算") == ()
+
+
+def test_truncated_results_are_told_apart_from_slips():
+    (calc,) = find_calculations("2259*260*12=704.80万元")
+    assert calc.truncated and calc.half_up_text == "704.81万元" and calc.exact_text == "704.808万元"
+    (calc,) = find_calculations("44元/人/日*171人*22日*12个月=198万元")
+    assert calc.truncated and calc.half_up_text == "198.63万元"
+    (calc,) = find_calculations("50元/人/日*29人*22日*12个月=38.20万元")  # 38.28: a slip, not a cut
+    assert not calc.matches and not calc.truncated
+    (calc,) = find_calculations("2259*260*12=704.81万元")
+    assert calc.matches and not calc.truncated
+    (calc,) = find_calculations("20.5万元×35人≈717万元")  # ≈ is never a truncation
+    assert not calc.truncated
+    form = clean_declaration(calculation_basis="2259*260*12=704.80万元；10元*3=29元。共12万元")
+    found = {p.rule: p for p in check_form(form, FUTIAN)}
+    assert "截去尾数" in found["calculation.truncated"].message
+    assert "704.80万元" in found["calculation.truncated"].message
+    assert "29元" in found["calculation.arithmetic"].message and "截去" not in found["calculation.arithmetic"].message
 
 
 def test_part_slips():

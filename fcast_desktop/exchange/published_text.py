@@ -26,7 +26,7 @@ from ..model import (
     SelfEvaluation,
     Task,
 )
-from ..model.money import WAN_YUAN, YUAN, parse_decimal, parse_money
+from ..model.money import WAN_YUAN, YUAN, format_number, parse_decimal, parse_money
 from ..model.skeleton import LEVEL2_ORDER, Level2, level1_from_label, level2_from_label
 from .report import ImportFailed, ImportNote, ImportResult
 
@@ -309,6 +309,7 @@ class SelfEvaluationReader(_Reader):
         goal_columns: tuple[int, int] | None = None
         header: list[Line] = []
         indicator_lines: list[Line] = []
+        total_line: Line | None = None
         for line in self.lines[1:]:
             if line.blank:
                 continue
@@ -329,6 +330,7 @@ class SelfEvaluationReader(_Reader):
                 continue
             if first == "总分":
                 section = "end"
+                total_line = line
                 continue
             if section == "header":
                 header.append(line)
@@ -353,7 +355,28 @@ class SelfEvaluationReader(_Reader):
         form.indicators = self._indicators(indicator_lines)
         if section != "end":
             self.note(self.lines[-1].no, "info", "表中没有“总分”行（表格可能不完整）")
+        elif total_line is not None:
+            self._printed_total(form, total_line)
         return form
+
+    def _printed_total(self, form: SelfEvaluation, line: Line) -> None:
+        """The printed `总分 | 100 | 99.88` row: the model keeps no printed total (the app computes it), so a total
+        that differs from what the imported rows give is reported here, where the user learns of the gap."""
+        from ..rules import load_profile, score_self_evaluation  # rules sit below exchange
+
+        numbers = [parse_decimal(c) for c in line.filled[1:] if _is_number(c)]
+        if not numbers:
+            return
+        weight_total, total = (numbers[0], numbers[1]) if len(numbers) >= 2 else (None, numbers[0])
+        score = score_self_evaluation(form, load_profile(None))
+        if score.total is not None and score.total != total:
+            self.note(line.no, "warning",
+                      f"原表总分 {format_number(total)} 与各项得分之和 {format_number(score.total)} 不符"
+                      f"（资金得分 {format_number(score.funds_score)} + 指标得分 {format_number(score.indicators_total)}）："
+                      "原表可能缺少指标行或有得分未导入，请对照原表核对；本程序按各项得分之和计算总分")
+        if weight_total is not None and score.weight_total != weight_total:
+            self.note(line.no, "warning",
+                      f"原表分值合计 {format_number(weight_total)} 与各项分值之和 {format_number(score.weight_total)} 不符")
 
     def _goal_columns(self, line: Line) -> tuple[int, int] | None:
         names = [normalise_label(c) for c in line.cells]

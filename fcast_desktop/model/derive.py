@@ -45,7 +45,11 @@ def duplicate(form: AnyForm) -> AnyForm:
 def evaluation_from_declaration(declaration: Declaration, evaluation_year: int | None = None) -> SelfEvaluation:
     """Copy the header and the indicators (指标值 → 年度指标值); 实际完成值, 分值 and 得分 are left to fill.
 
-    Rows that do not apply become the official `不适用 | 不适用 | 无 | 0 | 0`.
+    Rows that do not apply become the official `不适用 | 不适用 | 无 | 0 | 0`. 本年度项目金额 is copied into 年初预算数
+    as the declaration holds it, even when the declaration's N3 check doubts it (a 万元/元 trap): this layer cannot
+    see the rules, and the copy is linked by ``declaration_id``, so the rules warn on the new form's 年初预算数 for as
+    long as it disagrees (S15 ``evaluation.declaration.amount_trap`` / ``evaluation.declaration.amount``, N3
+    ``funds.unit_trap``) — not once at derive time, but until it is fixed.
     """
     rows = []
     for r in declaration.indicators:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
 from ..model.money import normalise_digits
@@ -69,6 +69,32 @@ class Calculation:
     def correct_text(self) -> str:
         shown = self.computed.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP, context=_WIDE)
         text = f"{shown:f}".rstrip("0").rstrip(".")
+        return text + self.unit
+
+    @property
+    def truncated(self) -> bool:
+        """The stated result is the exact value cut off (not rounded) at the decimals written: `704.808` written
+        `704.80`, `198.6336` written `198`. Still wrong (forms round half-up), but not an arithmetic slip."""
+        if self.approx or self.matches:
+            return False
+        cut = self.computed.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_DOWN, context=_WIDE)
+        return cut == self.stated
+
+    @property
+    def half_up_text(self) -> str:
+        """The exact value rounded half-up to the decimals written, at least 2 (money): `704.81万元`, `198.63万元`."""
+        places = max(self.places, 2)
+        shown = self.computed.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP, context=_WIDE)
+        return f"{shown:f}" + self.unit
+
+    @property
+    def exact_text(self) -> str:
+        """The exact value (`704.808万元`); a value with more than 6 decimals is shown to 6, with `约`."""
+        exact = self.computed.normalize(_WIDE)
+        if exact.as_tuple().exponent < -6:
+            shown = self.computed.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP, context=_WIDE)
+            return f"约 {shown:f}{self.unit}"
+        text = f"{exact:f}"
         return text + self.unit
 
 

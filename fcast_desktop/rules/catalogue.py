@@ -39,11 +39,14 @@ class Problem:
 _RULES = [
     Rule("money.unreadable", "N1", "error", "全部", "金额“{text}”无法识别：请填写数字，如 13,920,000.00 或 1.2万"),
     Rule("money.unit_trap", "N3", "warning", "申报表",
-         "金额填的是 {shown}{unit}，但{source}{relation} {figure}，相差约 1 万倍：金额很可能是按“{actual_unit}”填写的。"
-         "若是，本年度项目金额应为 {fixed}{unit}{total_fix}（或把金额单位改为{actual_unit}）"),
+         "本年度项目金额为 {shown}{unit}，但{source}{relation} {figure}，金额{direction}了约 1 万倍：很可能{cause}。"
+         "若是，本年度项目金额应为 {fixed}{unit}{total_fix}{how}"),
     Rule("money.unit_magnitude", "N3", "warning", "申报表",
-         "金额填的是 {shown}{unit}（即 {yuan}），{size}：请确认单位。若是按“{actual_unit}”填写的，"
-         "本年度项目金额应为 {fixed}{unit}{total_fix}（或把金额单位改为{actual_unit}）"),
+         "本年度项目金额为 {shown}{unit}（即 {yuan}），{size}：请确认单位。若{cause}，"
+         "本年度项目金额应为 {fixed}{unit}{total_fix}{how}"),
+    Rule("funds.unit_trap", "N3", "warning", "自评表",
+         "年度资金总额的{column} {value}元 与{others}相差约 1 万倍：其中一个金额很可能是按“万元”填写的数字"
+         "（自评表金额以元为单位），请核对"),
     Rule("number.unreadable", "N1", "error", "全部", "“{text}”不是数字，请填写数字"),
     Rule("indicator.value.format", "V1", "error", "全部", "指标值“{text}”缺少数值"),
     Rule("indicator.value.unrecognised", "V1", "warning", "全部",
@@ -74,6 +77,9 @@ _RULES = [
     Rule("indicator.required", "D8/S14", "error", "全部", "{column}不能为空"),
     Rule("calculation.arithmetic", "D9", "warning", "申报表",
          "“{expression}”算得 {correct}，与所写的 {stated}{unit} 不符，请核对算式或结果"),
+    Rule("calculation.truncated", "D9", "warning", "申报表",
+         "“{expression}”算得 {exact}，按四舍五入应为 {correct}，所写 {stated}{unit} 为截去尾数（不是算错）：请写四舍五入后的结果；"
+         "若是有意取整，请在测算依据中写明"),
     Rule("calculation.part", "D9", "warning", "申报表",
          "分项金额 {heading} 与其后算式的结果 {stated} 不一致（相差 {difference}）：“{expressions}”，请核对哪一个数字有误"),
     Rule("funds.sum", "S1", "warning", "自评表",
@@ -84,7 +90,14 @@ _RULES = [
          "{level1}各三级指标分值合计为 {sum}，应为 {expected}（表格可能缺行，或分值填错）"),
     Rule("evaluation.weights.total", "S4", "error", "自评表", "资金分值与全部指标分值合计为 {sum}，应为 {expected}"),
     Rule("evaluation.not_applicable.row", "S5", "warning", "自评表", "不适用的指标应填为“不适用 | 不适用 | 无 | 0 | 0”"),
-    Rule("evaluation.score.range", "S6", "error", "自评表", "得分 {score} 应在 0 到分值 {weight} 之间"),
+    Rule("evaluation.score.range", "S6", "error", "自评表",
+         "得分 {score} 应在 0 到分值 {weight} 之间：总分暂按 {counted} 计入，请改正得分"),
+    Rule("evaluation.actual.fraction", "S7", "warning", "自评表",
+         "实际完成值“{actual}”没有单位：指标值“{target}”是百分比，程序按 {actual}% 计算{score_note}。是否应为 {percent}%？"
+         "请填写带单位的实际完成值（程序不会自动改写）"),
+    Rule("evaluation.actual.unit", "S7", "warning", "自评表",
+         "实际完成值“{actual}”的单位“{unit}”与年度指标值“{target}”的单位“{expected}”不同，无法比较、不能计算建议得分："
+         "请核对单位，或直接填写得分"),
     Rule("evaluation.over_achievement", "S10", "warning", "自评表",
          "实际完成值 {actual} 达到指标值 {target} 的 {ratio} 倍（≥{factor} 倍）：请斟酌是否按偏离度适度调减分值，"
          "并填写得分（程序不会自动扣分）"),
@@ -100,6 +113,11 @@ _RULES = [
          "与同一项目的申报表不一致：申报表中“{name}”的指标值为“{declared}”，自评表为“{target}”"),
     Rule("evaluation.declaration.unknown_row", "S15", "warning", "自评表",
          "三级指标“{name}”不在同一项目的申报表中（申报表的三级指标应原样带入自评表）"),
+    Rule("evaluation.declaration.amount", "S15", "warning", "自评表",
+         "年初预算数 {initial}元 与同一项目申报表的本年度项目金额 {declared} 相差约 1 万倍：{advice}"),
+    Rule("evaluation.declaration.amount_trap", "S15", "warning", "自评表",
+         "年初预算数 {initial}元 与申报表的本年度项目金额相同，但申报表的金额很可能{direction}了约 1 万倍（见申报表的金额单位提示）："
+         "若是，年初预算数应为 {fixed}元，并请改正申报表"),
     Rule("department.task.sum", "P1", "error", "部门整体表",
          "任务“{name}”：总额 {total} ≠ 财政拨款 {appropriation} + 其他资金 {other} = {sum}"),
     Rule("department.task.required", "P1", "error", "部门整体表", "任务第 {n} 行的{column}未填写"),
@@ -127,6 +145,8 @@ COMPUTATIONS = (
     Computation("S9", "期限、时长、定性指标", "scoring._limit / scoring._qualitative", "期限与时长：按时 → 分值，否则 0；定性：达成、部分达成、未达成取各档上限"),
     Computation("S10", "超额完成标记", "scoring._compare", "实际 ≥ 1.2 × 指标值时标记，由用户决定是否调减；程序从不自动扣分"),
     Computation("S12", "用户得分优先", "scoring.score_row", "用户填写的得分优先于建议得分；两者不同时表格同时显示"),
+    Computation("S6/S13", "超出范围的得分", "scoring.counted_score",
+                "填写的得分不在 0–分值 之间时，表格保留所填的数并报 S6 错误，总分按边界计入（12/10 计 10，-1 计 0），总分与等级不会失真"),
     Computation("S13", "总分与等级", "scoring.score_self_evaluation", "总分 = 资金得分 + Σ 指标得分；优 ≥ 90，良 80–<90，中 60–<80，差 < 60"),
     Computation("P3", "部门金额与项目申报对照", "report.department_summary", "金额合计与同一项目中各申报表本年度项目金额之和对照（仅供参考，不是问题）"),
 )

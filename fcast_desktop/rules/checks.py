@@ -7,7 +7,7 @@ It is called after every keystroke in the GUI, so it reads the model directly an
 from __future__ import annotations
 
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 
 from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
@@ -27,7 +27,7 @@ from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
 from .profiles import Profile, load_profile, profile_for_code
 from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation
-from .values import parse_value
+from .values import comparable_numbers, parse_value
 
 TEN_THOUSAND = Decimal(10000)
 _TYPE = re.compile(r"^(\d{2})\s*\S+")
@@ -181,50 +181,89 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
     return out
 
 
-def _unit_trap(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
-    """N3: amounts about 10,000 times off what 测算依据/项目概况 says, or implausibly large (万元) or small (元).
+@dataclass(frozen=True)
+class UnitTrap:
+    """N3 on a declaration: 本年度项目金额 looks about 10,000 times off (``larger``: too large)."""
 
-    Evidence, strongest first: a money figure of the text equals the amount divided (万元 form) or multiplied (元
-    form) by 10,000; the largest figure of the text is 10^4 ± half an order of magnitude away; no figure, but a 万元
-    amount of ``unit_trap_wan_yuan_max`` (1亿元) or more, or a 元 amount under ``unit_trap_yuan_min``. A figure
-    within 1 % of the amount, or of the same order of magnitude, supports it and nothing is reported."""
+    rule: str  # money.unit_trap | money.unit_magnitude
+    larger: bool
+    fixed: Decimal  # the probable 本年度项目金额, in 元
+    params: dict
+
+
+_BAND_LO, _BAND_HI = Decimal("3162"), Decimal("31623")  # 10^4 ± half an order of magnitude
+_CAUSE = {True: "是按“元”填写的数字被当作“万元”录入了", False: "是按“万元”填写的数字被当作“元”录入了"}
+
+
+def unit_trap(form: Declaration, profile: Profile) -> UnitTrap | None:
+    """N3: 本年度项目金额 about 10,000 times off what 测算依据/项目概况 says, or implausibly large or small.
+
+    Symmetric in the amount (held in 元), whatever the form's 金额单位: switching 万元 ↔ 元 only changes how the
+    amount is shown, so a 元 digit string typed under a 万元 label stays 10,000 times too large after the switch.
+    Evidence, strongest first: a money figure of the text equals the amount ÷ 10,000 (too large) or × 10,000 (too
+    small); the largest figure of the text is 10^4 ± half an order of magnitude away; no figure, but an amount of
+    ``unit_trap_wan_yuan_max`` 万元 (1亿元) or more, or under ``unit_trap_yuan_min`` 元. A figure within 1 % of the
+    amount, or of the same order of magnitude, supports it and nothing is reported."""
     amount = form.annual_amount
     if amount is None or amount <= 0:
-        return
+        return None
     source_key = "calculation_basis" if form.variant == "basis" else "overview"
     figures = [f for f in money_figures(getattr(form, source_key)) if f > 0]
-    unit = form.amount_unit
-    wan = unit == "万元"
-    other = "元" if wan else "万元"
     if any(abs(f - amount) <= amount / 100 for f in figures):
-        return  # the text supports the amount
-    # the amount if the typed number was meant in the other unit
-    fixed_value = amount / TEN_THOUSAND if wan else amount * TEN_THOUSAND
-    common = dict(shown=format_money(amount, unit), unit=unit, actual_unit=other, fixed=format_money(fixed_value, unit),
-                  total_fix=_total_fix(form))
-    label = _label(layout, "annual_amount", form)
-    source = _label(layout, source_key, form)
+        return None  # the text supports the amount
+    source = _label(DECLARATION, source_key, form)
+    larger: bool | None = None
+    found: dict = {}
     for f in figures:
-        if abs(f - fixed_value) <= fixed_value / 100:
-            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", source=source,
-                               relation="写明", figure=_figure(f), **common))
-            return
-    if figures:
+        for is_larger, meant in ((True, amount / TEN_THOUSAND), (False, amount * TEN_THOUSAND)):
+            if abs(f - meant) <= meant / 100:
+                larger, found = is_larger, dict(source=source, relation="写明", figure=_figure(f))
+                break
+        if larger is not None:
+            break
+    if larger is None and figures:
         largest = max(figures)
         ratio = amount / largest
-        lo, hi = Decimal("3162"), Decimal("31623")  # 10^4 ± 0.5 orders of magnitude
-        if (wan and lo <= ratio <= hi) or (not wan and lo <= 1 / ratio <= hi):
-            out.append(problem("money.unit_trap", "annual_amount", None, label, "annual_amount", source=source,
-                               relation="中的金额最大为", figure=_figure(largest), **common))
-            return
-        if max(ratio, 1 / ratio) < lo:
-            return  # the text's amounts are of the amount's order of magnitude
-    if wan and amount / TEN_THOUSAND >= profile.unit_trap_wan_yuan_max:
-        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount",
-                           yuan=_figure(amount), size=f"一个项目一年 {_figure(amount)} 异常大", **common))
-    elif not wan and amount < profile.unit_trap_yuan_min:
-        out.append(problem("money.unit_magnitude", "annual_amount", None, label, "annual_amount",
-                           yuan=_figure(amount), size="一个项目一年的金额异常小", **common))
+        if _BAND_LO <= ratio <= _BAND_HI or _BAND_LO <= 1 / ratio <= _BAND_HI:
+            larger = ratio > 1
+            found = dict(source=source, relation="中的金额最大为", figure=_figure(largest))
+        elif max(ratio, 1 / ratio) < _BAND_LO:
+            return None  # the text's amounts are of the amount's order of magnitude
+    rule = "money.unit_trap"
+    if larger is None:
+        rule = "money.unit_magnitude"
+        if amount >= profile.unit_trap_wan_yuan_max * TEN_THOUSAND:
+            larger, found = True, dict(size=f"一个项目一年 {_figure(amount)} 异常大")
+        elif amount < profile.unit_trap_yuan_min:
+            larger, found = False, dict(size="一个项目一年的金额异常小")
+        else:
+            return None
+    unit = form.amount_unit
+    fixed = amount / TEN_THOUSAND if larger else amount * TEN_THOUSAND
+    params = dict(shown=format_money(amount, unit), unit=unit, fixed=format_money(fixed, unit),
+                  total_fix=_total_fix(form, larger), cause=_CAUSE[larger], how=_how_to_fix(unit, larger), **found)
+    if rule == "money.unit_trap":
+        params["direction"] = "大" if larger else "小"
+    else:
+        params["yuan"] = _figure(amount)
+    return UnitTrap(rule, larger, q2(fixed), params)
+
+
+def _how_to_fix(unit: str, larger: bool) -> str:
+    """Digits typed in the other unit (元 digits under 万元: too large; 万元 digits under 元: too small) can also be
+    fixed by switching 金额单位 and keeping the digits; otherwise only new digits fix it. Switching the unit with
+    the amounts converted for display never does: the amount stays the same."""
+    if (larger and unit == "万元") or (not larger and unit == "元"):
+        other = "元" if unit == "万元" else "万元"
+        return f"（或把金额单位改为“{other}”并选择“保留所填的数字”；若选择换算显示，金额不变，仍然不对）"
+    return "（请直接改正数值：改金额单位只换算显示，金额不变）"
+
+
+def _unit_trap(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
+    trap = unit_trap(form, profile)
+    if trap is not None:
+        label = _label(layout, "annual_amount", form)
+        out.append(problem(trap.rule, "annual_amount", None, label, "annual_amount", **trap.params))
 
 
 def _figure(yuan: Decimal) -> str:
@@ -236,11 +275,11 @@ def _figure(yuan: Decimal) -> str:
     return format_number(yuan) + "元"
 
 
-def _total_fix(form: Declaration) -> str:
+def _total_fix(form: Declaration, larger: bool) -> str:
     total = form.total_amount
     if total is None or total <= 0:
         return ""
-    fixed = total / TEN_THOUSAND if form.amount_unit == "万元" else total * TEN_THOUSAND
+    fixed = total / TEN_THOUSAND if larger else total * TEN_THOUSAND
     return f"，项目总金额（中期规划）应为 {format_money(fixed, form.amount_unit)}{form.amount_unit}"
 
 
@@ -252,7 +291,11 @@ def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: li
         return
     label = _label(layout, key, form)
     for calc in find_calculations(text, profile.approx_tolerance):
-        if not calc.matches:
+        if calc.truncated:
+            out.append(problem("calculation.truncated", key, None, label, key, expression=calc.text,
+                               exact=calc.exact_text, correct=calc.half_up_text, stated=calc.stated_text,
+                               unit=calc.unit))
+        elif not calc.matches:
             correct = ("约 " if calc.approx else "") + calc.correct_text
             if calc.unit == "元" and calc.stated * TEN_THOUSAND == calc.rounded:
                 correct += f"（即 {_figure(calc.computed)}：结果的单位可能应为“万元”）"
@@ -301,13 +344,40 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
         out.append(problem("funds.budget.zero", "funds", 0, "全年预算数", "annual_budget"))
     for key, text in form.funds.raw.items():
         out.append(problem("number.unreadable", "funds", 0, "分值", key, text=text))
+    funds_trap = _funds_unit_trap(form, out)
     score = score or score_self_evaluation(form, profile)
     _skeleton(form, layout, None, out, mandatory=False)
     _evaluation_rows(form, layout, profile, score, out)
     _weights(form, layout, profile, out)
     if project is not None:
-        _drift(form, layout, project, out)
+        _drift(form, layout, project, profile, out, funds_trap)
     return out
+
+
+def _off_by_ten_thousand(a: Decimal, b: Decimal) -> bool:
+    """a and b (both > 0) are 10^4 ± half an order of magnitude apart, either way."""
+    ratio = a / b
+    return _BAND_LO <= ratio <= _BAND_HI or _BAND_LO <= 1 / ratio <= _BAND_HI
+
+
+def _funds_unit_trap(form: SelfEvaluation, out: list[Problem]) -> str | None:
+    """N3 on a self-evaluation: of 年度资金总额's 年初预算数, 全年预算数 and 全年执行数, one is about 10,000 times off the
+    others (a 万元 figure typed into a 元 form, or a 10,000× amount copied from a declaration). Returns the key of the
+    cell reported. With only two amounts the odd one cannot be told: the warning sits on the first of them."""
+    line = form.funds.total
+    amounts = {k: getattr(line, k) for k in FUND_COLUMNS if getattr(line, k) is not None and getattr(line, k) > 0}
+    if len(amounts) < 2:
+        return None
+    for key, value in amounts.items():
+        others = {k: v for k, v in amounts.items() if k != key}
+        if all(_off_by_ten_thousand(value, v) for v in others.values()):
+            if len(others) > 1 and _off_by_ten_thousand(*others.values()):
+                continue  # all three apart: no odd one
+            names = "、".join(f"{FUND_COLUMNS[k]} {v:,.2f}元" for k, v in others.items())
+            out.append(problem("funds.unit_trap", "funds", 0, FUND_COLUMNS[key], key, column=FUND_COLUMNS[key],
+                               value=f"{value:,.2f}", others=names))
+            return key
+    return None
 
 
 def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile, score: EvaluationScore,
@@ -338,7 +408,8 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
                 out.append(problem("evaluation.score.unknown", "indicators", n, col("score"), "score"))
         if r.score is not None and r.weight is not None and not (0 <= r.score <= r.weight):
             out.append(problem("evaluation.score.range", "indicators", n, col("score"), "score",
-                               score=format_number(r.score), weight=format_number(r.weight)))
+                               score=format_number(r.score), weight=format_number(r.weight),
+                               counted=format_number(rs.effective)))
         effective = rs.effective
         if effective is not None and r.weight is not None and effective < r.weight and not r.deviation.strip():
             out.append(problem("evaluation.deviation.required", "indicators", n, col("deviation"), "deviation",
@@ -354,10 +425,30 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
                                band=_band_name(rs, r.weight, profile), low=format_number(low), high=format_number(high),
                                low_pct=format_number(low / r.weight * 100), high_pct=format_number(high / r.weight * 100),
                                score=format_number(r.score)))
+        _actual_units(r, rs, n, col, out)
         over = profile.deviation_required_over_factor
         if over is not None and rs.ratio is not None and rs.ratio >= over and not r.deviation.strip():
             out.append(problem("evaluation.deviation.over", "indicators", n, col("deviation"), "deviation",
                                factor=format_number(over)))
+
+
+def _actual_units(r, rs, n: int, col, out: list[Problem]) -> None:
+    """实际完成值 whose unit does not fit the 年度指标值: a bare fraction against a percentage (`0.95` for `≥90%`, read
+    as 0.95 %), or another unit (`12天` for `≥10个`). Warned, never rewritten."""
+    target, actual = parse_value(r.target), parse_value(r.actual)
+    if target.number is None or actual.number is None or actual.kind not in ("comparison", "duration"):
+        return
+    if target.kind == "comparison" and target.is_percent and not target.reverse and target.number > 1 \
+            and actual.kind == "comparison" and not actual.op and not actual.unit and 0 < actual.number <= 1:
+        percent = format_number(actual.number * 100)
+        note = f"，建议得分为 {format_number(rs.suggested)}" if rs.suggested is not None else ""
+        out.append(problem("evaluation.actual.fraction", "indicators", n, col("actual"), "actual",
+                           actual=r.actual.strip(), target=r.target.strip(), percent=percent, score_note=note))
+        return
+    if rs.suggested is None and target.kind in ("comparison", "duration") and target.unit and actual.unit \
+            and comparable_numbers(target, actual) is None:
+        out.append(problem("evaluation.actual.unit", "indicators", n, col("actual"), "actual",
+                           actual=r.actual.strip(), unit=actual.unit, target=r.target.strip(), expected=target.unit))
 
 
 _BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
@@ -391,16 +482,27 @@ def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: li
                            expected=format_number(profile.total_weight)))
 
 
-def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, out: list[Problem]) -> None:
-    """S15: an evaluation made from a declaration of the same project and year keeps its rows and targets."""
+def declaration_of(form: SelfEvaluation, project: Project) -> Declaration | None:
+    """S15: the declaration the evaluation was made from, else one of the same 项目编码 and the same year."""
     decl = None
     if form.declaration_id:
         decl = next((f for f in project.forms if f.id == form.declaration_id), None)
     if decl is None and form.project_code:
         decl = next((f for f in project.forms if isinstance(f, Declaration) and f.project_code == form.project_code
                      and f.year is not None and f.year == form.year), None)
-    if not isinstance(decl, Declaration):
+    return decl if isinstance(decl, Declaration) else None
+
+
+def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, profile: Profile, out: list[Problem],
+           funds_trap: str | None = None) -> None:
+    """S15: an evaluation made from a declaration of the same project and year keeps its rows and targets, and its
+    年初预算数 agrees with the declaration's 本年度项目金额 (a 10,000× gap, or a copy of a declaration amount N3
+    doubts, is a warning on 年初预算数)."""
+    decl = declaration_of(form, project)
+    if decl is None:
         return
+    if funds_trap != "initial_budget":
+        _declared_amount(form, decl, profile, out)
     declared = {(r.level2, r.name.strip()): r.target for r in decl.indicators if not is_not_applicable(r)}
     for n, r in enumerate(form.indicators):
         if is_not_applicable(r) or not r.name.strip():
@@ -412,6 +514,29 @@ def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, out: list
         elif target.strip() != r.target.strip():
             out.append(problem("evaluation.declaration.drift", "indicators", n, _column(layout, "target"), "target",
                                name=r.name, declared=target, target=r.target))
+
+
+def _declared_amount(form: SelfEvaluation, decl: Declaration, profile: Profile, out: list[Problem]) -> None:
+    initial, declared = form.funds.total.initial_budget, decl.annual_amount
+    if initial is None or declared is None or initial <= 0 or declared <= 0:
+        return
+    column = FUND_COLUMNS["initial_budget"]
+    if initial == declared:
+        trap = unit_trap(decl, form_profile(decl, profile))
+        if trap is not None:
+            out.append(problem("evaluation.declaration.amount_trap", "funds", 0, column, "initial_budget",
+                               initial=f"{initial:,.2f}", direction="大" if trap.larger else "小",
+                               fixed=f"{trap.fixed:,.2f}"))
+    elif _off_by_ten_thousand(initial, declared):
+        if unit_trap(decl, form_profile(decl, profile)) is not None:
+            advice = "申报表的金额很可能有误（见申报表的金额单位提示），请先改正申报表，再核对年初预算数"
+        else:
+            advice = "请核对哪一个金额的单位有误（自评表金额以元为单位）"
+        shown = f"{format_money(declared, decl.amount_unit)}{decl.amount_unit}"
+        if decl.amount_unit != "元":
+            shown += f"（即 {declared:,.2f}元）"
+        out.append(problem("evaluation.declaration.amount", "funds", 0, column, "initial_budget",
+                           initial=f"{initial:,.2f}", declared=shown, advice=advice))
 
 
 # ---- 部门（单位）整体支出绩效目标申报表 -------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Self-evaluation scoring (rules S2–S13): 执行率, 资金得分, suggested indicator scores, 总分 and grade.
 
-Decimal throughout, half-up to 2 places. The score the user typed always wins over the suggestion (S12);
+Decimal throughout, half-up to 2 places. The score the user typed always wins over the suggestion (S12); a typed
+score outside [0, 分值] counts as the nearest bound in 总分 (``counted_score``; S6 reports it);
 over-achievement is only flagged, never deducted (S10).
 
 Public: ``score_self_evaluation(form, profile) -> EvaluationScore`` (use the one exported by
@@ -58,12 +59,12 @@ def is_not_applicable(row) -> bool:
 @dataclass(frozen=True)
 class RowScore:
     suggested: Decimal | None  # what the rules compute (None: cannot be computed)
-    effective: Decimal | None  # what counts: the user's score, else the suggestion
+    effective: Decimal | None  # what counts: the user's score (held to [0, 分值]), else the suggestion
     achieved: bool | None  # None: not applicable, or not known
     over_achieved: bool  # S10: 实际 ≥ factor × 指标值 (a flag for a deliberate decision, never a deduction)
     ratio: Decimal | None  # actual ÷ target where both are numbers
     band: tuple[Decimal, Decimal] | None = None  # qualitative rows: the score range of the band (S9)
-    entered: Decimal | None = None  # the score the user typed
+    entered: Decimal | None = None  # the score the user typed, as typed (even out of range)
 
 
 @dataclass(frozen=True)
@@ -253,8 +254,22 @@ def score_row(row: EvaluationIndicator, profile: Profile) -> RowScore:
         suggested = q2(min(max(suggested, ZERO), row.weight if row.weight is not None else suggested))
     if band is not None:
         band = (q2(band[0]), q2(band[1]))
-    effective = row.score if row.score is not None else (None if "score" in row.raw else suggested)
+    if row.score is not None:
+        effective = counted_score(row.score, row.weight)
+    else:
+        effective = None if "score" in row.raw else suggested
     return RowScore(suggested, effective, achieved, over, ratio, band, row.score)
+
+
+def counted_score(score: Decimal, weight: Decimal | None) -> Decimal:
+    """What a typed 得分 counts in 总分: the typed value held to [0, 分值] (S6 reports it as an error; the cell keeps
+    what was typed). ``12`` of ``10`` counts 10 and ``-1`` counts 0, so 总分 and grade never exceed what the
+    weights allow."""
+    if score < ZERO:
+        return ZERO
+    if weight is not None and weight >= ZERO and score > weight:
+        return weight
+    return score
 
 
 def grade(total: Decimal | None, profile: Profile) -> str:
