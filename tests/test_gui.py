@@ -328,3 +328,404 @@ def test_dropping_a_seed_file_imports_it(app, qtbot, seed_paths):
     assert [f.kind for f in w.document.project.forms] == ["department_overall"]
     assert w.document.modified
     w.answers["unsaved"] = QMessageBox.StandardButton.Discard
+
+
+# ---- review fixes: header typing, Excel-like selection and editing, stars, badges, layout, confirmations ----------
+
+def _field(editor, key):
+    widget = editor.fields[key].widget
+    widget.setFocus()
+    QApplication.processEvents()
+    return widget
+
+
+def test_header_money_is_typed_as_typed_and_formatted_when_editing_finishes(window):
+    from decimal import Decimal
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    amount = _field(editor, "annual_amount")
+    assert amount.hasFocus() and amount.text() == "12,000.00"
+    amount.selectAll()
+    type_text(amount, "45.5")
+    assert amount.text() == "45.5" and amount.cursorPosition() == 4  # not "4.01.5", caret where the user typed
+    assert editor.form.annual_amount == Decimal("455000.00")  # stored at once: live checks see it
+    press(amount, Qt.Key.Key_Backspace)
+    assert amount.text() == "45." and editor.form.annual_amount == Decimal("450000.00")
+    amount.selectAll()
+    type_text(amount, "12000")
+    assert amount.text() == "12000" and editor.form.annual_amount == Decimal("120000000.00")  # not "1.00"
+    assert window.document.undo_stack.count() == 0  # typed back to the saved value: nothing to undo
+    press(amount, Qt.Key.Key_Home)
+    type_text(amount, "1")
+    assert amount.text() == "112000" and amount.cursorPosition() == 1
+    press(amount, Qt.Key.Key_Return)  # editing finished: shown the way the form prints it
+    assert amount.text() == "112,000.00"
+    total = _field(editor, "total_amount")
+    total.selectAll()
+    type_text(total, "1,2")
+    assert total.text() == "1,2"
+
+
+def test_header_undo_and_redo_while_the_field_has_focus(window):
+    from decimal import Decimal
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    amount = _field(editor, "annual_amount")
+    amount.selectAll()
+    type_text(amount, "45.5")
+    window.actionUndo.trigger()  # the toolbar/menu undo while the caret is still in the field
+    assert amount.hasFocus() and amount.text() == "12,000.00"
+    assert editor.form.annual_amount == Decimal("120000000.00")
+    window.actionRedo.trigger()
+    assert amount.text() == "45.50" and editor.form.annual_amount == Decimal("455000.00")
+    text = _field(editor, "annual_goal")
+    before = text.toPlainText()
+    text.moveCursor(text.textCursor().MoveOperation.End)
+    type_text(text, "（补充）")
+    assert text.toPlainText() == before + "（补充）" and text.textCursor().position() == len(before) + 4
+    window.actionUndo.trigger()
+    assert text.toPlainText() == before and editor.form.annual_goal == before
+
+
+def test_header_integer_year_and_combo_fields_keep_the_typed_text(window):
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    years = _field(editor, "duration_years")
+    years.selectAll()
+    type_text(years, "5年")
+    assert years.text() == "5年" and editor.form.duration_years == 5  # not cut back to "5" while typing
+    press(years, Qt.Key.Key_Return)
+    assert years.text() == "5"
+    kind = editor.fields["project_type"].widget  # editable combo box
+    kind.lineEdit().setFocus()
+    kind.lineEdit().selectAll()
+    type_text(kind.lineEdit(), "99 自定义")
+    assert kind.currentText() == "99 自定义" and editor.form.project_type == "99 自定义"
+    evaluation = select(window, "基层党建", "self_evaluation")
+    year = _field(evaluation, "year")
+    year.selectAll()
+    type_text(year, "2024年")
+    assert year.text() == "2024年" and evaluation.form.year == 2024
+    year.selectAll()
+    type_text(year, "20x")  # unreadable: kept as typed, flagged, nothing lost
+    assert year.text() == "20x" and evaluation.form.raw.get("year") == "20x"
+    assert "background" in year.styleSheet()
+
+
+def _click(view, index, modifiers=Qt.KeyboardModifier.NoModifier):
+    from PySide6.QtTest import QTest
+
+    QTest.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, modifiers, view.visualRect(index).center())
+
+
+def test_ctrl_click_delete_clears_only_the_selected_cells(window):
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    grid = editor.grid
+    rows = editor.form.indicators
+    names = [r.name for r in rows[:4]]
+    grid.setFocus()
+    _click(grid, cell(editor, names[0], "name"))
+    _click(grid, cell(editor, names[3], "name"), Qt.KeyboardModifier.ControlModifier)
+    press(grid, Qt.Key.Key_Delete)
+    assert [r.name for r in rows[:4]] == ["", names[1], names[2], ""]  # not the rows in between
+    window.actionUndo.trigger()  # one undo step
+    assert [r.name for r in rows[:4]] == names
+
+
+def test_copy_cut_and_paste_refuse_a_multi_range_selection(window):
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    grid = editor.grid
+    rows = editor.form.indicators
+    grid.setFocus()
+    _click(grid, cell(editor, rows[0].name, "name"))
+    _click(grid, cell(editor, rows[2].name, "target"), Qt.KeyboardModifier.ControlModifier)
+    QApplication.clipboard().setText("before")
+    messages = []
+    grid.statusMessage.connect(messages.append)
+    press(grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == "before"
+    assert messages[-1] == "不能对多重选定区域执行此操作"
+    name = rows[0].name
+    press(grid, Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier)
+    assert rows[0].name == name and messages[-1] == "不能对多重选定区域执行此操作"  # nothing cut
+    QApplication.clipboard().setText("a\tb\r\nc\td\r\n")
+    press(grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert rows[0].name == name and messages[-1] == "不能对多重选定区域执行此操作"
+    QApplication.clipboard().setText("同一个值")
+    press(grid, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)  # one value fills each selected cell
+    assert rows[0].name == "同一个值" and rows[2].target == "同一个值" and rows[1].name != "同一个值"
+    # a rectangular selection still copies
+    _click(grid, cell(editor, rows[1].name, "name"))
+    _click(grid, cell(editor, rows[1].name, "target"), Qt.KeyboardModifier.ShiftModifier)
+    press(grid, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert QApplication.clipboard().text() == f"{rows[1].name}\t{rows[1].target}\r\n"
+
+
+def test_f2_and_double_click_edit_with_the_caret_at_the_end(window, qtbot):
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QLineEdit, QPlainTextEdit
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    grid = editor.grid
+    index = cell(editor, "发放离退休干部慰问金人数", "name")
+    grid.setFocus()
+    grid.setCurrentIndex(index)
+    press(grid, Qt.Key.Key_F2)
+    line = grid.viewport().findChild(QLineEdit)
+    assert line is not None and line.hasSelectedText() is False
+    assert line.cursorPosition() == len("发放离退休干部慰问金人数")
+    type_text(line, "（人）")
+    with qtbot.waitSignal(editor.indicator_model.dataChanged, timeout=2000):
+        press(line, Qt.Key.Key_Return)
+    assert editor.form.indicators[0].name == "发放离退休干部慰问金人数（人）"
+    target = cell(editor, "发放离退休干部慰问金准确率", "target")
+    _click(grid, target)
+    QTest.mouseDClick(grid.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier,
+                      grid.visualRect(target).center())
+    line = QApplication.focusWidget()
+    assert isinstance(line, QLineEdit) and not line.hasSelectedText() and line.cursorPosition() == len("100%")
+    press(line, Qt.Key.Key_Escape)
+    # a cell whose text has a line break edits in a multi-line editor, also with the caret at the end
+    editor.indicator_model.setData(index, "第一行\n第二行")
+    grid.setCurrentIndex(index)
+    grid.setFocus()
+    press(grid, Qt.Key.Key_F2)
+    text = grid.viewport().findChild(QPlainTextEdit)
+    assert text is not None and not text.textCursor().hasSelection()
+    assert text.textCursor().position() == len("第一行\n第二行")
+    press(text, Qt.Key.Key_Escape)
+    # a typed key still replaces the whole text (the multi-line editor too)
+    type_into_cell(qtbot, editor, index, "新")
+    assert editor.form.indicators[0].name == "新"
+
+
+def test_baoan_forms_show_no_futian_stars(window):
+    editor = select(window, "新开办企业刻制公章补贴经费", "declaration")
+    assert editor.form.project_code.startswith("440306")
+    model = editor.indicator_model
+    col = next(i for i, c in enumerate(model.columns()) if c.key == "level2")
+    labels = {model.index(r, col).data() for r in range(model.rowCount())}
+    assert "数量" in labels and not any(label.startswith("*") for label in labels)
+    futian = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    model = futian.indicator_model
+    assert model.index(0, col).data() == "*数量"
+    # the stars follow the form's 项目编码 when it is edited
+    futian.push_field(("project_code",), "440306210601500000540", "项目编码")
+    assert model.index(0, col).data() == "数量"
+
+
+def test_form_list_badges_stay_visible_for_long_names(window):
+    from fcast_desktop.gui.panels import BadgeRole, FormListDelegate
+
+    tree = window.projectTree
+    window.mainSplitter.setSizes([180, 1200])
+    QApplication.processEvents()
+    form = next(f for f in window.document.project.forms
+                if window.document.findings(f.id).warnings and len(getattr(f, "project_name", "")) > 12
+                and f.id != window.editor.form_id)
+    index = window.tree_model.index_of_form(form.id)
+    assert index.data() == form.project_name  # the name only: the counts are not text that elides
+    found = window.document.findings(form.id)
+    assert index.data(BadgeRole) == (found.errors, found.warnings)
+    assert form.project_name in index.data(Qt.ItemDataRole.ToolTipRole)
+    tree.scrollTo(index)
+    QApplication.processEvents()
+    rect = tree.visualRect(index)
+    assert rect.right() > tree.viewport().width() - 40 or rect.width() > 0
+    delegate = tree.itemDelegate()
+    assert isinstance(delegate, FormListDelegate)
+    image = tree.viewport().grab().toImage()
+    right = min(rect.right(), tree.viewport().width() - 1)
+    badge = tree.fontMetrics().horizontalAdvance("⚠9") + 6
+    coloured = [image.pixelColor(x, y) for x in range(right - badge, right) for y in range(rect.top(), rect.bottom())]
+    assert any(c.red() > c.green() + 40 and c.red() > c.blue() + 40 for c in coloured), "badge drawn at the right"
+
+
+def test_problems_panel_shows_rule_codes(window):
+    from fcast_desktop.rules import RULES
+
+    window.document.check_all()
+    model = window.problems.model
+    assert model.rowCount() > 0
+    for row in range(model.rowCount()):
+        _fid, problem = model.problem(row)
+        assert model.index(row, 4).data() == RULES[problem.rule].code
+        assert problem.rule in model.index(row, 4).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_menu_access_keys_are_unique_in_each_menu(window):
+    import re
+
+    from PySide6.QtWidgets import QMenu
+
+    for menu in window.menuBar().findChildren(QMenu):
+        keys = [m.group(1).upper() for a in menu.actions() if not a.isSeparator()
+                for m in [re.search(r"&(\w)", a.text())] if m]
+        assert len(keys) == len(set(keys)), (menu.title(), keys)
+    file_keys = [a.text() for a in window.menuFile.actions()]
+    assert any("打印(&P)" in t for t in file_keys) and any("最近打开(&R)" in t for t in file_keys)
+
+
+def test_not_applicable_on_filled_rows_asks_first(window):
+    editor = select(window, "基层党建", "self_evaluation")
+    form = editor.form
+    before = [r.name for r in form.indicators]
+    editor.grid.setCurrentIndex(cell(editor, "党员政治生日活动次数", "name"))
+    window.answers["not_applicable"] = QMessageBox.StandardButton.No
+    window.mark_not_applicable()
+    assert [r.name for r in form.indicators] == before  # declined: nothing removed
+    key, text = window.answers["_asked"][-1]
+    assert key == "not_applicable" and "1 行" in text and "10 分" in text and "数量指标" in text
+    window.answers["not_applicable"] = QMessageBox.StandardButton.Yes
+    window.mark_not_applicable()
+    assert [r.name for r in form.indicators if r.level2.value == "quantity"] == ["不适用"]
+    asked = len(window.answers["_asked"])
+    editor.grid.setCurrentIndex(cell(editor, "不适用", "name"))
+    window.mark_not_applicable()  # already 不适用: nothing to lose, no question
+    assert len(window.answers["_asked"]) == asked
+
+
+def test_undoing_delete_form_shows_the_restored_form(window):
+    editor = select(window, "基层党建", "declaration")
+    form_id = editor.form_id
+    window.delete_form()
+    assert window.editor is not None and window.editor.form_id != form_id  # the neighbour is shown
+    window.actionUndo.trigger()
+    assert window.editor.form_id == form_id
+    assert window.projectTree.currentIndex().data(FormIdRole_()) == form_id
+    window.actionRedo.trigger()
+    assert window.document.form(form_id) is None and window.editor.form_id != form_id
+
+
+def FormIdRole_():  # noqa: N802
+    from fcast_desktop.gui.panels import FormIdRole
+
+    return FormIdRole
+
+
+def test_task_total_follows_appropriation_and_other_funds(window, qtbot):
+    from decimal import Decimal
+
+    dept = next(f for f in window.document.project.forms if f.kind == "department_overall")
+    window.select_form(dept.id)
+    editor = window.editor
+    editor.add_task()
+    view = editor.tasks_view
+    model = view.model()
+    row = len(dept.tasks) - 1
+    col = {c.key: i for i, c in enumerate(model.columns())}
+
+    def type_task(key, text):
+        view.setFocus()
+        view.setCurrentIndex(model.index(row, col[key]))
+        type_text(view, text[0])
+        type_text(QApplication.focusWidget(), text[1:])
+        with qtbot.waitSignal(model.dataChanged, timeout=2000):
+            press(QApplication.focusWidget(), Qt.Key.Key_Return)
+
+    type_task("appropriation", "100")
+    assert dept.tasks[row].total == Decimal("100.00")
+    type_task("other", "50.5")
+    assert dept.tasks[row].total == Decimal("150.50")
+    assert model.index(row, col["total"]).data() == "150.50"
+    assert not [p for p in window.document.findings(dept.id).problems if p.row == row and p.rule == "department.task.sum"]
+    window.actionUndo.trigger()  # one step: 其他资金 and the total it made
+    assert dept.tasks[row].other is None and dept.tasks[row].total == Decimal("100.00")
+    type_task("total", "999")  # the user's own total is never overwritten
+    type_task("appropriation", "200")
+    assert dept.tasks[row].total == Decimal("999.00")
+    # pasting and deleting follow the same rule (a seed task: 总额 = 财政拨款 + 其他资金 0.00)
+    view.setCurrentIndex(model.index(0, col["appropriation"]))
+    QApplication.clipboard().setText("1,000")
+    view.paste()
+    assert dept.tasks[0].appropriation == Decimal("1000.00") and dept.tasks[0].total == Decimal("1000.00")
+    view.setCurrentIndex(model.index(0, col["other"]))
+    QApplication.clipboard().setText("2.5万")
+    view.paste()
+    assert dept.tasks[0].total == Decimal("26000.00")
+    view.setFocus()
+    press(view, Qt.Key.Key_Delete)
+    assert dept.tasks[0].other is None and dept.tasks[0].total == Decimal("1000.00")
+    assert model.index(0, col["total"]).data(Qt.ItemDataRole.ToolTipRole)
+
+
+def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
+    from decimal import Decimal
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    form = editor.form
+    Button = QMessageBox.StandardButton
+    window.answers["amount_unit"] = Button.Cancel
+    editor.unit_box.setCurrentText("元")
+    assert form.amount_unit == "万元" and editor.unit_box.currentText() == "万元"
+    window.answers["amount_unit"] = Button.Yes  # keep the digits: 12,000.00 was meant in 元
+    editor.unit_box.setCurrentText("元")
+    assert form.amount_unit == "元" and form.annual_amount == Decimal("12000.00")
+    assert form.total_amount == Decimal("48000.00")
+    assert editor.fields["annual_amount"].widget.text() == "12,000.00"
+    assert "本年度项目金额（元）" in editor.labels["annual_amount"].text()
+    assert not [p for p in window.document.findings(form.id).problems if p.rule.startswith("money.unit")]
+    key, text = window.answers["_asked"][-1]
+    assert key == "amount_unit" and "12,000.00" in text
+    window.actionUndo.trigger()  # one step back to 万元 and the old amounts
+    assert form.amount_unit == "万元" and form.annual_amount == Decimal("120000000.00")
+    assert editor.unit_box.currentText() == "万元"
+    window.answers["amount_unit"] = Button.No  # keep the amounts: the digits are converted
+    editor.unit_box.setCurrentText("元")
+    assert form.amount_unit == "元" and form.annual_amount == Decimal("120000000.00")
+    assert editor.fields["annual_amount"].widget.text() == "120,000,000.00"
+
+
+def _dark_pixels(image, rect) -> int:
+    return sum(1 for x in range(rect.left(), rect.right(), 2) for y in range(rect.top(), rect.bottom(), 2)
+               if image.pixelColor(x, y).lightness() < 110)
+
+
+def test_small_screen_layout_shows_funds_table_and_grid(window, monkeypatch):
+    from fcast_desktop.gui import form_editor
+
+    monkeypatch.setattr(form_editor, "_HEADER_HEIGHTS", {})  # no pane height chosen earlier in the session
+    window.resize(1280, 720)
+    window.fit_panes()  # what the first show does at this size
+    editor = select(window, "数据规划管理", "self_evaluation")
+    QApplication.processEvents()
+    editor.apply_split()
+    QApplication.processEvents()
+    funds = editor.funds_view
+    area = editor.header_area
+    # the whole fund table is visible in the header pane, without its own scroll bar and without a gap
+    bottom = funds.mapTo(area.viewport(), funds.rect().bottomLeft()).y()
+    assert bottom <= area.viewport().height()
+    rows = sum(funds.verticalHeader().sectionSize(r) for r in range(4))
+    assert funds.viewport().height() >= rows and funds.viewport().height() - rows < 6
+    assert not funds.verticalScrollBar().isVisible()
+    grid = editor.grid
+    assert grid.viewport().height() >= 150  # about six rows of the indicator grid
+    assert editor.splitter.sizes()[1] > editor.splitter.sizes()[0] * 0.8
+    # the header pane collapses and comes back
+    editor.toggle_header()
+    assert editor.splitter.sizes()[0] == 0 and "展开" in editor.header_toggle.text()
+    editor.toggle_header()
+    assert editor.splitter.sizes()[0] > 0 and "收起" in editor.header_toggle.text()
+
+
+def test_merged_label_stays_visible_when_its_group_is_partly_scrolled_off(window):
+    editor = select(window, "数据规划管理", "self_evaluation")
+    grid = editor.grid
+    model = editor.indicator_model
+    col = next(i for i, c in enumerate(model.columns()) if c.key == "level1")
+    spans = [(r, n) for r, c, n, _w in model.spans() if c == col]
+    start, length = spans[0]  # 产出指标: the first, tallest group
+    last = start + length - 1
+    editor.splitter.setSizes([700, 220])  # a short grid pane
+    QApplication.processEvents()
+    # scroll so that only the last two rows of the group are on screen, at the top
+    grid.verticalScrollBar().setValue(grid.rowViewportPosition(last - 1) + grid.verticalScrollBar().value())
+    QApplication.processEvents()
+    top = grid.rowViewportPosition(start)
+    bottom = grid.rowViewportPosition(last) + grid.rowHeight(last)
+    assert (top + bottom) // 2 < 0 < bottom - 30  # the middle of the merged cell is off screen, its end is not
+    image = grid.viewport().grab().toImage()
+    from PySide6.QtCore import QRect
+
+    visible = QRect(grid.columnViewportPosition(col) + 3, 0, grid.columnWidth(col) - 6, bottom)
+    assert _dark_pixels(image, visible) > 5, "the 一级指标 label is drawn in the visible part of its cell"

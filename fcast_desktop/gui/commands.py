@@ -54,6 +54,8 @@ class SetTextCommand(FormCommand):
 
     def redo(self) -> None:
         set_text(self.form, self.path, self.new_text)
+        if snapshot(self.form, self.path) == self.old:
+            self.setObsolete(True)  # "12000" typed over "12,000.00": nothing changed, no undo step
         self.document.notify_form_changed(self.form_id, paths=[self.path])
 
     def undo(self) -> None:
@@ -79,6 +81,39 @@ class SetCellsCommand(FormCommand):
         for path, state in reversed(self.old):
             restore(self.form, path, state)
         self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.old])
+
+
+AMOUNT_PATHS = (("total_amount",), ("annual_amount",))
+
+
+class ChangeUnitCommand(FormCommand):
+    """金额单位 of a declaration changes. ``keep_digits``: the digits shown stay and are read in the new unit (the
+    stored amounts are divided or multiplied by 10,000); otherwise the amounts stay and only their display
+    changes. One undo step either way."""
+
+    def __init__(self, document, form_id: str, unit: str, keep_digits: bool):
+        super().__init__(document, form_id, f"金额单位改为{unit}" + ("（保留所填数字）" if keep_digits else ""))
+        form = self.form
+        self.unit = unit
+        self.keep_digits = keep_digits
+        self.old_unit = form.amount_unit
+        self.texts = [(path, get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]
+        self.old = [(path, snapshot(form, path)) for path in AMOUNT_PATHS]
+
+    def redo(self) -> None:
+        form = self.form
+        form.amount_unit = self.unit
+        if self.keep_digits:
+            for path, text in self.texts:
+                set_text(form, path, text)  # the same digits, now read in the new unit
+        self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
+
+    def undo(self) -> None:
+        form = self.form
+        form.amount_unit = self.old_unit
+        for path, state in self.old:
+            restore(form, path, state)
+        self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
 
 
 class ReplaceRowsCommand(FormCommand):
@@ -110,21 +145,30 @@ def insert_row(document, form: AnyForm, level2: Level2, position: int, text: str
 
 
 class FormListCommand(QUndoCommand):
-    """Add, remove or replace forms of the project."""
+    """Add, remove or replace forms of the project.
 
-    def __init__(self, document, new_forms: list, text: str, select: str | None = None):
+    ``select``: the form to show after the change (a new form, or the neighbour of a deleted one); ``previous``:
+    the form shown before it. Undo shows a form the change had removed (undoing 删除表单 shows the restored
+    form), else ``previous``. The document's ``selectRequested`` carries the wish to the window."""
+
+    def __init__(self, document, new_forms: list, text: str, select: str | None = None, previous: str | None = None):
         super().__init__(text)
         self.document = document
         self.old_forms = list(document.project.forms)
         self.new_forms = list(new_forms)
         self.select = select
+        new_ids = {f.id for f in self.new_forms}
+        removed = [f.id for f in self.old_forms if f.id not in new_ids]
+        self.undo_select = removed[0] if removed else previous
 
-    def _set(self, forms: list) -> None:
+    def _set(self, forms: list, select: str | None) -> None:
         self.document.project.forms = list(forms)
         self.document.notify_forms_changed()
+        if select and self.document.form(select) is not None:
+            self.document.selectRequested.emit(select)
 
     def redo(self) -> None:
-        self._set(self.new_forms)
+        self._set(self.new_forms, self.select)
 
     def undo(self) -> None:
-        self._set(self.old_forms)
+        self._set(self.old_forms, self.undo_select)

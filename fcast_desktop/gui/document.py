@@ -47,6 +47,7 @@ class ProjectDocument(QObject):
     formsChanged = Signal()  # forms added/removed/reordered
     findingsChanged = Signal(str)  # form id
     pathChanged = Signal()
+    selectRequested = Signal(str)  # form id: an undo/redo wants this form shown (restored or added form)
 
     def __init__(self, project: Project | None = None, path: Path | None = None, parent=None):
         super().__init__(parent)

@@ -3,7 +3,7 @@ indicator grid — all built from the form's layout description (``fcast_desktop
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSignalBlocker, Qt, QTimer, Signal
+from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
     QComboBox,
@@ -13,11 +13,13 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
     QSizePolicy,
     QSplitter,
+    QToolButton,
     QVBoxLayout,
     QWidget,
 )
@@ -25,35 +27,83 @@ from PySide6.QtWidgets import (
 from ..layouts import FieldSpec, layout_for
 from ..model import AnyForm, Declaration, DepartmentOverall, SelfEvaluation
 from ..model.editing import get_text
-from ..model.money import format_number
+from ..model.money import format_money, format_number
 from . import commands
 from .table_models import FundsTableModel, IndicatorTableModel, TasksTableModel, problems_tooltip
 from .table_view import FormTableView
 
 ERROR_STYLE = "background:#f8d0d0;"
 WARNING_STYLE = "background:#fbe7b5;"
-HEADER_MIN_TEXT_LINES = 3
+HEADER_MIN_TEXT_LINES = 2
+HEADER_MAX_TEXT_LINES = 8
+_HEADER_HEIGHTS: dict[str, int] = {}  # header pane height the user chose, per form kind, for this session
+
+
+class TextField(QPlainTextEdit):
+    """A long header text (政策依据, 年度目标…) as tall as its text: at least HEADER_MIN_TEXT_LINES lines, at most
+    HEADER_MAX_TEXT_LINES (then it scrolls), instead of QPlainTextEdit's fixed 192-pixel size hint."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        self._lines = 0
+        self.document().documentLayout().documentSizeChanged.connect(self._document_size_changed)
+
+    def _document_size_changed(self, size) -> None:
+        lines = int(size.height())  # a plain-text layout measures its height in (wrapped) lines
+        if lines != self._lines:
+            self._lines = lines
+            self.updateGeometry()
+
+    def _height_for(self, lines: int) -> int:
+        margins = self.contentsMargins()
+        return (lines * self.fontMetrics().lineSpacing() + int(2 * self.document().documentMargin())
+                + margins.top() + margins.bottom() + 2)
+
+    def sizeHint(self):  # noqa: N802
+        lines = max(HEADER_MIN_TEXT_LINES, min(HEADER_MAX_TEXT_LINES, self._lines))
+        return QSize(super().sizeHint().width(), self._height_for(lines))
+
+    def minimumSizeHint(self):  # noqa: N802
+        return QSize(super().minimumSizeHint().width(), self._height_for(HEADER_MIN_TEXT_LINES))
 
 
 class FieldEditor:
-    """Binds one header field (line edit, combo box or multi-line text) to a path of the form."""
+    """Binds one header field (line edit, combo box or multi-line text) to a path of the form.
+
+    Every keystroke is stored at once (one merged undo step per typing burst, live checks), but the widget the
+    user is typing into is never rewritten with the stored value's formatting: ``45.`` stays ``45.`` while the
+    user types ``45.5``. The formatted value (``45.50``, ``12,000.00``) is shown when editing finishes (Enter,
+    leaving the field) and whenever the value changes from elsewhere (undo/redo, paste, loading).
+    """
 
     def __init__(self, editor_widget: FormEditor, spec: FieldSpec, widget):
         self.owner = editor_widget
         self.spec = spec
         self.widget = widget
         self.path = (spec.key,)
+        self._pushing = False  # our own edit is being stored: do not write it back into the widget
+        self._style = None
+        self._tip = None
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(self._edited)
+            widget.editingFinished.connect(self.finish)
         elif isinstance(widget, QComboBox):
             widget.currentTextChanged.connect(self._edited)
+            if widget.lineEdit() is not None:
+                widget.lineEdit().editingFinished.connect(self.finish)
         else:
             widget.textChanged.connect(lambda: self._edited(widget.toPlainText()))
 
     def _edited(self, text: str) -> None:
         if self.owner.updating:
             return
-        self.owner.push_field(self.path, text, self.spec.label_for(self.owner.form).lstrip("*"))
+        self._pushing = True
+        try:
+            self.owner.push_field(self.path, text, self.spec.label_for(self.owner.form).lstrip("*"))
+        finally:
+            self._pushing = False
 
     def text(self) -> str:
         if isinstance(self.widget, QLineEdit):
@@ -62,7 +112,15 @@ class FieldEditor:
             return self.widget.currentText()
         return self.widget.toPlainText()
 
-    def refresh(self) -> None:
+    def finish(self) -> None:
+        """Editing finished: show the stored value the way the form prints it (``45.5`` → ``45.50``)."""
+        if self.owner.form is not None:
+            self.refresh(force=True)
+
+    def refresh(self, force: bool = False) -> None:
+        """Show the stored value, unless it comes from the user's own typing in this widget."""
+        if self._pushing and not force:
+            return
         value = get_text(self.owner.form, self.path)
         if value == self.text():
             return
@@ -70,9 +128,17 @@ class FieldEditor:
             if isinstance(self.widget, QLineEdit):
                 self.widget.setText(value)
             elif isinstance(self.widget, QComboBox):
+                if not self.widget.isEditable() and value and self.widget.findText(value) < 0:
+                    self.widget.addItem(value)  # keep what the form says even when it is not a listed choice
                 self.widget.setCurrentText(value)
             else:
+                cursor = self.widget.textCursor()
+                position = cursor.position()
                 self.widget.setPlainText(value)
+                if self.widget.hasFocus():  # undo/redo while typing: keep the caret near where it was
+                    cursor = self.widget.textCursor()
+                    cursor.setPosition(min(position, len(value)))
+                    self.widget.setTextCursor(cursor)
 
     def show_problems(self, problems: list) -> None:
         style = ""
@@ -80,66 +146,109 @@ class FieldEditor:
             style = ERROR_STYLE
         elif problems:
             style = WARNING_STYLE
-        self.widget.setStyleSheet(style)
-        self.widget.setToolTip(problems_tooltip(problems))
+        tip = problems_tooltip(problems)
+        if style != self._style:  # restyling a widget costs far more than comparing two strings
+            self._style = style
+            self.widget.setStyleSheet(style)
+        if tip != self._tip:
+            self._tip = tip
+            self.widget.setToolTip(tip)
 
 
 class FormEditor(QWidget):
-    """Everything of one form on one page; rebuilt when the user switches form."""
+    """Everything of one form on one page; rebuilt when the user switches form.
+
+    Layout: a one-line title bar; then a vertical splitter whose upper pane is the header block (fields, the
+    fund/task table, the long texts) in a scroll area and whose lower pane is the indicator grid. The grid gets
+    the space: the header pane starts at most about 40 % of the height (less when the header is short), can be
+    dragged or collapsed ("收起表头"), and the choice is kept for the session per form kind.
+    """
 
     statusMessage = Signal(str)
+    HEADER_MAX = 0.55  # the whole header is shown when it needs at most this share of the splitter, else its
+    HEADER_SHARE = 0.4  # first block (fields + fund/task table), at least HEADER_SHARE; the rest of it scrolls
+    WIDE_HEADER = 1350  # from this editor width the header fields are laid out three pairs per row
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(parent)
         self.document = document
         self.form_id = form_id
         self.updating = False
+        self.ask = None  # the window's ask(): set by MainWindow (tests answer without a dialog)
         self.layout_ = layout_for(self.form)
         self.fields: dict[str, FieldEditor] = {}
         self.labels: dict[str, QLabel] = {}
         self.tables: list[FormTableView] = []
+        self._fitted: list[tuple[FormTableView, int]] = []  # tables sized to their rows: (view, max rows)
+        self._header_pairs: list[tuple[QLabel, QWidget]] = []
+        self._pairs_per_row = 0
+        self._split_done = False
 
         outer = QVBoxLayout(self)
-        outer.setContentsMargins(6, 6, 6, 0)
+        outer.setContentsMargins(6, 4, 6, 0)
+        outer.setSpacing(2)
+        top = QHBoxLayout()
         title = QLabel(self.layout_.title)
+        title.setObjectName("formTitle")
         font = QFont(title.font())
-        font.setPointSizeF(font.pointSizeF() * 1.5)
+        font.setPointSizeF(font.pointSizeF() * 1.3)
         font.setBold(True)
         title.setFont(font)
-        title.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        outer.addWidget(title)
+        top.addWidget(title)
+        top.addStretch(1)
         self.summary = QLabel()
-        self.summary.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.summary.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.summary.setObjectName("scoreSummary")
-        outer.addWidget(self.summary)
+        top.addWidget(self.summary)
+        outer.addLayout(top)
 
         self.splitter = QSplitter(Qt.Orientation.Vertical)
+        self.splitter.setObjectName("editorSplitter")
+        self.splitter.setHandleWidth(7)
+        self.splitter.setStyleSheet("QSplitter#editorSplitter::handle{background:#dde1e7;margin:1px 0;}"
+                                    "QSplitter#editorSplitter::handle:hover{background:#aab6c6;}")
+        self.splitter.setChildrenCollapsible(True)
         outer.addWidget(self.splitter, 1)
-        header_area = QScrollArea()
-        header_area.setWidgetResizable(True)
-        header_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.header_area = QScrollArea()
+        self.header_area.setObjectName("headerArea")
+        self.header_area.setWidgetResizable(True)
+        self.header_area.setFrameShape(QFrame.Shape.NoFrame)
+        self.header_area.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         header = QWidget()
+        self.header_widget = header
         self.header_layout = QVBoxLayout(header)
-        self.header_layout.setContentsMargins(0, 0, 0, 0)
-        header_area.setWidget(header)
-        self.splitter.addWidget(header_area)
+        self.header_layout.setContentsMargins(0, 0, 4, 4)
+        self.header_layout.setSpacing(4)
+        self.header_area.setWidget(header)
+        self.splitter.addWidget(self.header_area)
 
         self._build_header()
         form = self.form
         if isinstance(form, SelfEvaluation):
-            self._add_table(FundsTableModel(document, form_id, self), "资金使用情况（元）", self.header_layout, rows=4)
+            self.funds_view = self._add_table(FundsTableModel(document, form_id, self), "资金使用情况（元）",
+                                              self.header_layout, rows=4)
         if isinstance(form, DepartmentOverall):
             self.tasks_view = self._add_table(TasksTableModel(document, form_id, self), "年度主要任务（预算金额：元）",
-                                              self.header_layout, rows=6, buttons=True)
+                                              self.header_layout, rows=8, buttons=True)
         self._build_texts()
         self.header_layout.addStretch(1)
 
         grid_box = QWidget()
         grid_layout = QVBoxLayout(grid_box)
-        grid_layout.setContentsMargins(0, 4, 0, 0)
+        grid_layout.setContentsMargins(0, 2, 0, 0)
+        grid_layout.setSpacing(2)
+        bar = QHBoxLayout()
         caption = QLabel("年度绩效指标" if not isinstance(form, Declaration) else "绩效指标")
         caption.setStyleSheet("font-weight:bold;")
-        grid_layout.addWidget(caption)
+        bar.addWidget(caption)
+        bar.addStretch(1)
+        self.header_toggle = QToolButton()
+        self.header_toggle.setObjectName("headerToggle")
+        self.header_toggle.setAutoRaise(True)
+        self.header_toggle.setToolTip("收起或展开表头（也可拖动表头与指标表之间的分隔条）")
+        self.header_toggle.clicked.connect(self.toggle_header)
+        bar.addWidget(self.header_toggle)
+        grid_layout.addLayout(bar)
         self.indicator_model = IndicatorTableModel(document, form_id, self)
         self.grid = FormTableView()
         self.grid.setObjectName("indicatorGrid")
@@ -148,9 +257,12 @@ class FormEditor(QWidget):
         self.tables.append(self.grid)
         grid_layout.addWidget(self.grid, 1)
         self.splitter.addWidget(grid_box)
-        self.splitter.setStretchFactor(0, 2)
-        self.splitter.setStretchFactor(1, 3)
-        self.splitter.setSizes([420, 600])
+        self.splitter.setCollapsible(0, True)
+        self.splitter.setCollapsible(1, False)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.splitterMoved.connect(self._splitter_moved)
+        self._update_toggle()
 
         document.formChanged.connect(self._on_form_changed)
         document.findingsChanged.connect(self._on_findings)
@@ -172,11 +284,7 @@ class FormEditor(QWidget):
                 combo.addItem(current)  # keep what the form says even when it is not a listed choice
             return combo
         if spec.kind == "long_text":
-            edit = QPlainTextEdit()
-            edit.setTabChangesFocus(True)
-            edit.setMinimumHeight(edit.fontMetrics().lineSpacing() * HEADER_MIN_TEXT_LINES + 12)
-            edit.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            return edit
+            return TextField()
         edit = QLineEdit()
         if spec.placeholder:
             edit.setPlaceholderText(spec.placeholder)
@@ -186,50 +294,67 @@ class FormEditor(QWidget):
 
     def _build_header(self) -> None:
         box = QWidget()
+        box.setObjectName("headerFields")
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 0, 0, 0)
         grid.setHorizontalSpacing(8)
+        grid.setVerticalSpacing(4)
+        self.header_grid = grid
         form = self.form
         specs = [s for s in self.layout_.header if s.applies_to(form)]
-        for n, spec in enumerate(specs):
-            row, pair = divmod(n, 2)
+        for spec in specs:
             label = QLabel(spec.label_for(form) + "：")
             label.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
             widget = self._make_widget(spec)
             widget.setObjectName(f"field_{spec.key}")
             label.setBuddy(widget)
-            grid.addWidget(label, row, pair * 2)
-            grid.addWidget(widget, row, pair * 2 + 1)
             self.fields[spec.key] = FieldEditor(self, spec, widget)
             self.labels[spec.key] = label
-        grid.setColumnStretch(1, 1)
-        grid.setColumnStretch(3, 1)
+            self._header_pairs.append((label, widget))
         if isinstance(form, Declaration):
-            row = (len(specs) + 1) // 2
             variant = QComboBox()
             variant.setObjectName("field_variant")
             variant.addItem("政策依据 + 测算依据", "basis")
             variant.addItem("项目概况", "overview")
             variant.setCurrentIndex(0 if form.variant == "basis" else 1)
             variant.currentIndexChanged.connect(
-                lambda _i: self.push_field(("variant",), variant.currentData(), "表式"))
+                lambda _i: self.updating or self.push_field(("variant",), variant.currentData(), "表式"))
             unit = QComboBox()
             unit.setObjectName("field_amount_unit")
             unit.addItems(["万元", "元"])
             unit.setCurrentText(form.amount_unit)
-            unit.currentTextChanged.connect(lambda t: self.push_field(("amount_unit",), t, "金额单位"))
-            for col, (text, w) in enumerate((("表式：", variant), ("金额单位：", unit))):
+            unit.setToolTip("金额单位：表头两个金额按此单位填写和打印")
+            unit.currentTextChanged.connect(self.change_unit)
+            for text, w in (("表式：", variant), ("金额单位：", unit)):
                 lab = QLabel(text)
                 lab.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                grid.addWidget(lab, row, col * 2)
-                grid.addWidget(w, row, col * 2 + 1)
+                lab.setBuddy(w)
+                self._header_pairs.append((lab, w))
             self.variant_box, self.unit_box = variant, unit
+        self._flow_header(2)
         self.header_layout.addWidget(box)
+
+    def _flow_header(self, pairs: int) -> None:
+        """Lay the header fields out ``pairs`` label/field pairs per row (2, or 3 on a wide window)."""
+        if pairs == self._pairs_per_row:
+            return
+        self._pairs_per_row = pairs
+        grid = self.header_grid
+        for label, widget in self._header_pairs:
+            grid.removeWidget(label)
+            grid.removeWidget(widget)
+        for n, (label, widget) in enumerate(self._header_pairs):
+            row, pair = divmod(n, pairs)
+            grid.addWidget(label, row, pair * 2)
+            grid.addWidget(widget, row, pair * 2 + 1)
+        for col in range(6):
+            grid.setColumnStretch(col, 1 if col % 2 and col < pairs * 2 else 0)
 
     def _build_texts(self) -> None:
         box = QWidget()
         grid = QGridLayout(box)
         grid.setContentsMargins(0, 4, 0, 0)
+        grid.setVerticalSpacing(4)
         form = self.form
         for row, spec in enumerate(self.layout_.texts):
             label = QLabel(spec.label_for(form) + "：")
@@ -254,6 +379,7 @@ class FormEditor(QWidget):
         self.header_layout.addWidget(box)
 
     def _add_table(self, model, caption: str, layout, rows: int, buttons: bool = False) -> FormTableView:
+        """A small table of the header block, as tall as its rows (at most ``rows`` of them, then it scrolls)."""
         label = QLabel(caption)
         label.setStyleSheet("font-weight:bold;")
         bar = QHBoxLayout()
@@ -263,9 +389,14 @@ class FormEditor(QWidget):
         view.setModel(model)
         view.statusMessage.connect(self.statusMessage)
         view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        view.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        view.setMinimumHeight(int(view.verticalHeader().defaultSectionSize() * (rows + 1.6)))
-        if buttons:
+        view.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        view.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        if buttons:  # tasks: the amounts need no more than their digits, the texts get the rest of the width
+            amount_width = view.fontMetrics().horizontalAdvance("99,999,999,999.00") + 16
+            for col, spec in enumerate(model.columns()):
+                if spec.numeric:
+                    view.horizontalHeader().setSectionResizeMode(col, QHeaderView.ResizeMode.Fixed)
+                    view.setColumnWidth(col, amount_width)
             add = QPushButton("添加任务")
             add.clicked.connect(self.add_task)
             remove = QPushButton("删除任务")
@@ -275,12 +406,44 @@ class FormEditor(QWidget):
         layout.addLayout(bar)
         layout.addWidget(view)
         self.tables.append(view)
+        self._fitted.append((view, rows))
+        # rows follow their text at the current column widths (measured again when the widths change), and the
+        # table follows its rows
+        view.verticalHeader().sectionResized.connect(lambda *_a, v=view, n=rows: self._fit_table(v, n))
+        view.horizontalHeader().sectionResized.connect(lambda *_a, v=view: self._remeasure_later(v))
+        model.modelReset.connect(lambda v=view: self._remeasure_later(v))
+        self._fit_table(view, rows)
         return view
+
+    def _remeasure_later(self, view: FormTableView) -> None:
+        if not getattr(view, "_remeasure_pending", False):
+            view._remeasure_pending = True
+            QTimer.singleShot(0, view, lambda: self._remeasure(view))  # cancelled if the view goes away
+
+    def _remeasure(self, view: FormTableView) -> None:
+        view._remeasure_pending = False
+        if self.form is not None:
+            view.resizeRowsToContents()  # (Qt emits no sectionResized for this)
+            self._fit_table(view, next(n for v, n in self._fitted if v is view))
+
+    @staticmethod
+    def _fit_table(view: FormTableView, max_rows: int) -> None:
+        """Height of a header table = its column header + its rows (up to ``max_rows``): no half rows, no gap."""
+        header = view.verticalHeader()
+        count = view.model().rowCount()
+        shown = sum(header.sectionSize(r) for r in range(min(count, max_rows)))
+        if count == 0:
+            shown = header.defaultSectionSize()
+        height = view.horizontalHeader().sizeHint().height() + shown + 2 * view.frameWidth()
+        if view.height() != height or view.minimumHeight() != height:
+            view.setFixedHeight(height)
 
     def _size_columns(self) -> None:
         if self.form is None:
             return
-        width = max(900, self.grid.viewport().width())
+        bar = self.grid.verticalScrollBar()
+        # leave room for the vertical scroll bar before it shows, or the columns would overflow by its width
+        width = max(900, self.grid.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width()))
         if width != getattr(self, "_sized_for", None):
             self._sized_for = width
             self.grid.set_column_widths(width)
@@ -288,7 +451,75 @@ class FormEditor(QWidget):
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
+        self._flow_header(3 if self.width() >= self.WIDE_HEADER else 2)
         self._size_columns()
+        if not self._split_done and self.splitter.height() > 50:
+            self._split_done = True
+            QTimer.singleShot(0, self.apply_split)
+
+    # header pane ------------------------------------------------------------------------------------
+    def header_natural_height(self) -> int:
+        """Height the header block needs to show everything without scrolling."""
+        self.header_widget.layout().activate()
+        return self.header_widget.sizeHint().height() + 2
+
+    def first_block_height(self) -> int:
+        """Height down to the end of the header's first block: the fields, and the fund/task table if any."""
+        for view, _rows in self._fitted:
+            self._fit_table(view, _rows)
+        self.header_widget.layout().activate()
+        anchor = self._fitted[0][0] if self._fitted else self.header_grid.parentWidget()
+        return anchor.geometry().bottom() + 6
+
+    def grid_content_height(self) -> int:
+        """Height the indicator pane needs to show every row (caption, column header, rows)."""
+        grid = self.grid
+        return (grid.parentWidget().layout().itemAt(0).sizeHint().height() + grid.horizontalHeader().height()
+                + grid.verticalHeader().length() + 2 * grid.frameWidth() + 8)
+
+    def apply_split(self) -> None:
+        """Initial header/grid split: what the user chose for this form kind this session; else the whole header
+        when it takes at most HEADER_MAX of the space; else down to the end of its first block (fields and the
+        fund/task table: the rest scrolls), within HEADER_SHARE..HEADER_MAX — the indicator grid keeps the rest."""
+        if self.form is None:
+            return
+        total = sum(self.splitter.sizes()) or self.splitter.height()
+        chosen = _HEADER_HEIGHTS.get(self.form.kind)
+        natural = self.header_natural_height()
+        if chosen is not None:
+            header = min(chosen, total - 120)
+        elif natural <= total * self.HEADER_MAX:
+            header = natural
+        else:
+            header = min(max(self.first_block_height(), int(total * self.HEADER_SHARE)), int(total * self.HEADER_MAX))
+            header = max(header, min(natural, total - self.grid_content_height()))  # a short grid leaves room
+        header = max(0, header)
+        self.splitter.setSizes([header, total - header])
+        self._update_toggle()
+
+    def header_collapsed(self) -> bool:
+        return self.splitter.sizes()[0] == 0
+
+    def toggle_header(self) -> None:
+        total = sum(self.splitter.sizes())
+        if self.header_collapsed():
+            height = self._restore_height or min(self.header_natural_height(), int(total * self.HEADER_MAX))
+            self.splitter.setSizes([height, total - height])
+        else:
+            self._restore_height = self.splitter.sizes()[0]
+            self.splitter.setSizes([0, total])
+        _HEADER_HEIGHTS[self.form.kind] = self.splitter.sizes()[0]
+        self._update_toggle()
+
+    _restore_height = 0
+
+    def _splitter_moved(self, _pos: int, _index: int) -> None:
+        _HEADER_HEIGHTS[self.form.kind] = self.splitter.sizes()[0]
+        self._update_toggle()
+
+    def _update_toggle(self) -> None:
+        collapsed = self.header_collapsed() if self._split_done else False
+        self.header_toggle.setText("▼ 展开表头" if collapsed else "▲ 收起表头")
 
     # edits --------------------------------------------------------------------------------------
     def push_field(self, path: tuple, text: str, label: str) -> None:
@@ -297,6 +528,42 @@ class FormEditor(QWidget):
         self.document.undo_stack.push(
             commands.SetTextCommand(self.document, self.form_id, path, text, label, merge=True)
         )
+
+    def change_unit(self, unit: str) -> None:
+        """金额单位 changed in the combo box. With amounts filled in, ask whether the digits were typed in the new
+        unit (keep the digits: the amounts are divided or multiplied by 10,000) or the amounts stay (the digits are
+        converted); cancel puts the combo box back. Either way one undo step."""
+        if self.updating:
+            return
+        form = self.form
+        old = form.amount_unit
+        if unit == old:
+            return
+        filled = [(label, get_text(form, (key,)), getattr(form, key))
+                  for key, label in (("total_amount", "项目总金额"), ("annual_amount", "本年度项目金额"))
+                  if get_text(form, (key,))]
+        keep_digits = False
+        if filled:
+            Button = QMessageBox.StandardButton
+            shown = "，".join(f"{label} {text} {old}" for label, text, _v in filled)
+            converted = "，".join(f"{label} {format_money(value, unit)} {unit}"
+                                  for label, _t, value in filled if value is not None)
+            text = f"把金额单位从“{old}”改为“{unit}”。现填：{shown}。\n\n这些数字本来就是按“{unit}”填写的吗？"
+            scale = "万分之一" if unit == "元" else " 10,000 倍"
+            details = (f"保留所填数字：数字不变，按“{unit}”计（金额变为原来的{scale}）。\n"
+                       f"保留金额：金额不变，数字换算为“{unit}”显示" + (f"：{converted}。" if converted else "。"))
+            ask = self.ask or (lambda _k, _t, _x, _b, default, **_kw: default)
+            answer = ask("amount_unit", "更改金额单位", text, Button.Yes | Button.No | Button.Cancel, Button.Yes,
+                         labels={Button.Yes: "保留所填数字", Button.No: "保留金额", Button.Cancel: "取消"},
+                         details=details)
+            if answer not in (Button.Yes, Button.No):
+                with QSignalBlocker(self.unit_box):
+                    self.unit_box.setCurrentText(old)
+                return
+            keep_digits = answer == Button.Yes
+        self.document.undo_stack.push(commands.ChangeUnitCommand(self.document, self.form_id, unit, keep_digits))
+        if keep_digits:
+            self.statusMessage.emit(f"金额单位已改为“{unit}”，保留所填的数字（可按 Ctrl+Z 撤销）")
 
     def add_task(self) -> None:
         from ..model import Task

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFile, QSettings, Qt, QTimer
@@ -19,13 +20,14 @@ from PySide6.QtWidgets import (
 from .. import APP_NAME, __version__
 from ..model import FORM_KIND_TITLES, Declaration, Project, form_code, form_title
 from ..model.derive import blank_form, duplicate, evaluation_from_declaration
+from ..model.money import format_number
 from ..paths import ui_dir
 from ..store.project_file import ProjectFileError, load_project, save_project
 from . import commands
 from .autosave import Autosaver, config_dir
 from .document import ProjectDocument
 from .form_editor import FormEditor
-from .panels import FormIdRole, ProblemsPanel, ProjectTreeModel
+from .panels import FormIdRole, FormListDelegate, ProblemsPanel, ProjectTreeModel
 
 MAX_RECENT = 8
 FILE_FILTER = "绩效项目文件 (*.fcast);;所有文件 (*)"
@@ -58,6 +60,12 @@ class _Loader(QUiLoader):
         if name:
             setattr(self.base, name, layout)
         return layout
+
+
+def _is_not_applicable_row(row) -> bool:
+    """A row that already says 不适用 (or is empty): nothing the user typed is lost by replacing it."""
+    texts = [v for k, v in row.model_dump(exclude={"level2", "raw"}).items() if isinstance(v, str) and v.strip()]
+    return all(t.strip() in ("不适用", "无") for t in texts)
 
 
 def settings() -> QSettings:
@@ -116,7 +124,7 @@ class MainWindow(QMainWindow):
         self.actionRedo.triggered.connect(lambda: self.document.undo_stack.redo())
         self.actionCopy.triggered.connect(lambda: self._grid_call("copy_selection"))
         self.actionPaste.triggered.connect(lambda: self._grid_call("paste"))
-        self.actionCut.triggered.connect(lambda: (self._grid_call("copy_selection"), self._grid_call("clear_selection")))
+        self.actionCut.triggered.connect(lambda: self._grid_call("cut"))
         self.actionInsertRow.triggered.connect(self.insert_row)
         self.actionDeleteRow.triggered.connect(self.delete_rows)
         self.actionNotApplicable.triggered.connect(self.mark_not_applicable)
@@ -130,9 +138,10 @@ class MainWindow(QMainWindow):
         self.actionHelp.triggered.connect(self.show_help)
         self.actionAbout.triggered.connect(self.show_about)
         toggle = self.problemsDock.toggleViewAction()
-        toggle.setText("问题面板")
+        toggle.setText("问题面板(&P)")
         self.menuView.insertAction(self.actionShowProblems, toggle)
         self.menuView.removeAction(self.actionShowProblems)
+        self.projectTree.setItemDelegate(FormListDelegate(self.projectTree))  # badges stay visible when names elide
         self.projectTree.clicked.connect(self._tree_activated)
         self.projectTree.activated.connect(self._tree_activated)
         self.formFilter.textChanged.connect(self._filter_tree)
@@ -141,6 +150,9 @@ class MainWindow(QMainWindow):
         self.mainSplitter.setSizes([300, 1100])
         self.resizeDocks([self.problemsDock], [170], Qt.Orientation.Vertical)
         self.menuRecent.aboutToShow.connect(self._fill_recent_menu)
+        for action in self.mainToolBar.actions():  # toolbar buttons without the menus' access keys: 打印, not 打印(P)
+            if "(&" in action.text():
+                action.setIconText(re.sub(r"\(&\w\)", "", action.text()).rstrip("…"))
 
     def _setup_find(self) -> None:
         self.findBox = QLineEdit()
@@ -159,8 +171,27 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state)
+        self._state_restored = isinstance(state, QByteArray) and self.restoreState(state)
+
+    _state_restored = False
+    _shown_once = False
+
+    def showEvent(self, event):  # noqa: N802
+        super().showEvent(event)
+        if not self._shown_once:
+            self._shown_once = True
+            self.fit_panes()
+
+    def fit_panes(self) -> None:
+        """Pane sizes for the window's size, unless the user's own layout was restored: on a small screen
+        (1280×720) the forms list and the problems panel give the form editor as much room as they can."""
+        if self._state_restored:
+            return
+        width, height = self.width(), self.height()
+        tree = max(220, min(320, int(width * 0.2)))
+        self.mainSplitter.setSizes([tree, max(400, width - tree)])
+        self.resizeDocks([self.problemsDock], [max(110, min(200, int(height * 0.18)))], Qt.Orientation.Vertical)
+        QTimer.singleShot(0, self.projectTree, lambda: self.projectTree.scrollTo(self.projectTree.currentIndex()))
 
     def _save_window_state(self) -> None:
         s = settings()
@@ -194,6 +225,7 @@ class MainWindow(QMainWindow):
         self.actionUndo.setEnabled(False)
         self.actionRedo.setEnabled(False)
         document.formsChanged.connect(self._forms_changed)
+        document.selectRequested.connect(self.select_form)
         document.pathChanged.connect(self._update_title)
         document.findingsChanged.connect(self._update_status)
         self.autosaver = Autosaver(document, self)
@@ -206,10 +238,14 @@ class MainWindow(QMainWindow):
 
     # bound methods, not lambdas: Qt disconnects them when the window goes away
     def _undo_text(self, text: str) -> None:
-        self.actionUndo.setText(f"撤销 {text}" if text else "撤销(&U)")
+        self.actionUndo.setText(f"撤销(&U) {text}" if text else "撤销(&U)")
+        self.actionUndo.setIconText("撤销")
+        self.actionUndo.setToolTip(f"撤销 {text}（Ctrl+Z）" if text else "撤销（Ctrl+Z）")
 
     def _redo_text(self, text: str) -> None:
-        self.actionRedo.setText(f"重做 {text}" if text else "重做(&R)")
+        self.actionRedo.setText(f"重做(&R) {text}" if text else "重做(&R)")
+        self.actionRedo.setIconText("重做")
+        self.actionRedo.setToolTip(f"重做 {text}（Ctrl+Y）" if text else "重做（Ctrl+Y）")
 
     def _update_title(self, *_args) -> None:
         doc = self.document
@@ -255,6 +291,7 @@ class MainWindow(QMainWindow):
             index = self.tree_model.index_of_form(form_id)
             if index.isValid():
                 self.projectTree.setCurrentIndex(index)
+                self.projectTree.scrollTo(index)
 
     def _show_editor(self, form_id: str | None) -> None:
         if self.editor is not None:
@@ -268,6 +305,7 @@ class MainWindow(QMainWindow):
             return
         self.editor = FormEditor(self.document, form_id)
         self.editor.statusMessage.connect(lambda m: self.statusbar.showMessage(m, 5000))
+        self.editor.ask = self.ask
         self._set_completions(self.editor)
         self.editorStack.addWidget(self.editor)
         self.editorStack.setCurrentWidget(self.editor)
@@ -296,11 +334,23 @@ class MainWindow(QMainWindow):
         getattr(target, name)()
 
     # ---- projects ----------------------------------------------------------------------------------
-    def ask(self, key: str, title: str, text: str, buttons, default):
-        """A modal question; in non-interactive mode (tests) the answer comes from ``self.answers``."""
+    def ask(self, key: str, title: str, text: str, buttons, default, labels: dict | None = None,
+            details: str = ""):
+        """A modal question; in non-interactive mode (tests) the answer comes from ``self.answers`` (every question
+        asked is listed in ``answers["_asked"]``). ``labels`` gives buttons clearer texts than 是/否."""
         if not self.interactive:
+            self.answers.setdefault("_asked", []).append((key, text + ("\n" + details if details else "")))
             return self.answers.get(key, default)
-        return QMessageBox.question(self, title, text, buttons, default)
+        if not labels and not details:
+            return QMessageBox.question(self, title, text, buttons, default)
+        box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self)
+        box.setDefaultButton(default)
+        if details:
+            box.setInformativeText(details)
+        for button, label in (labels or {}).items():
+            box.button(button).setText(label)
+        box.exec()
+        return box.standardButton(box.clickedButton()) if box.clickedButton() else QMessageBox.StandardButton.Cancel
 
     def inform(self, title: str, text: str, details: str = "", error: bool = False) -> None:
         self.statusbar.showMessage(text.splitlines()[0], 8000)
@@ -431,12 +481,12 @@ class MainWindow(QMainWindow):
         new = [f for f in forms if form_identity(f) not in existing]
         if new:
             self.document.undo_stack.push(
-                commands.FormListCommand(self.document, self.document.project.forms + new, f"导入 {len(new)} 张表单"))
+                commands.FormListCommand(self.document, self.document.project.forms + new, f"导入 {len(new)} 张表单",
+                                         select=new[0].id, previous=self.current_form_id()))
             if not self.document.project.unit:
                 from ..cli import _complete_project_header
 
                 _complete_project_header(self.document.project)
-            self.select_form(new[0].id)
         summary = f"导入 {len(new)} 张表单"
         if len(forms) > len(new):
             summary += f"；{len(forms) - len(new)} 张已在项目中，未重复导入"
@@ -463,13 +513,16 @@ class MainWindow(QMainWindow):
 
     # ---- forms -------------------------------------------------------------------------------------
     def _push_forms(self, forms: list, text: str, select: str | None) -> None:
-        self.document.undo_stack.push(commands.FormListCommand(self.document, forms, text))
-        if select:
-            self.select_form(select)
+        """One undo step; the command shows ``select`` now and on redo, and on undo the form shown before (or the
+        form the change removed: undoing 删除表单 shows the restored form)."""
+        self.document.undo_stack.push(
+            commands.FormListCommand(self.document, forms, text, select=select, previous=self.current_form_id()))
 
     def new_form(self, kind: str) -> None:
         form = blank_form(kind, self.document.project)
         self._push_forms(self.document.project.forms + [form], f"新建{FORM_KIND_TITLES[kind]}", form.id)
+        if self.editor is not None and self.editor.fields:  # start typing in the first field of the new form
+            next(iter(self.editor.fields.values())).widget.setFocus()
 
     def duplicate_form(self) -> None:
         form = self.document.form(self.current_form_id() or "")
@@ -485,7 +538,11 @@ class MainWindow(QMainWindow):
         if not form_id:
             return
         forms = [f for f in self.document.project.forms if f.id != form_id]
-        self._push_forms(forms, f"删除表单“{form_title(self.document.form(form_id))}”", None)
+        old = self.document.project.forms
+        position = self.document.index_of(form_id)
+        same_kind = [f for f in old[position + 1:] + old[:position][::-1] if f.kind == old[position].kind]
+        neighbour = same_kind[0].id if same_kind else (forms[0].id if forms else None)
+        self._push_forms(forms, f"删除表单“{form_title(self.document.form(form_id))}”", neighbour)
         self.statusbar.showMessage("已删除表单（可按 Ctrl+Z 撤销）", 5000)
 
     def evaluation_from_declaration(self) -> None:
@@ -542,6 +599,20 @@ class MainWindow(QMainWindow):
             self.statusbar.showMessage("请先在指标表中选择要设为不适用的二级指标", 4000)
             return
         form = self.editor.form
+        filled = [r for r in form.indicators if r.level2 == g.level2 and not _is_not_applicable_row(r)]
+        if filled:
+            from ..model import LEVEL2_INFO
+
+            points = sum((getattr(r, "weight", None) or 0 for r in filled), 0)
+            extra = f"（分值合计 {format_number(points)} 分）" if points else ""
+            Button = QMessageBox.StandardButton
+            answer = self.ask(
+                "not_applicable", "设为不适用",
+                f"二级指标“{LEVEL2_INFO[g.level2].long}”下已填写的 {len(filled)} 行指标{extra}将被删除，"
+                f"改为一行“不适用”。\n\n是否继续？（可按 Ctrl+Z 撤销）",
+                Button.Yes | Button.No, Button.Yes)
+            if answer != Button.Yes:
+                return
         row_type = type(form).model_fields["indicators"].annotation.__args__[0]
         na = row_type(level2=g.level2, name="不适用", target="不适用")
         for key, value in (("explanation", "不适用"), ("measure_unit", "不适用"), ("actual", "无"), ("weight", 0),

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QStandardItem, QStandardItemModel
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
+from PySide6.QtGui import QBrush, QColor, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,6 +23,10 @@ from PySide6.QtWidgets import (
 from ..model import FORM_KIND_TITLES, form_code, form_title
 
 FormIdRole = Qt.ItemDataRole.UserRole + 10
+BadgeRole = Qt.ItemDataRole.UserRole + 11  # (errors, warnings) of a form, drawn by FormListDelegate
+ERROR_COLOR = QColor("#b00020")
+WARNING_COLOR = QColor("#8a5a00")
+OK_COLOR = QColor("#1b6e20")
 KIND_ORDER = ("declaration", "self_evaluation", "department_overall")
 
 
@@ -57,29 +65,89 @@ class ProjectTreeModel(QStandardItemModel):
         self.update_badges("")
 
     def update_badges(self, form_id: str = "") -> None:
+        """The form's name as the item text; its problem counts in ``BadgeRole``, drawn right-aligned by
+        ``FormListDelegate`` so they stay visible however long the name (the name is elided, never the badge)."""
         ids = [form_id] if form_id and form_id in self.items else list(self.items)
         for fid in ids:
             form = self.document.form(fid)
             if form is None:
                 continue
             found = self.document.findings(fid)
-            badge = []
-            if found.errors:
-                badge.append(f"✖{found.errors}")
-            if found.warnings:
-                badge.append(f"⚠{found.warnings}")
             item = self.items[fid]
             year = getattr(form, "year", None)
-            text = form_title(form) + (f"  {' '.join(badge)}" if badge else "  ✓")
-            item.setText(text)
-            item.setToolTip(f"{form_title(form)}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}\n"
-                            f"错误 {found.errors} 个，警告 {found.warnings} 个")
-            color = "#b00020" if found.errors else ("#8a5a00" if found.warnings else "#1b6e20")
-            item.setForeground(QBrush(QColor(color)))
+            title = form_title(form)
+            badge = (found.errors, found.warnings)
+            counts = f"错误 {found.errors} 个，警告 {found.warnings} 个"
+            tip = f"{title}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}\n{counts}"
+            if item.text() == title and item.data(BadgeRole) == badge and item.toolTip() == tip:
+                continue  # typing that changes neither name nor counts repaints nothing
+            item.setText(title)
+            item.setData(badge, BadgeRole)
+            item.setToolTip(tip)
+            item.setData(f"{title}，{counts}", Qt.ItemDataRole.AccessibleTextRole)
+            color = ERROR_COLOR if found.errors else (WARNING_COLOR if found.warnings else OK_COLOR)
+            item.setForeground(QBrush(color))
 
     def index_of_form(self, form_id: str) -> QModelIndex:
         item = self.items.get(form_id)
         return item.index() if item else QModelIndex()
+
+
+def badge_parts(badge) -> list[tuple[str, QColor]]:
+    errors, warnings = badge
+    parts = []
+    if errors:
+        parts.append((f"✖{errors}", ERROR_COLOR))
+    if warnings:
+        parts.append((f"⚠{warnings}", WARNING_COLOR))
+    return parts or [("✓", OK_COLOR)]
+
+
+class FormListDelegate(QStyledItemDelegate):
+    """Draws a form's problem badge (✖3 ⚠1 or ✓) right-aligned in its row and elides the name before it."""
+
+    GAP = 6
+
+    def badge_width(self, option, index) -> int:
+        badge = index.data(BadgeRole)
+        if badge is None:
+            return 0
+        metrics = option.fontMetrics
+        parts = badge_parts(badge)
+        return sum(metrics.horizontalAdvance(t) for t, _c in parts) + self.GAP * len(parts)
+
+    def paint(self, painter, option, index):
+        width = self.badge_width(option, index)
+        if not width:
+            return super().paint(painter, option, index)
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        right = option.rect.right()
+        opt.rect = QRect(option.rect.left(), option.rect.top(), max(0, option.rect.width() - width), option.rect.height())
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        # the row's background and selection over the whole width, then the name in what is left of it
+        full = QStyleOptionViewItem(opt)
+        full.rect = option.rect
+        full.text = ""
+        full.icon = QIcon()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, full, painter, opt.widget)
+        opt.backgroundBrush = QBrush()
+        opt.state &= ~QStyle.StateFlag.State_HasFocus
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        painter.save()
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        x = right - width + self.GAP // 2
+        for text, color in badge_parts(index.data(BadgeRole)):
+            w = option.fontMetrics.horizontalAdvance(text)
+            painter.setPen(option.palette.highlightedText().color() if selected else color)
+            painter.drawText(QRect(x, option.rect.top(), w + self.GAP, option.rect.height()),
+                             int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
+            x += w + self.GAP
+        painter.restore()
+
+    def sizeHint(self, option, index):  # noqa: N802
+        size = super().sizeHint(option, index)
+        return QSize(size.width() + self.badge_width(option, index), size.height())
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -129,11 +197,13 @@ class ProblemsModel(QAbstractTableModel):
                 return p.column + (f" 第 {p.row + 1} 行" if p.row is not None else "")
             if col == 3:
                 return p.message
-            return p.rule
+            return rule_code(p.rule)
         if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return QBrush(QColor("#b00020" if p.severity == "error" else "#8a5a00"))
+            return QBrush(ERROR_COLOR if p.severity == "error" else WARNING_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return p.message
+        if role == Qt.ItemDataRole.ToolTipRole and col == 4:
+            return f"规则 {rule_code(p.rule)}（{p.rule}），见使用说明中的规则列表"
         if role == Qt.ItemDataRole.UserRole:
             return p.severity
         if role == FormIdRole:
@@ -142,6 +212,14 @@ class ProblemsModel(QAbstractTableModel):
 
     def problem(self, row: int):
         return self.rows[row]
+
+
+def rule_code(rule_id: str) -> str:
+    """The code users see in the rule list of the help and the spec (D9, S7, N3…) for a catalogue id."""
+    from ..rules import RULES
+
+    rule = RULES.get(rule_id)
+    return rule.code if rule else rule_id
 
 
 class ProblemsFilter(QSortFilterProxyModel):
@@ -204,7 +282,7 @@ class ProblemsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 50), (1, 200), (2, 150), (4, 190)):
+        for col, width in ((0, 50), (1, 200), (2, 150), (4, 70)):
             self.view.setColumnWidth(col, width)
         layout.addWidget(self.view)
         self.severity.currentIndexChanged.connect(self._apply_filter)

@@ -15,7 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont
 from ..layouts import ColumnSpec, layout_for, level1_label, level2_label
 from ..model import LEVEL2_INFO, SKELETON, AnyForm, Level2, SelfEvaluation
 from ..model.editing import get_text
-from ..model.money import format_money, format_number
+from ..model.money import format_money, format_number, parse_money
 from . import commands
 
 ERROR_BG = QColor("#f8d0d0")
@@ -122,7 +122,8 @@ class FormTableModel(QAbstractTableModel):
                 return label
             path = self.cell_path(row, col)
             if path is not None and self._path_exists(path):
-                text = get_text(self.form, path, grouping=self.grouping)
+                display = role == Qt.ItemDataRole.DisplayRole
+                text = get_text(self.form, path, grouping=self.display_grouping if display else self.grouping)
                 if role == Qt.ItemDataRole.DisplayRole and not text:
                     return self.computed_text(row, col) or ""
                 if role == Qt.ItemDataRole.DisplayRole:
@@ -164,7 +165,8 @@ class FormTableModel(QAbstractTableModel):
             return self.columns()[col].key
         return None
 
-    grouping = False
+    grouping = False  # edit text: 12000.00 (what F2 shows and copy gives)
+    display_grouping = False  # shown text: 12,000.00 for the amount tables
 
     def display_suffix(self, row: int, col: int, text: str) -> str:
         return ""
@@ -317,13 +319,30 @@ class IndicatorTableModel(FormTableModel):
         return self._grid_row.get(index, 0)
 
     def stars(self) -> bool:
-        return self.document.project.profile == "shenzhen-futian"
+        """The 福田 stars (*数量) by the form's own district (a 宝安 form prints none): ``rules.form_stars``,
+        cached because ``data()`` asks for every label cell; refreshed when the form changes (项目编码)."""
+        if self._stars is None:
+            from ..rules import form_stars
+
+            self._stars = bool(form_stars(self.form, self.document.project)) if self.form is not None else False
+        return self._stars
+
+    _stars: bool | None = None
+
+    def _on_findings(self, form_id: str) -> None:
+        if form_id in ("", self.form_id) and self.form is not None:
+            before, self._stars = self._stars, None
+            if before is not None and before != self.stars():
+                self._signatures = None  # every 二级指标 label changes: repaint the whole grid
+        super()._on_findings(form_id)
 
     def label_text(self, row: int, col: int) -> str | None:
         key = self._columns[col].key
         g = self._rows[row]
         if key == "level1":
-            return level1_label(self.layout_, LEVEL2_INFO[g.level2].level1)
+            label = level1_label(self.layout_, LEVEL2_INFO[g.level2].level1)
+            # 满意度指标(10分): break before the points so a narrow merged cell wraps between words, not inside
+            return label.replace("(", "\n(") if self.layout_.level_style == "weighted" else label
         if key == "level2":
             return level2_label(self.layout_, g.level2, self.stars())
         return None
@@ -452,6 +471,7 @@ class FundsTableModel(FormTableModel):
     """资金使用情况 of a self-evaluation: amounts typed in 元; 执行率 and 得分 computed."""
 
     table_field = "funds"
+    display_grouping = True
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(document, form_id, parent)
@@ -506,6 +526,7 @@ class TasksTableModel(FormTableModel):
     """年度主要任务 of the department form, with the computed 金额合计 row."""
 
     table_field = "tasks"
+    display_grouping = True
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(document, form_id, parent)
@@ -548,8 +569,55 @@ class TasksTableModel(FormTableModel):
         key = self._columns[col].key
         if self.is_sum_row(row) and key in ("total", "appropriation", "other"):
             total = sum((getattr(t, key) or Decimal(0) for t in self.form.tasks), Decimal("0.00"))
-            return format_money(total, "元", grouping=False)
+            return format_money(total, "元", grouping=True)
         return None
+
+    def tooltip_extra(self, row: int, col: int) -> str:
+        if self._columns[col].key == "total" and not self.is_sum_row(row):
+            return "总额 = 财政拨款 + 其他资金：填写这两项时，未另行填写的总额自动按两者之和填写；也可直接输入总额"
+        if self.is_sum_row(row):
+            return "金额合计按各任务求和，自动计算"
+        return ""
+
+    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
+        """财政拨款 or 其他资金 typed: 总额 follows their sum in the same undo step (see ``complete_changes``)."""
+        changes = self.complete_changes([(path, text)])
+        if len(changes) == 1:
+            return super().push_edit(row, col, path, text)
+        title = self.columns()[col].title
+        self.document.undo_stack.push(
+            commands.SetCellsCommand(self.document, self.form_id, changes, f"修改{title}（总额随之计算）"))
+
+    def complete_changes(self, changes: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
+        """Typing, pasting or deleting 财政拨款/其他资金 also sets 总额 to their sum — while the user has not typed a
+        总额 of their own (it is empty, or still equals the old sum). A 总额 the user typed is never overwritten
+        (rule P1 reports it if it does not add up); unreadable amounts leave 总额 alone."""
+        new_text = {path: text for path, text in changes}
+        extra = []
+        for row in sorted({p[1] for p in new_text if p[0] == "tasks" and p[2] in ("appropriation", "other")}):
+            if row >= len(self.form.tasks) or ("tasks", row, "total") in new_text:
+                continue
+            task = self.form.tasks[row]
+            if any(k in task.raw for k in ("total", "appropriation", "other")):
+                continue
+            parts = {"appropriation": task.appropriation, "other": task.other}
+            if task.total is not None and task.total != _sum_or_none(parts.values()):
+                continue  # the user's own 总额
+            for key in parts:
+                text = new_text.get(("tasks", row, key))
+                if text is not None:
+                    parts[key] = parse_money(text, "元") if text.strip() else None
+                    if text.strip() and parts[key] is None:
+                        break  # unreadable: kept as typed and flagged; the total waits for a number
+            else:
+                total = _sum_or_none(parts.values())
+                extra.append((("tasks", row, "total"), "" if total is None else format_money(total, "元", False)))
+        return list(changes) + extra
+
+
+def _sum_or_none(values) -> Decimal | None:
+    values = [v for v in values if v is not None]
+    return sum(values, Decimal("0.00")) if values else None
 
 
 def is_self_evaluation(form: AnyForm) -> bool:

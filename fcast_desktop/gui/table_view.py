@@ -1,5 +1,7 @@
-"""A QTableView that edits like Excel/WPS: type to overwrite, Enter commits and moves down, Tab moves right,
-F2 edits, Delete clears, Ctrl+C/Ctrl+V copy and paste rectangular ranges as tab-separated text."""
+"""A QTableView that edits like Excel/WPS: type to overwrite, F2/double-click/Enter edit with the caret at the end,
+Enter commits and moves down, Tab moves right, Delete clears the selected cells, Ctrl+C/Ctrl+X/Ctrl+V copy, cut and
+paste rectangular ranges as tab-separated text (a non-rectangular Ctrl-click selection is refused as in Excel).
+Merged 一级/二级 labels stay readable while their group is partly scrolled off."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPlainTextEdit,
     QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableView,
 )
 
@@ -67,6 +70,8 @@ class CellDelegate(QStyledItemDelegate):
         return editor
 
     def setEditorData(self, editor, index):  # noqa: N802
+        """Typing a key over a cell replaces its text; F2, double-click and Enter put the caret at the end, as
+        Excel and WPS do. (Qt selects a QLineEdit's whole text after this call: FormTableView.edit undoes that.)"""
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if isinstance(editor, QPlainTextEdit):
             editor.setPlainText(text)
@@ -95,6 +100,39 @@ class CellDelegate(QStyledItemDelegate):
         return super().eventFilter(editor, event)
 
 
+class SpanLabelDelegate(QStyledItemDelegate):
+    """For the columns with merged cells (一级/二级指标) only, so that other cells keep Qt's own (C++) painting."""
+
+    def __init__(self, view: "FormTableView"):
+        super().__init__(view)
+        self.view = view
+
+    def sizeHint(self, option, index):  # noqa: N802
+        """A merged label does not set the height of each row it covers (its rows together are tall enough):
+        otherwise every row of a group would be as tall as the wrapped 一级 label."""
+        size = super().sizeHint(option, index)
+        if self.view.rowSpan(index.row(), index.column()) > 1:
+            size.setHeight(0)
+        return size
+
+    def paint(self, painter, option, index):
+        """A merged 一级/二级 label is drawn in the visible part of its span, so it stays readable while the top or
+        the bottom of its group is scrolled off (FormTableView.scrollContentsBy repaints the spans)."""
+        view = self.view
+        if view.rowSpan(index.row(), index.column()) > 1:
+            visible = option.rect.intersected(view.viewport().rect())
+            if visible.isValid() and visible != option.rect:
+                need = option.fontMetrics.lineSpacing() * 2 + 4
+                if visible.height() < need:  # a sliver: grow it into the span, away from the viewport edge
+                    if visible.top() > option.rect.top():
+                        visible.setBottom(min(option.rect.bottom(), visible.top() + need))
+                    else:
+                        visible.setTop(max(option.rect.top(), visible.bottom() - need))
+                option = QStyleOptionViewItem(option)
+                option.rect = visible
+        super().paint(painter, option, index)
+
+
 class FormTableView(QTableView):
     statusMessage = Signal(str)
 
@@ -103,6 +141,7 @@ class FormTableView(QTableView):
         self.last_trigger = None
         self.delegate = CellDelegate(self)
         self.setItemDelegate(self.delegate)
+        self.span_delegate = SpanLabelDelegate(self)
         self.setEditTriggers(
             QAbstractItemView.EditTrigger.AnyKeyPressed
             | QAbstractItemView.EditTrigger.DoubleClicked
@@ -143,6 +182,8 @@ class FormTableView(QTableView):
             return
         for row, col, rows, cols in model.spans():
             self.setSpan(row, col, rows, cols)
+            if self.itemDelegateForColumn(col) is not self.span_delegate:
+                self.setItemDelegateForColumn(col, self.span_delegate)
 
     def set_column_widths(self, total: int | None = None) -> None:
         model = self.model()
@@ -154,10 +195,21 @@ class FormTableView(QTableView):
 
     # Excel-like keys ------------------------------------------------------------------------------
     def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):
-        if trigger in (QAbstractItemView.EditTrigger.AnyKeyPressed, QAbstractItemView.EditTrigger.DoubleClicked,
-                       QAbstractItemView.EditTrigger.EditKeyPressed):
-            self.last_trigger = trigger
-        return super().edit(index, trigger, event)
+        self.last_trigger = trigger
+        opened = super().edit(index, trigger, event)
+        if opened and trigger != QAbstractItemView.EditTrigger.AnyKeyPressed:
+            editor = self.indexWidget(index)
+            if isinstance(editor, QLineEdit):  # Qt selected the whole text: put the caret at the end instead
+                editor.deselect()
+                editor.end(False)
+        return opened
+
+    def scrollContentsBy(self, dx, dy):  # noqa: N802
+        super().scrollContentsBy(dx, dy)
+        if dy and self.model() is not None and self.model().spans():
+            # Qt scrolls the painted pixels and repaints only the strip that came into view; a merged label drawn
+            # in the visible part of its span (CellDelegate.paint) must be drawn again where it now belongs
+            self.viewport().update()
 
     def move_after_enter(self, up: bool = False) -> None:
         current = self.currentIndex()
@@ -176,8 +228,7 @@ class FormTableView(QTableView):
                 self.paste()
                 return
             if event.matches(QKeySequence.StandardKey.Cut):
-                self.copy_selection()
-                self.clear_selection()
+                self.cut()
                 return
             if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and not event.modifiers():
                 self.clear_selection()
@@ -192,24 +243,44 @@ class FormTableView(QTableView):
         super().keyPressEvent(event)
 
     # clipboard ------------------------------------------------------------------------------------
-    def selected_block(self) -> tuple[int, int, int, int] | None:
-        """(top, left, bottom, right) of the selection, taken from ranges so cells under spans count."""
-        ranges = self.selectionModel().selection()
-        if ranges.isEmpty():
+    MULTI_RANGE = "不能对多重选定区域执行此操作"
+
+    def selected_cells(self) -> set[tuple[int, int]]:
+        """(row, column) of every selected cell, from the selection ranges so cells under spans count; the current
+        cell when nothing is selected."""
+        cells = set()
+        for r in self.selectionModel().selection():
+            for row in range(r.top(), r.bottom() + 1):
+                for col in range(r.left(), r.right() + 1):
+                    cells.add((row, col))
+        if not cells:
             current = self.currentIndex()
-            if not current.isValid():
-                return None
-            return current.row(), current.column(), current.row(), current.column()
-        top = min(r.top() for r in ranges)
-        left = min(r.left() for r in ranges)
-        bottom = max(r.bottom() for r in ranges)
-        right = max(r.right() for r in ranges)
+            if current.isValid():
+                cells.add((current.row(), current.column()))
+        return cells
+
+    def selected_block(self) -> tuple[int, int, int, int] | None:
+        """(top, left, bottom, right) of the selection when it is one rectangle; None when nothing is selected or
+        the selection is several separate ranges (Ctrl-click) that do not make one rectangle."""
+        cells = self.selected_cells()
+        if not cells:
+            return None
+        top, bottom = min(r for r, _ in cells), max(r for r, _ in cells)
+        left, right = min(c for _, c in cells), max(c for _, c in cells)
+        if len(cells) != (bottom - top + 1) * (right - left + 1):
+            return None
         return top, left, bottom, right
 
-    def copy_selection(self) -> None:
+    def is_multi_range(self) -> bool:
+        return bool(self.selected_cells()) and self.selected_block() is None
+
+    def copy_selection(self) -> bool:
+        if self.is_multi_range():
+            self.statusMessage.emit(self.MULTI_RANGE)
+            return False
         block = self.selected_block()
         if block is None:
-            return
+            return False
         top, left, bottom, right = block
         model = self.model()
         rows = [
@@ -218,39 +289,55 @@ class FormTableView(QTableView):
         ]
         QApplication.clipboard().setText(to_tsv(rows))
         self.statusMessage.emit(f"已复制 {len(rows)} 行 × {right - left + 1} 列")
+        return True
+
+    def cut(self) -> None:
+        """Copy, then clear the same cells (one undo step); refused, clearing nothing, for a multi-range selection."""
+        if self.copy_selection():
+            self.clear_selection("剪切")
 
     def _push_cells(self, changes: list[tuple[tuple, str]], text: str) -> int:
         model = self.model()
         changes = [(p, t) for p, t in changes if p is not None and p[0] != "placeholder"]
         if not changes:
             return 0
+        if hasattr(model, "complete_changes"):  # e.g. a task's 总额 that follows 财政拨款 + 其他资金
+            changes = model.complete_changes(changes)
         command = commands.SetCellsCommand(model.document, model.form_id, changes, text)
         if command.changes:
             model.document.undo_stack.push(command)
         return len(command.changes)
 
-    def clear_selection(self) -> None:
-        block = self.selected_block()
-        if block is None:
-            return
-        top, left, bottom, right = block
+    def clear_selection(self, text: str = "清除单元格") -> None:
+        """Delete: empty exactly the selected editable cells (Ctrl-clicked cells too), as one undo step."""
         model = self.model()
-        changes = [
-            (model.index(r, c).data(PathRole), "")
-            for r in range(top, bottom + 1)
-            for c in range(left, right + 1)
-            if model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable
-        ]
-        self._push_cells(changes, "清除单元格")
+        changes = []
+        for r, c in sorted(self.selected_cells()):
+            index = model.index(r, c)
+            if index.isValid() and model.flags(index) & Qt.ItemFlag.ItemIsEditable:
+                changes.append((index.data(PathRole), ""))
+        self._push_cells(changes, text)
 
     def paste(self) -> None:
         rows = parse_tsv(QApplication.clipboard().text())
-        block = self.selected_block()
-        if not rows or block is None:
+        if not rows:
             return
-        top, left, bottom, right = block
         model = self.model()
         height, width = len(rows), max(len(r) for r in rows)
+        block = self.selected_block()
+        if block is None and self.is_multi_range():
+            if height == 1 and width == 1:  # one value fills every selected cell, as Excel does
+                cells = sorted(self.selected_cells())
+                changes = [(model.index(r, c).data(PathRole), rows[0][0]) for r, c in cells
+                           if model.flags(model.index(r, c)) & Qt.ItemFlag.ItemIsEditable]
+                count = self._push_cells(changes, "粘贴")
+                self.statusMessage.emit(f"已粘贴 {count} 个单元格")
+                return
+            self.statusMessage.emit(self.MULTI_RANGE)
+            return
+        if block is None:
+            return
+        top, left, bottom, right = block
         if height == 1 and width == 1:  # one value fills the whole selection
             target_rows, target_cols = range(top, bottom + 1), range(left, right + 1)
             value_at = lambda r, c: rows[0][0]  # noqa: E731
