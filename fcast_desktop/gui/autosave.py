@@ -12,16 +12,10 @@ from pathlib import Path
 from PySide6.QtCore import QObject, QStandardPaths, QTimer
 
 from ..store.project_file import dumps_project, load_project, write_atomically
+from .settings import config_dir
 
 INTERVAL_MS = 60_000
 IDLE_MS = 5_000
-
-
-def config_dir() -> Path:
-    override = os.environ.get("FCAST_CONFIG_DIR")
-    if override:
-        return Path(override)
-    return Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
 
 
 def recovery_dir() -> Path:

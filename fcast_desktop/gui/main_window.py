@@ -1,4 +1,10 @@
-"""The main window: composed from ``ui/main_window.ui``, behaviour added here."""
+"""The main window: composed from ``ui/main_window.ui``, behaviour added here.
+
+Start-up in two steps, so the window is on screen as fast as a bare Qt window: ``MainWindow(deferred=True)``
+loads only the Designer file (Qt alone), the app shows and paints it, then ``finish_setup()`` imports the project
+model (pydantic), the rules and the editors and opens the project. Input that arrives meanwhile waits in Qt's
+queue. The heavy modules are imported by ``_import_core()`` into this module's namespace, once.
+"""
 
 from __future__ import annotations
 
@@ -6,7 +12,7 @@ import os
 import re
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QFile, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QFile, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
@@ -18,16 +24,26 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME, __version__
-from ..model import FORM_KIND_TITLES, Declaration, Project, form_code, form_title
-from ..model.derive import blank_form, duplicate, evaluation_from_declaration
-from ..model.money import format_number
 from ..paths import ui_dir
-from ..store.project_file import ProjectFileError, load_project, save_project
-from . import commands
-from .autosave import Autosaver, config_dir
-from .document import ProjectDocument
-from .form_editor import FormEditor
-from .panels import FormIdRole, FormListDelegate, ProblemsPanel, ProjectTreeModel
+from .settings import settings
+
+
+def _import_core() -> None:
+    """The model, rules, store and editor modules (about 200 ms, most of it pydantic building its validators):
+    imported after the first paint, into this module's namespace, where the methods below find them."""
+    if "ProjectDocument" in globals():
+        return
+    from ..model import FORM_KIND_TITLES, Declaration, Project, form_code, form_title
+    from ..model.derive import blank_form, duplicate, evaluation_from_declaration
+    from ..model.money import format_number
+    from ..store.project_file import ProjectFileError, load_project, save_project
+    from . import commands
+    from .autosave import Autosaver
+    from .document import ProjectDocument
+    from .form_editor import FormEditor
+    from .panels import FormIdRole, FormListDelegate, ProblemsPanel, ProjectTreeModel
+
+    globals().update({name: value for name, value in locals().items()})
 
 MAX_RECENT = 8
 FILE_FILTER = "绩效项目文件 (*.fcast);;所有文件 (*)"
@@ -68,12 +84,8 @@ def _is_not_applicable_row(row) -> bool:
     return all(t.strip() in ("不适用", "无") for t in texts)
 
 
-def settings() -> QSettings:
-    return QSettings(str(config_dir() / "settings.ini"), QSettings.Format.IniFormat)
-
-
 class MainWindow(QMainWindow):
-    def __init__(self, interactive: bool = True):
+    def __init__(self, interactive: bool = True, deferred: bool = False):
         super().__init__()
         self.interactive = interactive  # tests set False: no modal dialogs, answers come from ``answers``
         self.answers: dict[str, object] = {}
@@ -89,8 +101,15 @@ class MainWindow(QMainWindow):
         self.problems: ProblemsPanel | None = None
         self._setup_actions()
         self._setup_find()
-        self.set_document(ProjectDocument(Project()))
         self._restore_window_state()
+        if not deferred:
+            self.finish_setup()
+
+    def finish_setup(self) -> None:
+        """Second step of start-up (module docstring): the core modules and an empty project."""
+        _import_core()
+        self.projectTree.setItemDelegate(FormListDelegate(self.projectTree))  # badges stay visible when names elide
+        self.set_document(ProjectDocument(Project()))
 
     # ---- set-up ------------------------------------------------------------------------------------
     def _setup_actions(self) -> None:
@@ -141,7 +160,6 @@ class MainWindow(QMainWindow):
         toggle.setText("问题面板(&P)")
         self.menuView.insertAction(self.actionShowProblems, toggle)
         self.menuView.removeAction(self.actionShowProblems)
-        self.projectTree.setItemDelegate(FormListDelegate(self.projectTree))  # badges stay visible when names elide
         self.projectTree.clicked.connect(self._tree_activated)
         self.projectTree.activated.connect(self._tree_activated)
         self.formFilter.textChanged.connect(self._filter_tree)
@@ -690,6 +708,9 @@ class MainWindow(QMainWindow):
 
     # ---- closing -----------------------------------------------------------------------------------
     def closeEvent(self, event):  # noqa: N802
+        if self.document is None:  # closed before start-up finished: nothing to keep
+            event.accept()
+            return
         if not self.maybe_save():
             event.ignore()
             return

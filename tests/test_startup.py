@@ -1,0 +1,50 @@
+"""Start-up contract (the speed itself is measured by benchmarks/bench_startup.py, not here):
+the first window is painted before the heavy modules load, and the exporters load only when exporting."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+from conftest import ROOT
+
+PROBE = """
+import sys
+from pathlib import Path
+from fcast_desktop.gui.app import create_application
+app = create_application(sys.argv)
+from fcast_desktop.gui.main_window import MainWindow
+window = MainWindow(deferred=True)
+window.show()
+app.processEvents()
+heavy = ("pydantic", "fcast_desktop.model", "fcast_desktop.rules", "reportlab", "openpyxl")
+print("AT_FIRST_PAINT", sorted({m.split(".")[0] if m.startswith(("pydantic", "reportlab", "openpyxl")) else m
+                                for m in sys.modules if m.startswith(heavy)}))
+window.finish_setup()
+window.open_path(Path(sys.argv[1]), check_unsaved=False)
+app.processEvents()
+print("FORMS", len(window.document.project.forms), "EDITOR", window.editor is not None)
+print("EXPORTERS", sorted(m for m in sys.modules if m.startswith(("reportlab", "openpyxl"))))
+window.document.undo_stack.setClean()
+"""
+
+
+def test_window_paints_before_the_core_loads_and_exporters_load_only_for_export(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path))
+    done = subprocess.run([sys.executable, "-c", PROBE, str(ROOT / "resources" / "samples" / "sample.fcast")],
+                          capture_output=True, text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    lines = dict(line.split(" ", 1) for line in done.stdout.splitlines() if " " in line)
+    assert lines["AT_FIRST_PAINT"] == "[]"
+    assert lines["FORMS"] == "64 EDITOR True"
+    assert lines["EXPORTERS"] == "[]"
+
+
+def test_app_reports_first_paint_then_the_shown_project(tmp_path):
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path), FCAST_SMOKE_QUIT_MS="0")
+    done = subprocess.run([sys.executable, "-m", "fcast_desktop.gui.app"], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    marks = [line for line in done.stdout.splitlines() if line.startswith("FCAST_WINDOW")]
+    assert marks == ["FCAST_WINDOW_FIRST_PAINT", "FCAST_WINDOW_SHOWN 64"]
