@@ -15,15 +15,15 @@ from fcast_desktop.gui.main_window import MainWindow  # noqa: E402
 from fcast_desktop.paths import sample_project  # noqa: E402
 
 SHOTS = [
-    ("screenshot-declaration.png", "declaration", "离退休干部节日慰问金（科级及以下）", "target", "≥"),
-    ("screenshot-self-evaluation.png", "self_evaluation", "数据规划管理", None, None),
-    ("screenshot-department.png", "department_overall", None, None, None),
+    ("screenshot-declaration.png", "declaration", "离退休干部节日慰问金（科级及以下）", "target", "≥", 0),
+    ("screenshot-self-evaluation.png", "self_evaluation", "数据规划管理", "actual", "0.95", 3),
+    ("screenshot-department.png", "department_overall", None, "measure_unit", "个", 0),
 ]
 
 
 def main(out_dir: Path) -> None:
     app = create_application(["screenshots"])
-    for name, kind, project_name, column, bad_value in SHOTS:
+    for name, kind, project_name, column, bad_value, row in SHOTS:
         window = MainWindow(interactive=False)
         window.resize(1440, 920)
         window.open_path(sample_project())
@@ -33,11 +33,11 @@ def main(out_dir: Path) -> None:
         window.select_form(form.id)
         app.processEvents()
         editor = window.editor
-        if column:  # type an invalid 指标值 so a flagged cell shows
+        if column:  # type a questionable value into the first row so a flagged cell and its problem show
             model = editor.indicator_model
             col = next(i for i, c in enumerate(model.columns()) if c.key == column)
-            model.setData(model.index(0, col), bad_value)
-            editor.grid.setCurrentIndex(model.index(1, col + 1))
+            model.setData(model.index(row, col), bad_value)
+            editor.grid.setCurrentIndex(model.index(row + 1, col + 1))
         window.problems.only_current.setChecked(True)
         app.processEvents()
         window.grab().save(str(out_dir / name))
