@@ -24,7 +24,10 @@ from fcast_desktop.exchange.pdf_export import (
     MissingCharactersError,
     break_lines,
     export_pdf,
+    form_pages,
+    pdf_metrics,
 )
+from fcast_desktop.layouts.printed import Page, PageBox
 from fcast_desktop.model import (
     Declaration,
     DeclarationIndicator,
@@ -164,14 +167,24 @@ def test_titles_and_headers(seed_project, seeds_pdf):
             assert "29141800.00" in first  # 金额合计
 
 
-def test_stars_follow_the_profile(seed_project, tmp_path):
-    decl = next(f for f in seed_project.forms if isinstance(f, Declaration))
-    futian = Project(profile="shenzhen-futian", forms=[decl])
-    baoan = Project(profile="shenzhen-baoan", forms=[decl])
-    export_pdf(futian, None, tmp_path / "f.pdf")
-    export_pdf(baoan, None, tmp_path / "b.pdf")
-    assert "*数量" in squash(pdftext(tmp_path / "f.pdf"))
-    assert "*" not in squash(pdftext(tmp_path / "b.pdf"))
+def test_stars_follow_the_district_of_each_form(seed_project, tmp_path):
+    """福田 prints *数量; 宝安 (项目编码 440306…, seed 002) prints no stars, whatever the project's profile."""
+    futian = next(f for f in seed_project.forms if isinstance(f, Declaration) and f.project_code.startswith("440304"))
+    baoan = next(f for f in seed_project.forms if isinstance(f, Declaration) and f.project_code.startswith("440306"))
+    for profile in ("shenzhen-futian", "shenzhen-baoan"):
+        export_pdf(Project(profile=profile, forms=[futian, baoan]), None, tmp_path / "x.pdf")
+        first, second = form_page_runs(pages(tmp_path / "x.pdf"))
+        assert "*数量" in squash("".join(first)) and "*社会效益" in squash("".join(first)), profile
+        assert not re.search(r"\*(数量|质量|时效|成本|社会效益|服务对象)", squash("".join(second))), profile
+        assert "数量" in squash("".join(second)) and "社会效益" in squash("".join(second))
+
+
+def test_seed_pdf_stars_only_on_futian_forms(seed_project, seeds_pdf):
+    runs = form_page_runs(pages(seeds_pdf))
+    for form, run in zip(seed_project.forms, runs):
+        if isinstance(form, Declaration):
+            text = squash("".join(run))
+            assert ("*数量" in text) == form.project_code.startswith("440304"), form_title(form)
 
 
 def test_computed_values_are_printed(seed_project, tmp_path, monkeypatch):
@@ -201,17 +214,17 @@ def tall_declaration(n: int = 60) -> Declaration:
 
 def test_tall_group_paginates_and_repeats_the_merged_labels(tmp_path):
     out = tmp_path / "tall.pdf"
-    export_pdf(Project(profile="shenzhen-futian", forms=[tall_declaration()]), None, out)
+    export_pdf(Project(profile="shenzhen-futian", forms=[tall_declaration(90)]), None, out)
     texts = [squash(t) for t in pages(out)]
     assert len(texts) >= 3
     for i, page in enumerate(texts):
         assert "一级指标二级指标三级指标指标值指标解释" in page, f"column header not repeated on page {i + 1}"
         assert "产出" in page and "*数量" in page, f"merged labels not repeated on page {i + 1}"
     everything = "".join(texts)
-    positions = [everything.index(f"测试指标第{i + 1}项≥{i + 1}个") for i in range(60)]
+    positions = [everything.index(f"测试指标第{i + 1}项≥{i + 1}个") for i in range(90)]
     assert positions == sorted(positions)  # every row once, in order
     # the pages are filled: no page but the last ends with more than a few rows' room left
-    assert sum(t.count("测试指标第") for t in texts[:-1]) >= 45
+    assert sum(t.count("测试指标第") for t in texts[:-1]) >= 60
 
 
 def test_self_evaluation_caption_and_total_follow_the_rows(tmp_path):
@@ -248,7 +261,7 @@ def test_long_text_splits_across_pages(tmp_path):
 def test_department_form_with_many_tasks(tmp_path):
     tasks = [Task(name=f"任务{i}", content="主要用于" + "保障运行" * 20, total=Decimal("11782800.00"),
                   appropriation=Decimal("11782800.00"), other=Decimal(0)) for i in range(25)]
-    dep = DepartmentOverall(year=2026, department_name="分页测试局", tasks=tasks, overall_goal="目标" * 400)
+    dep = DepartmentOverall(year=2026, department_name="分页测试局", tasks=tasks, overall_goal="目标" * 1500)
     out = tmp_path / "dep.pdf"
     export_pdf(Project(forms=[dep]), None, out)
     texts = [squash(t) for t in pages(out)]
@@ -258,6 +271,106 @@ def test_department_form_with_many_tasks(tmp_path):
         assert f"任务{i}" in joined
     assert joined.count("11782800.00") == 50  # amounts never broken over two lines
     assert "年度主要任务（续）" in joined
+    task_pages = [t for t in texts if "主要用于保障运行" in t]
+    assert len(task_pages) >= 2
+    for page in task_pages:  # the column header of the tasks is repeated on every page they continue on
+        assert "任务名称主要内容预算金额（元）总额财政拨款其他资金" in page
+    # the long 年度总体目标 is split across pages: its label is printed again beside the rest of the text
+    goal_pages = [t for t in texts if "目标目标目标" in t]
+    assert len(goal_pages) >= 2
+    assert "年度总体目标" in goal_pages[0] and all("年度总体目标（续）" in t for t in goal_pages[1:])
+
+
+# ---- pages laid out as a careful clerk would ------------------------------------------------------
+
+
+def box_of(page: Page, text: str) -> PageBox:
+    """The grid cell on ``page`` holding the text line ``text``."""
+    t = next(t for t in page.texts if t.text == text)
+    inside = [b for b in page.boxes if b.line_width < 0.8 and b.x <= t.x <= b.x + b.w and b.y <= t.y <= b.y + b.h]
+    return min(inside, key=lambda b: b.w * b.h)
+
+
+def rows_under(page: Page, title: str) -> int:
+    """Rows of the indicator table on ``page``: the one-line texts in the column headed ``title``."""
+    head = box_of(page, title)
+    return sum(1 for t in page.texts if t.y > head.y + head.h and head.x <= t.x <= head.x + head.w)
+
+
+def test_self_evaluations_of_up_to_eleven_rows_fit_one_page(seed_project):
+    short = [f for f in seed_project.forms if isinstance(f, SelfEvaluation) and len(f.indicators) <= 11]
+    assert len(short) >= 6
+    for form in short:
+        assert len(form_pages(seed_project, [form])) == 1, form_title(form)
+
+
+def test_form_labels_stay_on_one_line(seed_project):
+    ev = next(f for f in seed_project.forms if isinstance(f, SelfEvaluation))
+    texts = [t.text for t in form_pages(seed_project, [ev])[0].texts]
+    for label in ("项目编码：", "项目名称：", "绩效自评年度：", "实施单位：", "一级预算单位：", "执行率(%)",
+                  "偏差原因分析及改进措施", "其中：当年财政拨款"):
+        assert label in texts, label
+
+
+def test_department_tasks_table_gives_the_amounts_alike_columns(seed_project):
+    dep = next(f for f in seed_project.forms if isinstance(f, DepartmentOverall))
+    page = form_pages(seed_project, [dep])[0]
+    widths = [box_of(page, title).w for title in ("总额", "财政拨款", "其他资金")]
+    assert max(widths) / min(widths) < 1.2, widths
+    assert box_of(page, "29141800.00").w == pytest.approx(widths[0])  # 金额合计 under 总额, on one line
+    assert box_of(page, "主要内容").w > 2.5 * max(widths)  # the long text gets the room
+
+
+def test_department_form_pages(seed_project):
+    """Header, tasks and the whole 年度总体目标 on the first page; the 32 indicator rows on two more, with no page
+    holding a single row."""
+    dep = next(f for f in seed_project.forms if isinstance(f, DepartmentOverall))
+    pages_ = form_pages(seed_project, [dep])
+    assert [p.footer for p in pages_] == ["第 1 页 共 3 页", "第 2 页 共 3 页", "第 3 页 共 3 页"]
+    counts = [rows_under(p, "度量单位") for p in pages_[1:]]
+    assert sum(counts) == len(dep.indicators) == 32
+    assert min(counts) >= 2
+
+
+def _rows_by_group(page: Page) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for t in page.texts:
+        m = re.match(r"^(数量|质量|时效)测试第\d+项$", t.text)
+        if m:
+            out[m.group(1)] = out.get(m.group(1), 0) + 1
+    return out
+
+
+@pytest.mark.parametrize("kind", ["declaration", "self_evaluation"])
+def test_no_row_stands_alone_on_a_page(kind):
+    """Whatever the number of rows: no page holds a single indicator row, and a 二级 group continued from or on
+    another page has at least two of its rows on each (no widows, no orphans)."""
+    from fcast_desktop.layouts.printed import build_printed, compose_pages
+
+    metrics = pdf_metrics()
+    for n in range(12, 75, 2):
+        sizes = {"数量": n // 2, "质量": n // 3, "时效": n - n // 2 - n // 3}
+        level2 = {"数量": Level2.QUANTITY, "质量": Level2.QUALITY, "时效": Level2.TIMELINESS}
+        if kind == "declaration":
+            rows = [DeclarationIndicator(level2=level2[g], name=f"{g}测试第{i}项", target="100%",
+                                         explanation="考察内容" * (1 + i % 5)) for g, k in sizes.items() for i in range(k)]
+            form = Declaration(project_name="孤行测试", indicators=rows)
+        else:
+            rows = [EvaluationIndicator(level2=level2[g], name=f"{g}测试第{i}项", target="100%", actual="100%",
+                                        weight=Decimal(1), score=Decimal(1), deviation="原因" * (i % 9))
+                    for g, k in sizes.items() for i in range(k)]
+            form = SelfEvaluation(project_name="孤行测试", year=2022, indicators=rows)
+        pages_ = compose_pages(build_printed(form, {}, True), metrics)
+        per_page = [_rows_by_group(p) for p in pages_]
+        counts = [sum(d.values()) for d in per_page]
+        assert sum(counts) == n
+        assert all(c >= 2 for c in counts if c), (n, counts)
+        for group in sizes:
+            shares = [d[group] for d in per_page if group in d]
+            if len(shares) > 1:
+                assert min(shares) >= 2, (n, group, per_page)
+        if kind == "self_evaluation":
+            assert "总分" in [t.text for t in pages_[-1].texts] and counts[-1] >= 2
 
 
 # ---- refusing and cancelling ------------------------------------------------------------------------
@@ -307,7 +420,7 @@ def test_line_breaking_rules(width):
     font = register_reportlab_font()
     text = ("深圳市福田区政务服务数据管理局（本级），“显著”的量化标准为“80%-100%”，项目总金额（中期规划，万元）："
             "合同审查259份，2023年12月31日前完成《福田区智慧城区建设“十五五”规划》。")
-    lines = break_lines(text, width, font, 10)
+    lines = break_lines(text, width, pdf_metrics(), 10)
     assert "".join(lines) == text
     from reportlab.pdfbase.pdfmetrics import stringWidth
 

@@ -1,10 +1,18 @@
 """Excel export with openpyxl: one sheet per form, laid out from ``layouts.printed`` like the PDF and the Qt grid.
 
-Every sheet is the printed form (:func:`~fcast_desktop.layouts.printed.build_printed`): the same cells on the
-same column grid, merged where the layout merges, with thin borders, wrapped text and row heights computed here
-(Excel and LibreOffice do not size rows of wrapped text written by a library), A4 print setup fitted to the page
-width, the indicator header row repeated on every printed page and a "第 &P 页 共 &N 页" footer. Amounts and
-scores are numbers with the form's number format; computed values (执行率, 得分, 总分) are written as values.
+Every sheet is the printed form (:func:`~fcast_desktop.layouts.printed.build_printed`): the same cells, the
+sections on one column grid (:func:`~fcast_desktop.layouts.printed.sheet_grid`), merged where the layout merges,
+with thin borders, wrapped text and row heights computed here (Excel and LibreOffice do not size rows of wrapped
+text written by a library), A4 print setup fitted to the page width, the indicator header row repeated on every
+printed page and a "第 &P 页 共 &N 页" footer. Amounts and scores are numbers with the form's number format;
+computed values (执行率, 得分, 总分) are written as values. 福田 stars on the 二级指标 labels by the district of each
+form (``rules.form_stars``).
+
+On screen the sheet is the form, whole: each 一级/二级 group is one merged cell and every label is in one cell —
+nothing is cut or repeated at a page break. The printed pages are made here (:func:`_paginate`): a form that fits
+one page, or nearly (:data:`ONE_PAGE_SCALE`), is printed on one page; otherwise manual breaks fall between groups
+where the pages stay reasonably full, inside a group only when it is taller than that, never inside another
+merged cell, and not so that one indicator row is left alone on the last page.
 
 Round trip (read back by :mod:`.xlsx_import`): a hidden sheet ``_fcast`` holds a format marker and version and, per
 form sheet, one JSON document with
@@ -30,7 +38,7 @@ import re
 import unicodedata
 from copy import copy
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -39,7 +47,7 @@ from typing import get_args
 from .report import ExportCancelled, ExportError
 from .. import __version__
 from ..layouts.forms import FormLayout, layout_for
-from ..layouts.printed import SCORE_FORMAT, PCell, PrintedForm, build_printed, group_cells
+from ..layouts.printed import SCORE_FORMAT, PCell, build_printed, group_cells, sheet_grid
 from ..model import AnyForm, Declaration, FORM_KIND_SHORT, FundLine, Project, Task, form_title
 from ..model.money import WAN_YUAN, YUAN, TEN_THOUSAND, format_number, parse_decimal, parse_money, round_half_up
 from ..store.project_file import write_atomically
@@ -72,7 +80,14 @@ MAX_ROW_PT = 409.0  # Excel's largest row height
 MARGINS_IN = dict(left=0.5, right=0.5, top=0.6, bottom=0.7, header=0.3, footer=0.35)
 PAGE_WIDTH_PT = {False: 595.3 - 72, True: 841.9 - 72}  # A4 minus the left and right margins
 PAGE_HEIGHT_PT = {False: 841.9 - 93.6, True: 595.3 - 93.6}  # minus the top and bottom margins
-PAGE_FILL = 0.95  # leave room for rounding in the spreadsheet program
+PAGE_FILL = 0.99  # room for the spreadsheet program's rounding of row heights and borders
+# how good a page break right after a row is: between blocks or 一级 groups, between 二级 groups (the 一级 cell
+# runs on), inside a 二级 group (both merged labels run on); a break is worth this much of a page more
+BETWEEN_BLOCKS, BETWEEN_GROUPS, INSIDE_GROUP = 3, 2, 1
+BREAK_BONUS = {BETWEEN_BLOCKS: 0.50, BETWEEN_GROUPS: 0.35, INSIDE_GROUP: 0.0}
+WIDOW_PENALTY = 0.30  # a break that leaves a single indicator row (and the 总分 row) for the last page
+LABEL_SHRINK = 0.85  # a short label is shrunk by at most this much rather than wrapped
+ONE_PAGE_SCALE = 0.9  # a form that fits one page when printed this much smaller is printed on one page
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -117,7 +132,8 @@ def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | 
     _set_normal_font(wb)
     wb.properties.creator = "绩效表单助手 fcast-desktop " + __version__
     wb.properties.title = project.unit or "绩效表单"
-    stars = project.profile == "shenzhen-futian"
+    from ..rules import form_stars
+
     styles = _Styles()
     metas = []
     names = sheet_names(forms)
@@ -125,7 +141,7 @@ def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | 
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
         ws = wb.create_sheet(name)
-        meta = write_form_sheet(ws, form, _computed(form, project), stars, styles)
+        meta = write_form_sheet(ws, form, _computed(form, project), form_stars(form, project), styles)
         meta["sheet"] = name
         meta["index"] = n
         metas.append(meta)
@@ -269,71 +285,83 @@ class _Line:
 
     slots: list[_Slot]
     keep_next: bool = False  # no page break right after this row
-
-
-@dataclass
-class _Table:
-    """An indicator section: where its header and rows are, for the per-page 一级/二级 and caption cells."""
-
-    section: object
-    top: int  # first row of the column header
-    start: int  # first indicator row
+    quality: int = BETWEEN_BLOCKS  # how good a page break right after this row is (see :func:`_paginate`)
+    indicator: bool = False
 
 
 def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, styles: _Styles) -> dict:
     """Lay ``form`` out on ``ws``; return the round-trip metadata of the sheet (see the module docstring).
 
-    The sheet is paginated here (A4 at the fit-to-width scale, see :func:`_paginate`): manual page breaks fall
-    between rows that may be separated, and the merged 一级/二级 cells and the 年度绩效指标 caption are made per
-    printed page with :func:`group_cells`, so a group continued on the next page is labelled there too, as on
-    the PDF.
+    The sections are placed on one column grid (:func:`~fcast_desktop.layouts.printed.sheet_grid`: a block with
+    a grid of its own, 资金使用情况 or 年度主要任务, spans the sheet columns its cells cover). Merged cells stay
+    whole on the sheet — each 一级/二级 group and the 年度绩效指标 caption is one merged cell, every label is in
+    one cell — and the sheet is paginated here (A4 at the fit-to-width scale, see :func:`_paginate`): a page
+    break falls between groups where it can, inside a group only when the page would otherwise be left half
+    empty, never inside the other merged cells.
     """
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
     pf = build_printed(form, computed, stars)
     layout = pf.layout
+    grid = sheet_grid(pf)
     first = 3 if pf.subtitle else 2
     lines: list[_Line] = []
-    tables: list[_Table] = []
     header_row = None
-    for section in pf.sections:
+    keep = set(range(1, first))  # the title stays with the first row
+    for s, section in enumerate(pf.sections):
+
+        def placed(cell: PCell, s=s) -> PCell:
+            col, span = grid.place(s, cell)
+            return replace(cell, col=col, colspan=span)
+
         if section.kind != "indicators":
-            lines += [_Line([_Slot(0, c, c.source) for c in prow.cells]) for prow in section.rows]
+            for prow in section.rows:
+                r = first + len(lines)
+                lines.append(_Line([_Slot(r, placed(c), c.source) for c in prow.cells]))
+                for c in prow.cells:  # a merged block cell (项目资金（元）, 年度主要任务) is never cut
+                    keep.update(range(r, r + c.rowspan - 1))
             continue
         top = first + len(lines)
         header_row = header_row or top
-        lines += [_Line([_Slot(0, c) for c in prow.cells], keep_next=True) for prow in section.repeat]
-        tables.append(_Table(section, top, first + len(lines)))
+        lines += [_Line([_Slot(0, placed(c)) for c in prow.cells], keep_next=True) for prow in section.repeat]
+        start = len(lines)
         for n, prow in enumerate(section.rows):
-            lines.append(_Line([_Slot(0, c, c.source or _indicator_path(layout, form, n, c)) for c in prow.cells]))
+            lines.append(_Line([_Slot(0, placed(c), c.source or _indicator_path(layout, form, n, c))
+                                for c in prow.cells], indicator=True))
+        rows = section.rows
+        for i, cells in enumerate(group_cells(layout, rows, pf.stars)):  # whole groups: one merged cell each
+            lines[start + i].slots += [_Slot(0, placed(c)) for c in cells]
+            if i + 1 < len(rows):
+                nxt = rows[i + 1]
+                lines[start + i].quality = (BETWEEN_BLOCKS if nxt.level1 != rows[i].level1
+                                            else BETWEEN_GROUPS if nxt.level2 != rows[i].level2 else INSIDE_GROUP)
+        if section.caption:
+            span = len(section.repeat) + len(rows)
+            lines[top - first].slots.append(
+                _Slot(0, placed(PCell(section.caption, 0, rowspan=span, role="label", align="center"))))
         if section.trailer and lines:
             lines[-1].keep_next = True
-        lines += [_Line([_Slot(0, c) for c in prow.cells]) for prow in section.trailer]
+        lines += [_Line([_Slot(0, placed(c)) for c in prow.cells]) for prow in section.trailer]
     last = first + len(lines) - 1
-    keep = set(range(1, first))  # the title stays with the first row
+    quality: dict[int, int] = {}
+    indicator_rows: set[int] = set()
     for i, line in enumerate(lines):
         r = first + i
         for slot in line.slots:
             slot.row = r
-            keep.update(range(r, r + slot.cell.rowspan - 1))
         if line.keep_next:
             keep.add(r)
-    fixed = [slot for line in lines for slot in line.slots]
-    widths = _column_widths(pf, fixed)
-
+        quality[r] = line.quality
+        if line.indicator:
+            indicator_rows.add(r)
+    slots = [slot for line in lines for slot in line.slots]
+    widths = _column_widths(grid.widths, pf.landscape, slots)
     title_heights = {1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0}
-    breaks: list[int] = []
-    for _attempt in range(4):
-        extra = _table_slots(layout, tables, breaks, stars)
-        heights = _row_heights(fixed + extra, widths, first, last) | title_heights
-        new = _paginate(heights, last, keep, header_row, pf.landscape, widths)
-        if new == breaks:
-            break
-        breaks = new
-    else:  # not settled: keep the last breaks, with the cells and heights that belong to them
-        extra = _table_slots(layout, tables, breaks, stars)
-        heights = _row_heights(fixed + extra, widths, first, last) | title_heights
+    heights = _row_heights(slots, widths, first, last) | title_heights
+    one_page = _fits_one_page(heights, widths, pf.landscape)
+    breaks = [] if one_page else _paginate(heights, last, keep, quality, indicator_rows, header_row, pf.landscape,
+                                           widths)
 
     # ---- write
     for i, w in enumerate(widths, 1):
@@ -351,7 +379,7 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
         ws["A2"].alignment = styles.align("center")
         ws.merge_cells(f"A2:{end}2")
     codec = _Codec(form)
-    for slot in fixed + extra:
+    for slot in slots:
         cell = slot.cell
         ref = f"{get_column_letter(cell.col + 1)}{slot.row}"
         if slot.path:
@@ -362,12 +390,12 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
             bold = cell.role in ("header", "section", "total")
             if cell.role in ("label", "header", "section", "group", "total") and isinstance(value, str):
                 anchors.append([ref, value])
-        _put(ws, styles, slot.row, cell, value, fmt, bold)
+        _put(ws, styles, slot.row, cell, value, fmt, bold, shrink=_shrinks(cell, widths))
     for r, h in heights.items():
         ws.row_dimensions[r].height = round(min(h, MAX_ROW_PT), 1)
     for b in breaks:
         ws.row_breaks.append(Break(id=b))
-    _print_setup(ws, pf, header_row)
+    _print_setup(ws, pf, header_row, one_page)
     return {
         "kind": form.kind,
         "base": codec.base(),
@@ -378,7 +406,8 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
     }
 
 
-def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold: bool) -> None:
+def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold: bool,
+         shrink: bool = False) -> None:
     from openpyxl.cell.cell import MergedCell
     from openpyxl.worksheet.merge import MergedCellRange
 
@@ -387,7 +416,7 @@ def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold
     c.value = value
     if c.data_type == "f":  # text starting with "=" is text, never a formula
         c.data_type = "s"
-    numeric = isinstance(value, (int, float))
+    numeric = isinstance(value, (int, float)) or shrink  # one line, shrunk to fit rather than wrapped
     st.apply(c, (bold, cell.align, numeric, number_format))
     if cell.rowspan > 1 or cell.colspan > 1:
         # what ws.merge_cells() does, without its slow per-edge border arithmetic: every cell of the merge gets
@@ -400,28 +429,6 @@ def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold
                     m = MergedCell(ws, row=r, column=cc)
                     m._style = copy(st.merged_style(ws))
                     ws._cells[(r, cc)] = m
-
-
-def _table_slots(layout: FormLayout, tables: list[_Table], breaks: list[int], stars: bool) -> list[_Slot]:
-    """The merged 一级/二级 cells and the caption column of each indicator table, made per printed page."""
-    out = []
-    for t in tables:
-        rows = t.section.rows
-        end = t.start + len(rows) - 1
-        cuts = [b for b in breaks if t.start <= b < end]
-        starts = [t.start] + [b + 1 for b in cuts]
-        stops = [b for b in cuts] + [end]
-        if not rows:
-            starts, stops = [t.start], [t.start - 1]
-        for k, (a, z) in enumerate(zip(starts, stops)):
-            for i, cells in enumerate(group_cells(layout, rows[a - t.start : z - t.start + 1], stars)):
-                out += [_Slot(a + i, c) for c in cells]
-            if t.section.caption:
-                top = t.top if k == 0 else a
-                span = z - top + 1
-                if span >= 1:
-                    out.append(_Slot(top, PCell(t.section.caption, 0, rowspan=span, role="label", align="center")))
-    return out
 
 
 def _indicator_path(layout: FormLayout, form: AnyForm, n: int, cell: PCell) -> str:
@@ -482,16 +489,19 @@ def text_lines(text: str, width_units: float) -> int:
     return max(1, lines)
 
 
-def _column_widths(pf: PrintedForm, slots: list[_Slot]) -> list[float]:
-    """The layout's width shares on the printable width; a column too narrow for the amounts it holds (which
-    do not wrap) takes the width it needs from the others, in proportion to their width."""
-    share = sum(pf.widths) or 1
-    widths = [w / share * TOTAL_WIDTH[pf.landscape] for w in pf.widths]
+def _column_widths(shares: list[float], landscape: bool, slots: list[_Slot]) -> list[float]:
+    """The sheet grid's width shares on the printable width; a column too narrow for the amounts it holds (which
+    do not wrap) takes the width it needs from the others, in proportion to their width. An amount spanning
+    several columns needs their sum; the last of them grows."""
+    share = sum(shares) or 1
+    widths = [w / share * TOTAL_WIDTH[landscape] for w in shares]
     need = [0.0] * len(widths)
     for slot in slots:
         c = slot.cell
-        if c.colspan == 1 and _is_number_cell(c):
-            need[c.col] = max(need[c.col], (text_width_px(c.text) + CELL_PAD_PX + 2) / UNIT_PX)
+        if _is_number_cell(c):
+            want = (text_width_px(c.text) + CELL_PAD_PX + 2) / UNIT_PX - sum(widths[c.col:c.col + c.colspan - 1])
+            last = c.col + c.colspan - 1
+            need[last] = max(need[last], want)
     deficit = sum(max(0.0, n - w) for n, w in zip(need, widths))
     donors = [i for i, (n, w) in enumerate(zip(need, widths)) if n < w]
     spare = sum(widths[i] - max(need[i], widths[i] * 0.6) for i in donors)
@@ -507,13 +517,23 @@ def _column_widths(pf: PrintedForm, slots: list[_Slot]) -> list[float]:
     return out
 
 
+def _shrinks(cell: PCell, widths: list[float]) -> bool:
+    """A short label a little too wide for its cell (一级预算单位： in 10 % of the width) is shrunk to one line
+    rather than wrapped into a second one."""
+    if cell.role not in ("label", "group", "header") or cell.rowspan > 1 or "\n" in cell.text or len(cell.text) > 12:
+        return False
+    avail = sum(widths[cell.col:cell.col + cell.colspan]) * UNIT_PX - CELL_PAD_PX
+    need = text_width_px(cell.text)
+    return avail < need <= avail / LABEL_SHRINK
+
+
 def _row_heights(slots: list[_Slot], widths: list[float], first: int, last: int) -> dict[int, float]:
     heights = {r: MIN_ROW_PT for r in range(first, last + 1)}
     spans = []
     for slot in slots:
         c = slot.cell
         text = _clean_text(c.text)
-        if not text or _is_number_cell(c):
+        if not text or _is_number_cell(c) or _shrinks(c, widths):
             need = MIN_ROW_PT
         else:
             need = text_lines(text, sum(widths[c.col : c.col + c.colspan])) * LINE_PT + ROW_PAD_PT
@@ -530,21 +550,38 @@ def _row_heights(slots: list[_Slot], widths: list[float], first: int, last: int)
     return {r: min(h, MAX_ROW_PT) for r, h in heights.items()}
 
 
-def _paginate(heights: dict[int, float], last: int, keep: set[int], header_row: int | None, landscape: bool,
-              widths: list[float]) -> list[int]:
-    """Rows after which a page ends: as many rows per page as fit, never right after a row in ``keep``
-    (unless a page holds nothing else); the repeated column header counts on every later page."""
+def print_scale(widths: list[float], landscape: bool) -> float:
+    """The fit-to-width scale the spreadsheet program prints at (Excel rounds it down to a whole percent)."""
     sheet_width_pt = sum(w * UNIT_PX * 0.75 for w in widths)
-    scale = min(1.0, PAGE_WIDTH_PT[landscape] / sheet_width_pt)
-    page_h = PAGE_HEIGHT_PT[landscape] / scale * PAGE_FILL
+    return min(100, math.floor(100 * PAGE_WIDTH_PT[landscape] / sheet_width_pt)) / 100
+
+
+def _paginate(heights: dict[int, float], last: int, keep: set[int], quality: dict[int, int],
+              indicator_rows: set[int], header_row: int | None, landscape: bool, widths: list[float]) -> list[int]:
+    """Rows after which a page ends. A page holds as many rows as fit; when the next row does not, the page ends
+    after the row that scores best — the fill of the page plus :data:`BREAK_BONUS` for a break between blocks or
+    groups, less :data:`WIDOW_PENALTY` if a single indicator row would be left for the last page — and never
+    right after a row in ``keep`` (unless a page holds nothing else). The repeated column header counts on every
+    later page."""
+    page_h = PAGE_HEIGHT_PT[landscape] / print_scale(widths, landscape) * PAGE_FILL
     breaks: list[int] = []
     page_start, used, r = 1, 0.0, 1
     while r <= last:
         h = heights.get(r, MIN_ROW_PT)
         if used + h > page_h and r > page_start:
-            b = next((x for x in range(r - 1, page_start - 1, -1) if x not in keep), r - 1)
-            breaks.append(b)
-            page_start = r = b + 1
+            best, best_score = r - 1, -1.0
+            fill = used
+            for b in range(r - 1, page_start - 1, -1):
+                if b not in keep:
+                    score = fill / page_h + BREAK_BONUS.get(quality.get(b, BETWEEN_BLOCKS), 0.0)
+                    rest = range(b + 1, last + 1)
+                    if len(rest) <= 2 and sum(1 for x in rest if x in indicator_rows) == 1:
+                        score -= WIDOW_PENALTY
+                    if score > best_score:
+                        best, best_score = b, score
+                fill -= heights.get(b, MIN_ROW_PT)
+            breaks.append(best)
+            page_start = r = best + 1
             used = heights.get(header_row, 0.0) if header_row and header_row < page_start else 0.0
             continue
         used += h
@@ -552,14 +589,20 @@ def _paginate(heights: dict[int, float], last: int, keep: set[int], header_row: 
     return breaks
 
 
-def _print_setup(ws, pf: PrintedForm, header_row: int | None) -> None:
+def _fits_one_page(heights: dict[int, float], widths: list[float], landscape: bool) -> bool:
+    """Does the form fit one page when printed at most 10 % smaller than fitting the width needs?"""
+    page_h = PAGE_HEIGHT_PT[landscape] / print_scale(widths, landscape) * PAGE_FILL
+    return sum(heights.values()) <= page_h / ONE_PAGE_SCALE
+
+
+def _print_setup(ws, pf, header_row: int | None, one_page: bool = False) -> None:
     from openpyxl.worksheet.page import PageMargins
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if pf.landscape else "portrait"
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages as the rows need
     ws.page_setup.firstPageNumber = 1  # every form starts at 第 1 页, also when the whole workbook is printed
     ws.page_setup.useFirstPageNumber = True
     ws.page_margins = PageMargins(**MARGINS_IN)
