@@ -127,10 +127,8 @@ def cmd_list(args) -> int:
 
 
 def cmd_check(args) -> int:
-    try:
-        from .rules.report import check_entries
-    except ImportError:
-        raise Unusable("fcast check 尚未提供（规则引擎尚未完成）") from None
+    from .rules.report import check_entries
+
     project = _load(args.project)
     entries = check_entries(project)
     if args.json:
@@ -146,10 +144,8 @@ def cmd_check(args) -> int:
 
 
 def cmd_score(args) -> int:
-    try:
-        from .rules.report import score_entries
-    except ImportError:
-        raise Unusable("fcast score 尚未提供（评分规则尚未完成）") from None
+    from .rules.report import score_entries
+
     project = _load(args.project)
     entries = score_entries(project)
     if args.json:
@@ -159,7 +155,8 @@ def cmd_score(args) -> int:
             f = e["funds"]
             print(
                 f"表{e['form']:>3} {e['project_code']}  {e['project_name']}  执行率 {f['execution_rate'] or '—'}%  "
-                f"资金得分 {f['score'] or '—'}  总分 {e['total'] or '—'}  {e['grade'] or ''}"
+                f"资金得分 {f['score'] or '—'}  总分 {e['total'] or '—'}  "
+                f"{e['grade'] or ('（分值合计不是 100，不评等级）' if e['total'] else '')}"
             )
     return EXIT_OK
 

@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -87,8 +88,11 @@ def main(argv: list[str]) -> int:
         s.expect("check reports problems as JSON", isinstance(json.loads(checked.stdout or "null"), list))
         scored = s.run("fcast score --json", [str(s.cli), "score", "--json", str(project)])
         scores = json.loads(scored.stdout or "[]")
-        s.expect("score gives a total and grade for every self-evaluation",
-                 bool(scores) and all(e.get("total") and e.get("grade") for e in scores))
+        def weights(e):
+            return Decimal(e["funds"]["weight"] or 0) + sum(Decimal(i["weight"] or 0) for i in e["indicators"])
+
+        s.expect("score gives a total for every self-evaluation, and a grade wherever the weights add up to 100",
+                 bool(scores) and all(e.get("total") and bool(e.get("grade")) == (weights(e) == 100) for e in scores))
         pdf, xlsx = tmp / "all.pdf", tmp / "all.xlsx"
         s.run("fcast export --pdf", [str(s.cli), "export", str(project), "--pdf", str(pdf)])
         s.expect("PDF written", pdf.exists() and pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 10_000)

@@ -1,4 +1,5 @@
-"""`fcast` command line: `export --form` selects exactly one form (../shared/spec/cli.md), and `check` exit codes."""
+"""`fcast` command line: `export --form` selects exactly one form (../shared/spec/cli.md), `check` exit codes, and
+the shape of `score --json`."""
 
 from __future__ import annotations
 
@@ -84,3 +85,31 @@ def test_check_json_and_exit_code(seed_project_file, capsys):
     assert "calculation.truncated" in rules and "money.unit_trap" in rules
     assert all(set(e) == {"form", "form_type", "project_code", "severity", "rule", "field", "row", "column", "message"}
                for e in entries)
+
+
+SCORE_KEYS = {"form", "project_code", "project_name", "year", "funds", "indicators", "total", "grade"}  # cli.md
+
+
+def test_score_json_gives_no_grade_when_the_weights_are_wrong(seed_project_file, tmp_path, capsys):
+    """Review: 资金分值 20 gave 总分 106.69 / 优 while `check` reported S4. 总分 stays as computed (the form's sum),
+    the grade is null — nobody uploads a 优 the system rejects — and the JSON keeps the shape of cli.md."""
+    from decimal import Decimal
+
+    from fcast_desktop.store.project_file import load_project, save_project
+
+    project = load_project(seed_project_file)
+    n = next(i for i, f in enumerate(project.forms)
+             if f.kind == "self_evaluation" and f.project_name == "其他一般管理事务")  # official 99.83
+    project.forms[n].funds.weight = Decimal(20)
+    path = tmp_path / "weights.fcast"
+    save_project(project, path)
+    assert main(["score", "--json", str(path)]) == 0
+    entries = json.loads(capsys.readouterr().out)
+    assert all(set(e) == SCORE_KEYS for e in entries)
+    by_form = {e["form"]: e for e in entries}
+    assert by_form[n]["total"] == "109.66" and by_form[n]["grade"] is None
+    # the other complete seed 003 tables keep their grade; the copied table that lost rows (政务事项管理) has none
+    graded = {e["project_name"]: e["grade"] for e in entries if e["form"] != n}
+    assert graded.pop("政务事项管理") is None and set(graded.values()) == {"优"} and len(graded) == 9
+    assert main(["check", "--json", str(path)]) == 1
+    assert any(e["form"] == n and e["rule"] == "evaluation.weights.total" for e in json.loads(capsys.readouterr().out))

@@ -132,7 +132,9 @@ CASES = {
                         ("annual_amount", None)),
     "money.unit_magnitude": (lambda: clean_declaration(annual_amount=D("1000000000.00"), total_amount=D("3000000000.00"),
                                                        calculation_basis="按合同支付"), ("annual_amount", None)),
+    "money.negative": (lambda: clean_declaration(annual_amount=D("-50000.00")), ("annual_amount", None)),
     "number.unreadable": (lambda: _raw(clean_declaration(), "duration_years", "三年"), ("duration_years", None)),
+    "header.year": (lambda: _raw(clean_evaluation(), "year", "2022.5"), ("year", None)),
     "indicator.value.format": (lambda: _with_row(clean_declaration(), 0, target="≥"), ("indicators", 0)),
     "indicator.value.unrecognised": (lambda: _with_row(clean_declaration(), 0, target="大概吧"), ("indicators", 0)),
     "indicator.value.typo": (lambda: _with_row(clean_declaration(), 4, target="不适应", name="经济"), ("indicators", 4)),
@@ -382,6 +384,147 @@ def test_funds_amounts_10000_times_apart_in_one_evaluation():
     assert "funds.unit_trap" not in rules_of(ev3)
 
 
+# ---- review: the corrected 项目总金额, negative amounts, whole numbers, amounts in messages ----------------------
+
+
+def _typed_declaration(typed: dict, **kw) -> Declaration:
+    from fcast_desktop.model.editing import set_text
+
+    form = clean_declaration(**kw)
+    for key, text in typed.items():
+        set_text(form, (key,), text)
+    return form
+
+
+def _trap_message(form) -> str:
+    (p,) = [p for p in check_form(form, FUTIAN) if p.rule in ("money.unit_trap", "money.unit_magnitude")]
+    return p.message
+
+
+@pytest.mark.parametrize(
+    "unit,code,typed,text,annual_fix,total_fix",
+    [
+        # review: 宝安 (元), 本年度项目金额 typed 99,999,999,999 against a consistent 49,235,800 total: the total stays
+        ("元", "440306231271500105016", {"total_amount": "49,235,800", "annual_amount": "99,999,999,999"},
+         "按规定执行", "10,000,000.00元", None),
+        ("元", "440306231271500105016", {"total_amount": "49,235,800", "annual_amount": "99,999,999,999"},
+         "按合同支付，共1000万元", "10,000,000.00元", None),
+        # review: 0.000001 under 万元 with a 48,000万元 total: no "480,000,000.00万元" total
+        ("万元", "440304221061500000046", {"total_amount": "48,000", "annual_amount": "0.000001"}, "按规定执行",
+         "0.01万元", None),
+        # seed 000: both amounts typed in the wrong unit: both are corrected
+        ("万元", "440304221061500000046", {"total_amount": "48,000.00", "annual_amount": "12,000.00"},
+         "4名退休干部慰问金共1.2万元。", "1.20万元", "4.80万元"),
+        # too small, the total as well: rescaled, since it would fall below the corrected annual amount (D5)
+        ("元", "440306231271500105016", {"total_amount": "165", "annual_amount": "55"},
+         "3333件/月*15元*11个月=55万元", "550,000.00元", "1,650,000.00元"),
+        # too small, but the total is already right: it stays
+        ("元", "440306231271500105016", {"total_amount": "1,650,000", "annual_amount": "55"},
+         "3333件/月*15元*11个月=55万元", "550,000.00元", None),
+        # the text supports the total as it is: it stays even though it is 10,000× the corrected amount
+        ("万元", "440304221061500000046", {"total_amount": "48,000", "annual_amount": "12,000"},
+         "慰问金共1.2万元，中期规划共48000万元。", "1.20万元", None),
+    ],
+)
+def test_unit_trap_suggests_a_total_only_when_the_total_is_off(unit, code, typed, text, annual_fix, total_fix):
+    form = _typed_declaration(typed, amount_unit=unit, project_code=code, calculation_basis=text)
+    message = _trap_message(form)
+    assert f"本年度项目金额应为 {annual_fix}" in message
+    if total_fix is None:
+        assert "项目总金额" not in message
+    else:
+        assert f"项目总金额（中期规划）应为 {total_fix}" in message
+
+
+@pytest.mark.parametrize("annual", ["99999999999", "0.000001", "120000000", "55", "300", "1000000000"])
+@pytest.mark.parametrize("ratio", ["0.5", "1", "3", "10000", "30000"])
+def test_suggested_amounts_never_break_d5(annual, ratio):
+    """Whatever the amounts, the N3 advice never leaves 项目总金额 < 本年度项目金额 (D5) unmentioned: a total it
+    suggests is at least the corrected annual amount, and a total it keeps is too, or the message says it must change."""
+    from fcast_desktop.model.money import parse_money
+
+    for unit in ("万元", "元"):
+        form = clean_declaration(amount_unit=unit, calculation_basis="按规定执行",
+                                 annual_amount=D(annual).quantize(D("0.01")),
+                                 total_amount=(D(annual) * D(ratio)).quantize(D("0.01")))
+        found = [p.message for p in check_form(form, FUTIAN) if p.rule.startswith("money.unit")]
+        for message in found:
+            annual_fix = parse_money(re.search(r"本年度项目金额应为 ([\d,.]+)", message).group(1), unit)
+            m = re.search(r"项目总金额（中期规划）应为 ([\d,.]+)", message)
+            total_fix = parse_money(m.group(1), unit) if m else form.total_amount
+            assert total_fix >= annual_fix or "项目总金额（中期规划）也须改正（不能小于本年度项目金额）" in message, message
+
+
+NEGATIVE_CELLS = [
+    # (form, path typed, field/row/key of the problem, words of the message)
+    ("declaration", ("annual_amount",), ("annual_amount", None, "annual_amount"), "本年度项目金额为 -5.00万元"),
+    ("declaration", ("total_amount",), ("total_amount", None, "total_amount"), "项目总金额（中期规划）为 -5.00万元"),
+    *[("self_evaluation", ("funds", attr, key), ("funds", n, key), f"{title}的{column}为 -42,000.00元")
+      for n, (attr, title) in enumerate((("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"),
+                                         ("carryover", "上年结转资金"), ("other", "其他资金")))
+      for key, column in (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))],
+    *[("department_overall", ("tasks", 0, key), ("tasks", 0, key), f"任务“任务”的{column}为 -42,000.00元")
+      for key, column in (("total", "总额"), ("appropriation", "财政拨款"), ("other", "其他资金"))],
+]
+
+
+@pytest.mark.parametrize("kind,path,place,words", NEGATIVE_CELLS)
+def test_negative_amounts_are_errors_on_their_cell(kind, path, place, words):
+    """Review: -5 typed in 本年度项目金额 was stored as −50,000.00 元 without a word."""
+    from fcast_desktop.model.editing import set_text
+
+    form = {"declaration": clean_declaration, "self_evaluation": clean_evaluation,
+            "department_overall": lambda: clean_department(tasks=[_task()])}[kind]()
+    set_text(form, path, "-5" if kind == "declaration" else "-42000")
+    found = [p for p in check_form(form, FUTIAN) if p.rule == "money.negative"]
+    assert [(p.field, p.row, p.key) for p in found] == [place]
+    (p,) = found
+    assert p.severity == "error" and words in p.message and "请填写 0 或正数" in p.message
+    set_text(form, path, "0")
+    assert "money.negative" not in rules_of(form)
+
+
+@pytest.mark.parametrize("typed", ["1.5", "1.5年", "２.５", "0.5"])
+def test_duration_that_is_not_whole_says_so(typed):
+    """Review: 实施期限 1.5 said “不是数字” although it is a number: D3 says it must be a whole number of years."""
+    form = _raw(clean_declaration(), "duration_years", typed)
+    (p,) = [p for p in check_form(form, FUTIAN) if p.field == "duration_years"]
+    assert (p.rule, p.severity, p.message) == ("declaration.duration", "error", f"实施期限应为正整数年，当前为“{typed}”")
+    three = [p for p in check_form(_raw(clean_declaration(), "duration_years", "三年"), FUTIAN)
+             if p.field == "duration_years"]
+    assert [p.rule for p in three] == ["number.unreadable"]  # not a number at all
+
+
+@pytest.mark.parametrize("make,label", [(clean_evaluation, "绩效自评年度"), (clean_department, "年度"),
+                                        (lambda: clean_declaration(year=2023), "预算年度")])
+def test_year_must_be_a_whole_year(make, label):
+    for typed in ("2022.5", "2,022.5"):
+        (p,) = [p for p in check_form(_raw(make(), "year", typed), FUTIAN) if p.field == "year"]
+        assert (p.rule, p.severity) == ("header.year", "error")
+        assert p.message == f"{label}应为四位整数年份（如 2023），当前为“{typed}”"
+    form = make()
+    form.year = 23  # a typo of 2023
+    assert [p.rule for p in check_form(form, FUTIAN) if p.field == "year"] == ["header.year"]
+    assert [p.rule for p in check_form(_raw(make(), "year", "二〇二二"), FUTIAN) if p.field == "year"] \
+        == ["number.unreadable"]
+
+
+def test_amounts_in_messages_are_shown_as_the_grids_show_them():
+    """Review: funds messages printed raw amounts (“42000.00”); the grids show 42,000.00."""
+    ev = clean_evaluation(funds=Funds(
+        total=FundLine(initial_budget=D("42000.00"), annual_budget=D("42000.00"), executed=D("41000.00")),
+        appropriation=FundLine(initial_budget=D("40000.00"), annual_budget=D("42000.00"), executed=D("41000.00"))))
+    (p,) = [p for p in check_form(ev, FUTIAN) if p.rule == "funds.sum"]
+    assert p.message == "年初预算数：年度资金总额 42,000.00元 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = 40,000.00元"
+    dept = clean_department(tasks=[_task(total=D("1234567.00"), appropriation=D("1000000.00"), other=D("2000.50"))])
+    (p,) = [p for p in check_form(dept, FUTIAN) if p.rule == "department.task.sum"]
+    assert p.message == "任务“任务”：总额 1,234,567.00元 ≠ 财政拨款 1,000,000.00元 + 其他资金 2,000.50元 = 1,002,000.50元"
+    trap = clean_evaluation(funds=Funds(total=FundLine(initial_budget=D("1000000.00"), annual_budget=D("100.00"),
+                                                       executed=D("90.00"))))
+    (p,) = [p for p in check_form(trap, FUTIAN) if p.rule == "funds.unit_trap"]
+    assert "年初预算数 1,000,000.00元 与全年预算数 100.00元、全年执行数 90.00元相差约 1 万倍" in p.message
+
+
 # ---- scoring ---------------------------------------------------------------------------------------------
 
 
@@ -568,6 +711,32 @@ def test_grades(total, grade):
     assert FUTIAN.grade(D(total)) == grade
 
 
+# ---- review: weights that do not add up give no grade (S4/S13) ------------------------------------------------
+
+
+def test_wrong_weights_give_no_grade():
+    """Review: a row of 分值 5 added gave 总分 103.37 / 优 (funds 分值 20: 106.69 / 优) while S4 reported errors.
+    总分 is still computed (and printed) but flagged unreliable, and there is no grade to upload."""
+    ok = score_self_evaluation(clean_evaluation(), FUTIAN)
+    assert ok.weights_ok and ok.grade == "优" and ok.total == D("99.00")
+    extra = clean_evaluation()
+    extra.indicators = [*extra.indicators, EvaluationIndicator(level2=Level2.QUANTITY, name="新增指标", target="≥1个",
+                                                               actual="1个", weight=D(5), score=D(5))]
+    funds20 = clean_evaluation()
+    funds20.funds.weight = D(20)
+    short = _drop_level2(clean_evaluation(), Level2.COST)  # lost a row: 产出 40/50
+    for form, total in ((extra, "104.00"), (funds20, "108.00"), (short, "89.00")):
+        s = score_self_evaluation(form, FUTIAN)
+        assert s.total == D(total) and not s.weights_ok and s.grade is None
+        assert {"evaluation.weights.level1", "evaluation.weights.total"} & set(rules_of(form))
+        (entry,) = score_entries(Project(forms=[form]))
+        assert entry["total"] == format(D(total).normalize(), "f") and entry["grade"] is None
+        assert "grade" not in computed_values(form) and computed_values(form)["total"] == entry["total"]
+    no_total = clean_evaluation(funds=Funds(total=FundLine(annual_budget=D("0.00"), executed=D("0.00"))))
+    s = score_self_evaluation(no_total, FUTIAN)
+    assert s.total is None and s.grade is None and s.weights_ok
+
+
 # ---- the official scores of seed 003 ----------------------------------------------------------------------
 
 
@@ -603,6 +772,13 @@ def test_seed_003_official_scores(seed_paths):
     assert matched == 10
     incomplete = [e for e in entries if e["project_name"] == "政务事项管理"][0]
     assert any(p["form"] == incomplete["form"] and p["rule"] == "indicators.skeleton.missing" for p in problems)
+    # the official grade of the 10 complete tables (the seed prints 总分, the grade follows from it); the copied
+    # table whose 分值 do not add up (总分 89.88 instead of 99.88) gets none rather than a wrong 良
+    for entry, want in zip(entries, official):
+        if entry is incomplete:
+            assert entry["grade"] is None
+        else:
+            assert entry["grade"] == FUTIAN.grade(D(want["total"])) == "优"
 
 
 def test_computed_values_for_printing(seed_paths):

@@ -24,7 +24,9 @@ wrong and what to do), ``field`` (header field name such as 'project_code', or a
 
 ``EvaluationScore``: ``execution_rate``, ``funds_score``, ``funds_weight``, ``budget``, ``executed``, ``rows``
 (one ``RowScore`` per indicator row: ``suggested``, ``effective``, ``entered``, ``achieved``, ``over_achieved``,
-``ratio``, ``band``), ``indicators_total``, ``weight_total``, ``total``, ``grade``.
+``ratio``, ``band``), ``indicators_total``, ``weight_total``, ``total``, ``grade``, ``weights_ok``. When the 分值 do
+not add up as S4 requires (``weights_ok`` False: a row too many, 资金分值 20…), ``total`` is still the sum of the scores
+but not reliable (it may exceed 100) and ``grade`` is None; ``grade`` is also None without a total.
 
 Speed: everything reads the pydantic objects directly (no model construction) and caches the parsing of values
 and 测算依据 texts by string, so re-checking a form on each keystroke costs well under a millisecond.

@@ -45,9 +45,12 @@ _RULES = [
          "本年度项目金额为 {shown}{unit}（即 {yuan}），{size}：请确认单位。若{cause}，"
          "本年度项目金额应为 {fixed}{unit}{total_fix}{how}"),
     Rule("funds.unit_trap", "N3", "warning", "自评表",
-         "年度资金总额的{column} {value}元 与{others}相差约 1 万倍：其中一个金额很可能是按“万元”填写的数字"
+         "年度资金总额的{column} {value} 与{others}相差约 1 万倍：其中一个金额很可能是按“万元”填写的数字"
          "（自评表金额以元为单位），请核对"),
+    Rule("money.negative", "N1", "error", "全部",
+         "{place}为 {value}：金额不能为负数，请填写 0 或正数（没有这项资金时填 0）"),
     Rule("number.unreadable", "N1", "error", "全部", "“{text}”不是数字，请填写数字"),
+    Rule("header.year", "N1", "error", "全部", "{label}应为四位整数年份（如 2023），当前为“{text}”"),
     Rule("indicator.value.format", "V1", "error", "全部", "指标值“{text}”缺少数值"),
     Rule("indicator.value.unrecognised", "V1", "warning", "全部",
          "无法识别的指标值“{text}”：应为比较值（≥90%、≤3%、16个）、期限（2023年12月31日前）、时长（24小时内）、"
@@ -114,10 +117,10 @@ _RULES = [
     Rule("evaluation.declaration.unknown_row", "S15", "warning", "自评表",
          "三级指标“{name}”不在同一项目的申报表中（申报表的三级指标应原样带入自评表）"),
     Rule("evaluation.declaration.amount", "S15", "warning", "自评表",
-         "年初预算数 {initial}元 与同一项目申报表的本年度项目金额 {declared} 相差约 1 万倍：{advice}"),
+         "年初预算数 {initial} 与同一项目申报表的本年度项目金额 {declared} 相差约 1 万倍：{advice}"),
     Rule("evaluation.declaration.amount_trap", "S15", "warning", "自评表",
-         "年初预算数 {initial}元 与申报表的本年度项目金额相同，但申报表的金额很可能{direction}了约 1 万倍（见申报表的金额单位提示）："
-         "若是，年初预算数应为 {fixed}元，并请改正申报表"),
+         "年初预算数 {initial} 与申报表的本年度项目金额相同，但申报表的金额很可能{direction}了约 1 万倍（见申报表的金额单位提示）："
+         "若是，年初预算数应为 {fixed}，并请改正申报表"),
     Rule("department.task.sum", "P1", "error", "部门整体表",
          "任务“{name}”：总额 {total} ≠ 财政拨款 {appropriation} + 其他资金 {other} = {sum}"),
     Rule("department.task.required", "P1", "error", "部门整体表", "任务第 {n} 行的{column}未填写"),
@@ -148,6 +151,9 @@ COMPUTATIONS = (
     Computation("S6/S13", "超出范围的得分", "scoring.counted_score",
                 "填写的得分不在 0–分值 之间时，表格保留所填的数并报 S6 错误，总分按边界计入（12/10 计 10，-1 计 0），总分与等级不会失真"),
     Computation("S13", "总分与等级", "scoring.score_self_evaluation", "总分 = 资金得分 + Σ 指标得分；优 ≥ 90，良 80–<90，中 60–<80，差 < 60"),
+    Computation("S4/S13", "分值不符时的总分与等级", "scoring.weights_ok",
+                "各一级指标分值或资金与指标分值合计不符合规定（报 S4 错误）时，总分照算但不可靠（EvaluationScore.weights_ok 为 false），"
+                "不评等级（grade 为空，`fcast score --json` 中为 null），以免上传系统不会接受的等级"),
     Computation("P3", "部门金额与项目申报对照", "report.department_summary", "金额合计与同一项目中各申报表本年度项目金额之和对照（仅供参考，不是问题）"),
 )
 

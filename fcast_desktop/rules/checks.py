@@ -13,20 +13,18 @@ from decimal import Decimal
 from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
 from ..model import (
     LEVEL1_INFO,
-    LEVEL2_INFO,
     SKELETON,
     AnyForm,
     Declaration,
     DepartmentOverall,
-    Level1,
     Project,
     SelfEvaluation,
 )
-from ..model.money import format_money, format_number
+from ..model.money import format_money, format_number, parse_decimal
 from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
 from .profiles import Profile, load_profile, profile_for_code
-from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation
+from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation, weight_sums
 from .values import comparable_numbers, parse_value
 
 TEN_THOUSAND = Decimal(10000)
@@ -137,6 +135,40 @@ def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[
                 _value_problems(text, n, _column(layout, key), key, out)
 
 
+_AMOUNT_NAMES = {"total_amount": "项目总金额（中期规划）", "annual_amount": "本年度项目金额"}  # labels without the unit
+_INTEGER_RULES = {"duration_years": "declaration.duration", "year": "header.year"}
+YEARS = range(2000, 2100)  # a 年度 outside is a typo (`23`, `20233`)
+
+
+def _unreadable_header(form: AnyForm, layout: FormLayout, key: str, text: str) -> Problem:
+    """Unreadable text of a typed header field. A number that is not whole (`1.5` for 实施期限, `2023.5` for a
+    年度) is a number all the same: its integer field's own rule says it must be whole (D3, 年度)."""
+    label = _label(layout, key, form)
+    rule = _INTEGER_RULES.get(key)
+    if rule is not None and parse_decimal(text.strip().removesuffix("年")) is not None:
+        return problem(rule, key, None, label, key, label=label, text=text)
+    return problem("number.unreadable", key, None, label, key, text=text)
+
+
+def _year(form: AnyForm, layout: FormLayout, out: list[Problem]) -> None:
+    """年度 (预算年度, 绩效自评年度, 年度): a whole year of four digits."""
+    if form.year is not None and form.year not in YEARS:
+        label = _label(layout, "year", form)
+        out.append(problem("header.year", "year", None, label, "year", label=label, text=str(form.year)))
+
+
+def _negative(value: Decimal | None, field: str, row: int | None, column: str, key: str, place: str,
+              out: list[Problem]) -> None:
+    """N1: an amount (元, shown with thousands separators as the grids show it) below zero, on its cell."""
+    if value is not None and value < 0:
+        out.append(problem("money.negative", field, row, column, key, place=place, value=_yuan(value)))
+
+
+def _yuan(value: Decimal) -> str:
+    """An amount of a 元 table (自评表 funds, 部门整体表 tasks) as the grid shows it: `42,000.00元`."""
+    return format_money(value, "元") + "元"
+
+
 # ---- 二级项目支出绩效目标申报表 ---------------------------------------------------------------------
 
 
@@ -144,12 +176,15 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
     layout = DECLARATION
     out: list[Problem] = []
     for key, text in form.raw.items():
-        rule = "money.unreadable" if key in ("total_amount", "annual_amount") else "number.unreadable"
-        out.append(problem(rule, key, None, _label(layout, key, form), key, text=text))
+        if key in ("total_amount", "annual_amount"):
+            out.append(problem("money.unreadable", key, None, _label(layout, key, form), key, text=text))
+        else:
+            out.append(_unreadable_header(form, layout, key, text))
     texts = ["policy_basis", "calculation_basis"] if form.variant == "basis" else ["overview"]
     _required(form, layout, ["project_code", "project_name", "applicant_unit", "budget_unit", "duration_years",
                              "project_type", "is_new", "allocation_method", "total_amount", "annual_amount",
                              "annual_goal", *texts], out)
+    _year(form, layout, out)
     _project_code(form, layout, profile, out, check_type=True)
     if form.duration_years is not None and form.duration_years <= 0:
         label = _label(layout, "duration_years", form)
@@ -170,6 +205,11 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
         out.append(problem("declaration.project_type", "project_type", None, _label(layout, "project_type", form),
                            "project_type", text=form.project_type))
     total, annual = form.total_amount, form.annual_amount
+    for key in ("total_amount", "annual_amount"):
+        value = getattr(form, key)
+        if value is not None and value < 0:
+            out.append(problem("money.negative", key, None, _label(layout, key, form), key, place=_AMOUNT_NAMES[key],
+                               value=format_money(value, form.amount_unit) + form.amount_unit))
     if total is not None and annual is not None and total < annual:
         out.append(problem("declaration.amounts.order", "total_amount", None, _label(layout, "total_amount", form),
                            "total_amount", total=format_money(total, form.amount_unit) + form.amount_unit,
@@ -239,14 +279,16 @@ def unit_trap(form: Declaration, profile: Profile) -> UnitTrap | None:
         else:
             return None
     unit = form.amount_unit
-    fixed = amount / TEN_THOUSAND if larger else amount * TEN_THOUSAND
-    params = dict(shown=format_money(amount, unit), unit=unit, fixed=format_money(fixed, unit),
-                  total_fix=_total_fix(form, larger), cause=_CAUSE[larger], how=_how_to_fix(unit, larger), **found)
+    exact = amount / TEN_THOUSAND if larger else amount * TEN_THOUSAND
+    fixed = q2(exact)
+    params = dict(shown=format_money(amount, unit), unit=unit, fixed=format_money(exact, unit),
+                  total_fix=_total_fix(form, larger, fixed, figures), cause=_CAUSE[larger],
+                  how=_how_to_fix(unit, larger), **found)
     if rule == "money.unit_trap":
         params["direction"] = "大" if larger else "小"
     else:
         params["yuan"] = _figure(amount)
-    return UnitTrap(rule, larger, q2(fixed), params)
+    return UnitTrap(rule, larger, fixed, params)
 
 
 def _how_to_fix(unit: str, larger: bool) -> str:
@@ -275,12 +317,23 @@ def _figure(yuan: Decimal) -> str:
     return format_number(yuan) + "元"
 
 
-def _total_fix(form: Declaration, larger: bool) -> str:
+def _total_fix(form: Declaration, larger: bool, annual: Decimal, figures: list[Decimal]) -> str:
+    """The corrected 项目总金额（中期规划） to suggest beside the corrected 本年度项目金额 ``annual``, or "" when the
+    total should stay. The total is rescaled by 10,000 only when it is off itself: a figure of the text equals the
+    rescaled total (and none the total), or — too large — the total is still about 10,000 times the corrected
+    annual amount (typed in the same wrong unit), or — too small — it would fall below the corrected annual amount
+    (D5). A total the text supports, or one already consistent with the corrected amount, is left alone; so is one
+    whose rescaling would break D5: a total below the corrected amount that no rescaling fixes is only pointed at."""
     total = form.total_amount
-    if total is None or total <= 0:
+    if total is None or total <= 0 or annual <= 0 or any(abs(f - total) <= total / 100 for f in figures):
         return ""
-    fixed = total / TEN_THOUSAND if larger else total * TEN_THOUSAND
-    return f"，项目总金额（中期规划）应为 {format_money(fixed, form.amount_unit)}{form.amount_unit}"
+    rescaled = total / TEN_THOUSAND if larger else total * TEN_THOUSAND
+    if q2(rescaled) >= annual and (any(abs(f - rescaled) <= rescaled / 100 for f in figures)
+                                   or (total / annual >= _BAND_LO if larger else total < annual)):
+        return f"，项目总金额（中期规划）应为 {format_money(rescaled, form.amount_unit)}{form.amount_unit}"
+    if total < annual:
+        return "，项目总金额（中期规划）也须改正（不能小于本年度项目金额）"
+    return ""
 
 
 def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
@@ -310,6 +363,7 @@ def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: li
 
 FUND_ROWS = ("total", "appropriation", "carryover", "other")
 FUND_COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
+FUND_ROW_TITLES = dict(SELF_EVALUATION.extra["fund_rows"])  # total → 年度资金总额, appropriation → 其中：当年财政拨款…
 
 
 def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Project | None = None,
@@ -317,8 +371,8 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
     layout = SELF_EVALUATION
     out: list[Problem] = []
     for key, text in form.raw.items():
-        label = _label(layout, key, form)
-        out.append(problem("number.unreadable", key, None, label, key, text=text))
+        out.append(_unreadable_header(form, layout, key, text))
+    _year(form, layout, out)
     _required(form, layout, ["project_code", "project_name", "year", "implementing_unit", "budget_unit",
                              "actual_result"], out)
     _project_code(form, layout, profile, out, check_type=False)
@@ -327,6 +381,8 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
         line = getattr(form.funds, attr)
         for key, text in line.raw.items():
             out.append(problem("money.unreadable", "funds", n, FUND_COLUMNS[key], key, text=text))
+        for key, title in FUND_COLUMNS.items():
+            _negative(getattr(line, key), "funds", n, title, key, f"{FUND_ROW_TITLES[attr]}的{title}", out)
     for key, title in FUND_COLUMNS.items():
         total = getattr(form.funds.total, key)
         if total is None:
@@ -338,7 +394,7 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
             continue
         s = sum((p or Decimal(0) for p in parts), Decimal("0.00"))
         if s != total:
-            out.append(problem("funds.sum", "funds", 0, title, key, column=title, total=f"{total:.2f}", sum=f"{s:.2f}"))
+            out.append(problem("funds.sum", "funds", 0, title, key, column=title, total=_yuan(total), sum=_yuan(s)))
     if not form.funds.total.annual_budget and "annual_budget" not in form.funds.total.raw \
             and form.funds.total.annual_budget is not None:
         out.append(problem("funds.budget.zero", "funds", 0, "全年预算数", "annual_budget"))
@@ -373,9 +429,9 @@ def _funds_unit_trap(form: SelfEvaluation, out: list[Problem]) -> str | None:
         if all(_off_by_ten_thousand(value, v) for v in others.values()):
             if len(others) > 1 and _off_by_ten_thousand(*others.values()):
                 continue  # all three apart: no odd one
-            names = "、".join(f"{FUND_COLUMNS[k]} {v:,.2f}元" for k, v in others.items())
+            names = "、".join(f"{FUND_COLUMNS[k]} {_yuan(v)}" for k, v in others.items())
             out.append(problem("funds.unit_trap", "funds", 0, FUND_COLUMNS[key], key, column=FUND_COLUMNS[key],
-                               value=f"{value:,.2f}", others=names))
+                               value=_yuan(value), others=names))
             return key
     return None
 
@@ -463,10 +519,7 @@ def _band_name(rs, weight: Decimal, profile: Profile) -> str:
 
 def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: list[Problem]) -> None:
     """S4: Σ 分值 of each 一级 equals its weight; funds + indicators = 100."""
-    sums = {level1: Decimal(0) for level1 in Level1}
-    for r in form.indicators:
-        if r.weight is not None:
-            sums[LEVEL2_INFO[r.level2].level1] += r.weight
+    sums = weight_sums(form)
     column = _column(layout, "weight").lstrip("*")
     for level1, total in sums.items():
         expected = profile.level1_weights.get(level1.value)
@@ -525,8 +578,8 @@ def _declared_amount(form: SelfEvaluation, decl: Declaration, profile: Profile, 
         trap = unit_trap(decl, form_profile(decl, profile))
         if trap is not None:
             out.append(problem("evaluation.declaration.amount_trap", "funds", 0, column, "initial_budget",
-                               initial=f"{initial:,.2f}", direction="大" if trap.larger else "小",
-                               fixed=f"{trap.fixed:,.2f}"))
+                               initial=_yuan(initial), direction="大" if trap.larger else "小",
+                               fixed=_yuan(trap.fixed)))
     elif _off_by_ten_thousand(initial, declared):
         if unit_trap(decl, form_profile(decl, profile)) is not None:
             advice = "申报表的金额很可能有误（见申报表的金额单位提示），请先改正申报表，再核对年初预算数"
@@ -534,9 +587,9 @@ def _declared_amount(form: SelfEvaluation, decl: Declaration, profile: Profile, 
             advice = "请核对哪一个金额的单位有误（自评表金额以元为单位）"
         shown = f"{format_money(declared, decl.amount_unit)}{decl.amount_unit}"
         if decl.amount_unit != "元":
-            shown += f"（即 {declared:,.2f}元）"
+            shown += f"（即 {_yuan(declared)}）"
         out.append(problem("evaluation.declaration.amount", "funds", 0, column, "initial_budget",
-                           initial=f"{initial:,.2f}", declared=shown, advice=advice))
+                           initial=_yuan(initial), declared=shown, advice=advice))
 
 
 # ---- 部门（单位）整体支出绩效目标申报表 -------------------------------------------------------------
@@ -548,7 +601,8 @@ def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]
     layout = DEPARTMENT_OVERALL
     out: list[Problem] = []
     for key, text in form.raw.items():
-        out.append(problem("number.unreadable", key, None, _label(layout, key, form), key, text=text))
+        out.append(_unreadable_header(form, layout, key, text))
+    _year(form, layout, out)
     _required(form, layout, ["year", "department_name", "overall_goal"], out)
     for n, t in enumerate(form.tasks):
         for key, text in t.raw.items():
@@ -557,12 +611,15 @@ def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]
             if (getattr(t, key) in (None, "")) and key not in t.raw:
                 out.append(problem("department.task.required", "tasks", n, TASK_COLUMNS[key], key, n=n + 1,
                                    column=TASK_COLUMNS[key]))
+        for key in ("total", "appropriation", "other"):
+            name = f"任务“{t.name}”" if t.name.strip() else f"任务第 {n + 1} 行"
+            _negative(getattr(t, key), "tasks", n, TASK_COLUMNS[key], key, f"{name}的{TASK_COLUMNS[key]}", out)
         if t.total is not None:
             s = (t.appropriation or Decimal(0)) + (t.other or Decimal(0))
             if s != t.total:
                 out.append(problem("department.task.sum", "tasks", n, "总额", "total", name=t.name,
-                                   total=f"{t.total:.2f}", appropriation=f"{t.appropriation or 0:.2f}",
-                                   other=f"{t.other or 0:.2f}", sum=f"{s:.2f}"))
+                                   total=_yuan(t.total), appropriation=_yuan(t.appropriation or Decimal(0)),
+                                   other=_yuan(t.other or Decimal(0)), sum=_yuan(s)))
     _skeleton(form, layout, None, out, mandatory=False)
     _row_required(form, layout, ["name", "target", "measure_unit", "explanation"], out)
     unit_column = _column(layout, "measure_unit")

@@ -3,7 +3,8 @@
 - ``check_entries(project) -> list[dict]``: `fcast check --json`, one object per problem: form, form_type,
   project_code, severity, rule, field, row, column, message;
 - ``score_entries(project) -> list[dict]``: `fcast score --json`, one object per self-evaluation, numbers as exact
-  decimal strings printed the way the form prints them (`9.9`, `10`, `99.83`), null where there is none;
+  decimal strings printed the way the form prints them (`9.9`, `10`, `99.83`), null where there is none
+  (``grade`` is null without a total and when the 分值 do not add up as S4 requires: ``EvaluationScore.weights_ok``);
 - ``computed_values(form, project) -> dict[str, str]``: the computed cells of a printed form, keys as documented in
   ``layouts/printed.py`` (``funds.execution_rate``, ``funds.score``, ``total``, ``grade``, ``weight_total``,
   ``rows.N.score``); empty for forms without computed cells;

@@ -2,7 +2,8 @@
 
 Decimal throughout, half-up to 2 places. The score the user typed always wins over the suggestion (S12); a typed
 score outside [0, 分值] counts as the nearest bound in 总分 (``counted_score``; S6 reports it);
-over-achievement is only flagged, never deducted (S10).
+over-achievement is only flagged, never deducted (S10). When the 分值 do not add up as S4 requires, 总分 is still
+the sum but ``EvaluationScore.weights_ok`` is False and there is no grade (``weights_ok``).
 
 Public: ``score_self_evaluation(form, profile) -> EvaluationScore`` (use the one exported by
 ``fcast_desktop.rules``, which first picks the profile of the form's district), ``score_row(row, profile) ->
@@ -28,7 +29,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Context, Decimal
 
-from ..model import EvaluationIndicator, SelfEvaluation
+from ..model import LEVEL2_INFO, EvaluationIndicator, Level1, SelfEvaluation
 from .profiles import Profile
 from .values import NOT_APPLICABLE, NOT_APPLICABLE_TYPOS, Value, comparable_numbers, parse_value
 
@@ -78,7 +79,9 @@ class EvaluationScore:
     indicators_total: Decimal  # Σ effective scores
     weight_total: Decimal  # 资金分值 + Σ 分值
     total: Decimal | None  # 资金得分 + Σ effective scores (None without a funds score)
-    grade: str  # 优 良 中 差, "" without a total
+    grade: str | None  # 优 良 中 差; None without a total, and None when the weights are wrong (``weights_ok``)
+    weights_ok: bool = True  # S4: every 一级's 分值 and 资金分值 + Σ 分值 are as the profile says; False: 总分 is
+    #                          not reliable (it may exceed 100) and no grade is given
 
 
 def funds_result(form: SelfEvaluation) -> tuple[Decimal | None, Decimal | None]:
@@ -276,13 +279,34 @@ def grade(total: Decimal | None, profile: Profile) -> str:
     return profile.grade(total)
 
 
+def weight_sums(form: SelfEvaluation) -> dict[Level1, Decimal]:
+    """S4: Σ 分值 of the rows of each 一级指标 (rows without a 分值 count nothing)."""
+    sums = {level1: ZERO for level1 in Level1}
+    for r in form.indicators:
+        if r.weight is not None:
+            sums[LEVEL2_INFO[r.level2].level1] += r.weight
+    return sums
+
+
+def weights_ok(form: SelfEvaluation, profile: Profile, sums: dict[Level1, Decimal] | None = None) -> bool:
+    """S4 holds: each 一级's Σ 分值 equals the profile's weight, and 资金分值 + Σ 分值 equals ``total_weight``.
+    When it does not, 总分 is not comparable with the grade thresholds (a row too many gives 103.37), so
+    ``score_self_evaluation`` gives no grade."""
+    sums = weight_sums(form) if sums is None else sums
+    if any(total != profile.level1_weights.get(level1.value, total) for level1, total in sums.items()):
+        return False
+    return (form.funds.weight or ZERO) + sum(sums.values(), ZERO) == profile.total_weight
+
+
 def score_self_evaluation(form: SelfEvaluation, profile: Profile) -> EvaluationScore:
     """S2–S13 for one self-evaluation with ``profile`` as given (no district lookup)."""
     rate, funds_score = funds_result(form)
     rows = tuple(score_row(r, profile) for r in form.indicators)
     indicators_total = sum((r.effective for r in rows if r.effective is not None), ZERO)
-    weight_total = (form.funds.weight or ZERO) + sum((r.weight for r in form.indicators if r.weight is not None), ZERO)
+    sums = weight_sums(form)
+    weight_total = (form.funds.weight or ZERO) + sum(sums.values(), ZERO)
     total = None if funds_score is None else q2(funds_score + indicators_total)
+    ok = weights_ok(form, profile, sums)
     return EvaluationScore(
         budget=form.funds.total.annual_budget,
         executed=form.funds.total.executed,
@@ -293,5 +317,6 @@ def score_self_evaluation(form: SelfEvaluation, profile: Profile) -> EvaluationS
         indicators_total=q2(indicators_total),
         weight_total=weight_total,
         total=total,
-        grade=profile.grade(total),
+        grade=(profile.grade(total) or None) if ok else None,
+        weights_ok=ok,
     )
