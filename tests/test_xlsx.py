@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
+import subprocess
 import sys
 import types
 import zipfile
@@ -16,19 +20,30 @@ from fcast_desktop.exchange import xlsx_import
 from fcast_desktop.exchange.report import ImportFailed
 from fcast_desktop.exchange.xlsx_export import (
     FORMAT_MARKER,
+    LABEL_SHRINK,
     LINE_PT,
     META_SHEET,
     ONE_PAGE_SCALE,
     PAGE_HEIGHT_PT,
     ExportCancelled,
+    build_workbook,
     export_xlsx,
     print_scale,
     sheet_names,
     text_lines,
+    text_width_px,
 )
 from fcast_desktop.exchange.xlsx_import import import_xlsx
 from fcast_desktop.layouts.forms import layout_for, level1_label, level2_label
-from fcast_desktop.layouts.printed import MONEY_FORMAT_GROUPED, MONEY_FORMAT_PLAIN, PCell, build_printed, sheet_grid
+from fcast_desktop.layouts.printed import (
+    MONEY_FORMAT_GROUPED,
+    MONEY_FORMAT_PLAIN,
+    NO_LINE_END,
+    NO_LINE_START,
+    PCell,
+    build_printed,
+    sheet_grid,
+)
 from fcast_desktop.rules import form_stars
 from fcast_desktop.model import (
     LEVEL2_INFO,
@@ -77,6 +92,11 @@ def top_left(ws, row: int, col: int):
         if rng.min_row <= row <= rng.max_row and rng.min_col <= col <= rng.max_col:
             return ws.cell(rng.min_row, rng.min_col), rng
     return ws.cell(row, col), None
+
+
+def shown(value):
+    """A label as printed, without the line breaks the export puts in where it does not fit its cell."""
+    return value.replace("\n", "") if isinstance(value, str) else value
 
 
 def dumps(forms) -> list[dict]:
@@ -155,8 +175,7 @@ def test_title_print_setup_and_fonts(seed_book, seed_project):
         assert ws.page_setup.fitToHeight == (0 if ws.row_breaks.brk else 1)  # 1: shrunk to fit one page
         hr = header_row(ws)
         assert ws.print_title_rows == f"${hr}:${hr}"
-        assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
-        assert ws.oddFooter.center.text == "第 &P 页 共 &N 页"
+        assert ws.oddFooter.center.text == f"第 &P 页 共 {len(ws.row_breaks.brk) + 1} 页"  # see test_footer_…
         assert ws["A1"].font.name == "宋体" and ws["A2"].font.name == "宋体"
         assert len(column_widths(ws)) == ncols and all(w > 3 for w in column_widths(ws))
 
@@ -172,9 +191,9 @@ def test_group_cells_are_merged_and_labelled(seed_book, seed_project):
         for n, row in enumerate(form.indicators):
             info = LEVEL2_INFO[row.level2]
             cell, rng = top_left(ws, first + n, l1)
-            assert cell.value == level1_label(layout, info.level1), (ws.title, n)
+            assert shown(cell.value) == level1_label(layout, info.level1), (ws.title, n)
             cell, rng2 = top_left(ws, first + n, l2)
-            assert cell.value == level2_label(layout, row.level2, stars), (ws.title, n)
+            assert shown(cell.value) == level2_label(layout, row.level2, stars), (ws.title, n)
             if rng2 is not None:
                 merged_groups += 1
                 covered = form.indicators[rng2.min_row - first : rng2.max_row - first + 1]
@@ -216,11 +235,11 @@ def test_merged_groups_stay_whole_and_no_label_is_repeated(seed_book, seed_proje
                     assert rng is not None and (rng.min_row, rng.max_row) == (first + a, first + b - 1), (ws.title, key)
                 breaks = {br.id for br in ws.row_breaks.brk}
                 split += any(first + a <= br < first + b - 1 for br in breaks)
-        texts = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+        texts = [shown(c.value) for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
         if form.kind != "declaration":
             assert texts.count("年度绩效指标") == 1, ws.title
             cell, rng = top_left(ws, first, 1)
-            assert cell.value == "年度绩效指标" and rng.max_row == first + len(rows) - 1
+            assert shown(cell.value) == "年度绩效指标" and rng.max_row == first + len(rows) - 1
         level1 = [LEVEL2_INFO[r.level2].level1 for r in rows]
         for value in set(level1):
             label = level1_label(layout_for(form), value)
@@ -277,7 +296,7 @@ def test_self_evaluation_caption_column(seed_book, seed_project):
             continue
         hr = header_row(ws)
         cell, rng = top_left(ws, hr, 1)
-        assert cell.value == "年度绩效指标" and rng is not None and rng.min_row == hr
+        assert shown(cell.value) == "年度绩效指标" and rng is not None and rng.min_row == hr
 
 
 def test_merged_cells_have_borders_everywhere(seed_book, seed_xlsx):
@@ -358,6 +377,124 @@ def test_row_heights_fit_the_wrapped_text(seed_book, seed_project):
     ws = seed_book.worksheets[1]
     label = next(c for r in ws.iter_rows() for c in r if c.value == "测算依据：")
     assert ws.row_dimensions[label.row].height > 5 * LINE_PT
+
+
+def footer_pages(ws) -> int:
+    m = re.fullmatch(r"第 &P 页 共 (\d+) 页", ws.oddFooter.center.text or "")
+    assert m, (ws.title, ws.oddFooter.center.text)
+    return int(m.group(1))
+
+
+def test_footer_counts_the_pages_of_its_own_sheet(seed_book):
+    """Each form is a document of its own: the footer says 共 M 页 with the sheet's own page count, written out
+    (``&N`` counts every page of the workbook when it is printed or converted at once, "共 83 页"), and M is the
+    number of pages the row breaks make — pages that do fit A4 at the fit-to-width scale, with the repeated
+    column header, so that the spreadsheet program adds no break of its own."""
+    multi = 0
+    for ws in seed_book.worksheets[:-1]:
+        breaks = sorted(b.id for b in ws.row_breaks.brk)
+        assert footer_pages(ws) == len(breaks) + 1, ws.title
+        if ws.page_setup.fitToHeight == 1:  # shrunk to one page
+            assert not breaks, ws.title
+            continue
+        multi += bool(breaks)
+        landscape = ws.page_setup.orientation == "landscape"
+        page = PAGE_HEIGHT_PT[landscape] / print_scale(column_widths(ws), landscape)
+        hr = header_row(ws)
+        bounds = [0, *breaks, ws.max_row]
+        for k, (a, z) in enumerate(zip(bounds, bounds[1:])):
+            used = sum(ws.row_dimensions[r].height for r in range(a + 1, z + 1))
+            used += ws.row_dimensions[hr].height if k and hr <= a else 0.0
+            assert used <= page, (ws.title, k)
+    assert multi >= 3
+
+
+def label_cells(wb):
+    """(sheet, cell, text width in units) of every label the export wrote (the anchors but the title)."""
+    for doc in meta_docs(wb):
+        ws = wb[doc["sheet"]]
+        widths = dict(enumerate(column_widths(ws), 1))
+        spans = {(r.min_row, r.min_col): r for r in ws.merged_cells.ranges}
+        for ref, _text in doc["anchors"][1:]:
+            c = ws[ref]
+            rng = spans.get((c.row, c.column))
+            ncols = rng.max_col - rng.min_col + 1 if rng else 1
+            yield ws, c, sum(widths[c.column + k] for k in range(ncols))
+
+
+def test_labels_break_only_where_the_rules_allow(seed_book):
+    """A spreadsheet program breaks CJK text anywhere ("项目总金额（中期规划" / "，万元）："). A label too wide for
+    its cell is written in lines that each fit the cell (so the program breaks none of them), broken by the PDF's
+    rules (no line starts with ，、）：。 nor ends with （), or shrunk to one line when it is only a little too wide."""
+    seen = {"项目总金额（中期规划，万元）：": 0}
+    broken = shrunk = 0
+    for ws, c, width in label_cells(seed_book):
+        text = c.value
+        assert isinstance(text, str) and text.strip(), (ws.title, c.coordinate)
+        if shown(text) in seen:
+            seen[shown(text)] += 1
+        if c.alignment.shrink_to_fit:
+            assert "\n" not in text and not c.alignment.wrap_text, (ws.title, c.coordinate)
+            assert text_width_px(text) * LABEL_SHRINK <= width * 7 - 6, (ws.title, c.coordinate)
+            shrunk += 1
+            continue
+        lines = text.split("\n")
+        broken += len(lines) > 1
+        for n, line in enumerate(lines):
+            assert text_lines(line, width) == 1, (ws.title, c.coordinate, text)
+            assert n == 0 or (line[:1] not in NO_LINE_START and lines[n - 1][-1:] not in NO_LINE_END), (
+                ws.title, c.coordinate, text)
+        assert shown(text) == text.replace("\n", "")
+    assert all(seen.values()), seen
+    assert broken >= 20 and shrunk >= 1
+
+
+def test_total_amount_label_never_starts_a_line_with_the_comma(seed_project):
+    """The declaration's 项目总金额 label, too wide for its cell, is broken by printed.break_lines: never before "，"."""
+    form = next(f for f in seed_project.forms if f.kind == "declaration")
+    wb = build_workbook(seed_project, [form])
+    ws = wb.worksheets[0]
+    cell = next(c for row in ws.iter_rows() for c in row if shown(c.value) == "项目总金额（中期规划，万元）：")
+    lines = cell.value.split("\n")
+    assert len(lines) >= 2 and not any(line.startswith("，") for line in lines)
+    assert all(line[:1] not in NO_LINE_START for line in lines[1:])
+
+
+@pytest.mark.skipif(not (shutil.which("soffice") and shutil.which("pdftotext")), reason="needs LibreOffice and poppler")
+def test_libreoffice_prints_each_form_with_its_own_page_numbers_and_keeps_the_label_lines(tmp_path, seed_xlsx,
+                                                                                           seed_book):
+    """The seed workbook converted by LibreOffice as a whole: page by page (pdftotext), every form counts 第 1 页
+    共 M 页 … 第 M 页 共 M 页 with M as in its footer, and every line of every label is printed as written (not
+    broken again, so never before ，万元）：). LibreOffice sees the bundled font through a private font folder and
+    runs with a profile of its own."""
+    root = Path(__file__).resolve().parents[1]
+    fonts = tmp_path / "data" / "fonts"
+    fonts.mkdir(parents=True)
+    shutil.copy(root / "resources" / "fonts" / "FCastSansSC-Regular.ttf", fonts)
+    env = dict(os.environ, XDG_DATA_HOME=str(tmp_path / "data"), XDG_CACHE_HOME=str(tmp_path / "cache"))
+    out = tmp_path / "pdf"
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'lo').as_uri()}", "--headless",
+                    "--convert-to", "pdf", "--outdir", str(out), str(seed_xlsx)],
+                   check=True, capture_output=True, env=env, timeout=300)
+    pdf = out / (seed_xlsx.stem + ".pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    pages = text.split("\f")
+    if pages and not pages[-1].strip():
+        pages.pop()
+    footer = re.compile(r"第\s*(\d+)\s*页\s*共\s*(\d+)\s*页")
+    printed = [tuple(int(x) for x in footer.findall(page)[-1]) for page in pages]
+    docs = meta_docs(seed_book)
+    counts = [footer_pages(seed_book[doc["sheet"]]) for doc in docs]
+    assert printed == [(p, m) for m in counts for p in range(1, m + 1)]
+    assert any(m > 1 for m in counts)
+    k = 0
+    for doc, m in zip(docs, counts):
+        words = {w for page in pages[k:k + m] for w in page.split()}
+        k += m
+        for ref, label in doc["anchors"][1:]:
+            for line in label.split("\n"):
+                assert all(w in words for w in line.split()), (doc["sheet"], ref, label)
+    assert not any(w.startswith("，万元") for page in pages for w in page.split())
 
 
 def test_export_cli(tmp_path, seed_project_file):

@@ -4,15 +4,20 @@ Every sheet is the printed form (:func:`~fcast_desktop.layouts.printed.build_pri
 sections on one column grid (:func:`~fcast_desktop.layouts.printed.sheet_grid`), merged where the layout merges,
 with thin borders, wrapped text and row heights computed here (Excel and LibreOffice do not size rows of wrapped
 text written by a library), A4 print setup fitted to the page width, the indicator header row repeated on every
-printed page and a "第 &P 页 共 &N 页" footer. Amounts and scores are numbers with the form's number format;
-computed values (执行率, 得分, 总分) are written as values. 福田 stars on the 二级指标 labels by the district of each
-form (``rules.form_stars``).
+printed page and a "第 &P 页 共 M 页" footer, M being the sheet's own page count from the pagination below
+(``&N`` would count the pages of the whole workbook when it is printed or converted at once). Amounts and scores
+are numbers with the form's number format; computed values (执行率, 得分, 总分) are written as values. 福田 stars
+on the 二级指标 labels by the district of each form (``rules.form_stars``).
 
 On screen the sheet is the form, whole: each 一级/二级 group is one merged cell and every label is in one cell —
-nothing is cut or repeated at a page break. The printed pages are made here (:func:`_paginate`): a form that fits
-one page, or nearly (:data:`ONE_PAGE_SCALE`), is printed on one page; otherwise manual breaks fall between groups
-where the pages stay reasonably full, inside a group only when it is taller than that, never inside another
-merged cell, and not so that one indicator row is left alone on the last page.
+nothing is cut or repeated at a page break. Labels are broken into lines here, by the line-breaking rules of
+the PDF (:func:`~fcast_desktop.layouts.printed.fit_label`, :func:`~fcast_desktop.layouts.printed.break_lines`),
+and written with explicit line breaks, each line narrower than the cell, so that the spreadsheet program never
+breaks them itself (it would start a line with "，万元）："); a label a little too wide is shrunk to one line
+instead. The printed pages are made here (:func:`_paginate`): a form that fits one page, or nearly
+(:data:`ONE_PAGE_SCALE`), is printed on one page; otherwise manual breaks fall between groups where the pages stay
+reasonably full, inside a group only when it is taller than that, never inside another merged cell, and not so
+that one indicator row is left alone on the last page.
 
 Round trip (read back by :mod:`.xlsx_import`): a hidden sheet ``_fcast`` holds a format marker and version and, per
 form sheet, one JSON document with
@@ -47,7 +52,19 @@ from typing import get_args
 from .report import ExportCancelled, ExportError
 from .. import __version__
 from ..layouts.forms import FormLayout, layout_for
-from ..layouts.printed import SCORE_FORMAT, PCell, build_printed, group_cells, sheet_grid
+from ..layouts.printed import (
+    BODY_SIZE,
+    MIN_LABEL_SIZE,
+    SCORE_FORMAT,
+    PCell,
+    TextMetrics,
+    break_lines,
+    build_printed,
+    clean_text,
+    fit_label,
+    group_cells,
+    sheet_grid,
+)
 from ..model import AnyForm, Declaration, FORM_KIND_SHORT, FundLine, Project, Task, form_title
 from ..model.money import WAN_YUAN, YUAN, TEN_THOUSAND, format_number, parse_decimal, parse_money, round_half_up
 from ..store.project_file import write_atomically
@@ -86,7 +103,9 @@ PAGE_FILL = 0.99  # room for the spreadsheet program's rounding of row heights a
 BETWEEN_BLOCKS, BETWEEN_GROUPS, INSIDE_GROUP = 3, 2, 1
 BREAK_BONUS = {BETWEEN_BLOCKS: 0.50, BETWEEN_GROUPS: 0.35, INSIDE_GROUP: 0.0}
 WIDOW_PENALTY = 0.30  # a break that leaves a single indicator row (and the 总分 row) for the last page
-LABEL_SHRINK = 0.85  # a short label is shrunk by at most this much rather than wrapped
+LABEL_SHRINK = 0.85  # a short label is shrunk by at most this much rather than wrapped (a longer one as the PDF's)
+LABEL_ROLES = ("label", "header", "group", "caption", "section", "total")
+FITTED_ROLES = ("header", "group", "caption", "section", "total")  # fitted like a column title (as in the PDF)
 ONE_PAGE_SCALE = 0.9  # a form that fits one page when printed this much smaller is printed on one page
 
 Progress = Callable[[int, int], None]
@@ -277,6 +296,7 @@ class _Slot:
     row: int
     cell: PCell
     path: str = ""
+    shrink: bool = False  # one line, shrunk to fit (a label a little too wide for its cell)
 
 
 @dataclass
@@ -357,6 +377,10 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
             indicator_rows.add(r)
     slots = [slot for line in lines for slot in line.slots]
     widths = _column_widths(grid.widths, pf.landscape, slots)
+    for slot in slots:
+        if not slot.path and slot.cell.role in LABEL_ROLES and not _is_number_cell(slot.cell):
+            text, slot.shrink = fit_label_text(slot.cell, widths)
+            slot.cell = replace(slot.cell, text=text)
     title_heights = {1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0}
     heights = _row_heights(slots, widths, first, last) | title_heights
     one_page = _fits_one_page(heights, widths, pf.landscape)
@@ -390,12 +414,12 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
             bold = cell.role in ("header", "section", "total")
             if cell.role in ("label", "header", "section", "group", "total") and isinstance(value, str):
                 anchors.append([ref, value])
-        _put(ws, styles, slot.row, cell, value, fmt, bold, shrink=_shrinks(cell, widths))
+        _put(ws, styles, slot.row, cell, value, fmt, bold, shrink=slot.shrink)
     for r, h in heights.items():
         ws.row_dimensions[r].height = round(min(h, MAX_ROW_PT), 1)
     for b in breaks:
         ws.row_breaks.append(Break(id=b))
-    _print_setup(ws, pf, header_row, one_page)
+    _print_setup(ws, pf, header_row, one_page, pages=len(breaks) + 1)
     return {
         "kind": form.kind,
         "base": codec.base(),
@@ -517,14 +541,52 @@ def _column_widths(shares: list[float], landscape: bool, slots: list[_Slot]) -> 
     return out
 
 
+def _char_px(ch: str) -> float:
+    return WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else NARROW_PX
+
+
+# the estimate of text_lines for printed.break_lines / fit_label: widths in pixels at BODY_SIZE
+_PX_METRICS = TextMetrics(lambda ch: _char_px(ch) / BODY_SIZE)
+
+
+def _text_px(cell: PCell, widths: list[float]) -> float:
+    """Width for the text of ``cell`` in pixels (its columns less the paddings), as :func:`text_lines` has it."""
+    return max(WIDE_PX, sum(widths[cell.col:cell.col + cell.colspan]) * UNIT_PX - CELL_PAD_PX)
+
+
 def _shrinks(cell: PCell, widths: list[float]) -> bool:
-    """A short label a little too wide for its cell (一级预算单位： in 10 % of the width) is shrunk to one line
-    rather than wrapped into a second one."""
-    if cell.role not in ("label", "group", "header") or cell.rowspan > 1 or "\n" in cell.text or len(cell.text) > 12:
+    """A label a little too wide for its cell (一级预算单位： in 10 % of the width) is shrunk to one line rather
+    than wrapped into a second one: a short one (≤ 12 characters) by up to 15 %, a longer one as in the PDF."""
+    if cell.role not in LABEL_ROLES or cell.rowspan > 1 or "\n" in cell.text:
         return False
-    avail = sum(widths[cell.col:cell.col + cell.colspan]) * UNIT_PX - CELL_PAD_PX
+    avail = _text_px(cell, widths)
     need = text_width_px(cell.text)
-    return avail < need <= avail / LABEL_SHRINK
+    least = LABEL_SHRINK if len(cell.text) <= 12 else MIN_LABEL_SIZE / BODY_SIZE
+    return avail < need <= avail / least
+
+
+def fit_label_text(cell: PCell, widths: list[float]) -> tuple[str, bool]:
+    """The text to write for the label ``cell`` and whether it is shrunk to one line.
+
+    A spreadsheet program breaks CJK text anywhere, also before "，" or "）". So a label that does not fit its
+    cell on one line is broken here by the rules of the PDF (no line starts with a closing mark nor ends with an
+    opening one, numbers are not cut; a column title into balanced lines, 一级 / 指标) and written with explicit
+    line breaks, each line no wider than the cell by the estimate of :func:`text_lines` — which is also what the
+    row height is made for. A label that is only a little too wide is shrunk to one line instead (see
+    :func:`_shrinks`)."""
+    text = clean_text(cell.text)
+    avail = _text_px(cell, widths)
+    if not text.strip() or ("\n" not in text and text_width_px(text) <= avail):
+        return text, False
+    if _shrinks(replace(cell, text=text), widths):
+        return text, True
+    if cell.role in FITTED_ROLES or cell.align == "center":
+        fitted = fit_label(text, avail, _PX_METRICS)
+        if fitted and len(fitted[0]) == 1:
+            return text, True  # one line, shrunk by at most 10 %
+        if fitted and fitted[1] >= BODY_SIZE:  # (several shrunk lines: a cell cannot wrap and shrink at once)
+            return "\n".join(fitted[0]), False
+    return "\n".join(break_lines(text, avail, _PX_METRICS, BODY_SIZE)), False
 
 
 def _row_heights(slots: list[_Slot], widths: list[float], first: int, last: int) -> dict[int, float]:
@@ -533,7 +595,7 @@ def _row_heights(slots: list[_Slot], widths: list[float], first: int, last: int)
     for slot in slots:
         c = slot.cell
         text = _clean_text(c.text)
-        if not text or _is_number_cell(c) or _shrinks(c, widths):
+        if not text or _is_number_cell(c) or slot.shrink:
             need = MIN_ROW_PT
         else:
             need = text_lines(text, sum(widths[c.col : c.col + c.colspan])) * LINE_PT + ROW_PAD_PT
@@ -595,7 +657,10 @@ def _fits_one_page(heights: dict[int, float], widths: list[float], landscape: bo
     return sum(heights.values()) <= page_h / ONE_PAGE_SCALE
 
 
-def _print_setup(ws, pf, header_row: int | None, one_page: bool = False) -> None:
+def _print_setup(ws, pf, header_row: int | None, one_page: bool = False, pages: int = 1) -> None:
+    """A4 fitted to the width; the footer "第 &P 页 共 M 页" with the sheet's own page count ``pages`` (from the
+    manual breaks of :func:`_paginate`): every form is a document of its own, also when the whole workbook is
+    printed or converted, where ``&N`` would count every page of the workbook."""
     from openpyxl.worksheet.page import PageMargins
 
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
@@ -609,7 +674,7 @@ def _print_setup(ws, pf, header_row: int | None, one_page: bool = False) -> None
     ws.print_options.horizontalCentered = True
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = "第 &P 页 共 &N 页"
+    ws.oddFooter.center.text = f"第 &P 页 共 {pages} 页"
     ws.oddFooter.center.size = 9
     ws.oddFooter.center.font = f"{FONT_NAME},常规"
     ws.sheet_view.showGridLines = False
