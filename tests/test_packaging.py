@@ -82,10 +82,24 @@ def test_version_resource_is_valid_and_names_the_app():
     build = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(build)
     text = build.version_resource()
-    ast.parse(text)  # PyInstaller evaluates it as a Python expression
+    ast.parse(text)  # PyInstaller evaluates it as a Python expression over its versioninfo classes (Windows only)
+
+    def record(kind):
+        return lambda *args, **kwargs: (kind, args, kwargs)
+
+    names = ("VSVersionInfo", "FixedFileInfo", "StringFileInfo", "StringTable", "StringStruct", "VarFileInfo",
+             "VarStruct")
+    info = eval(text, {"__builtins__": {}}, {n: record(n) for n in names})  # noqa: S307 (our own text)
     from fcast_desktop import APP_NAME, __version__
 
-    assert APP_NAME in text and f"'{__version__}'" in text and "2052" in text  # 2052: Chinese (PRC)
+    fixed = info[2]["ffi"][2]
+    assert len(fixed["filevers"]) == 4 and all(isinstance(n, int) for n in fixed["filevers"])
+    string_file, var_file = info[2]["kids"]
+    (table,) = string_file[1][0]
+    assert table[1][0] == "080404b0"  # Chinese (PRC), Unicode
+    strings = {entry[1][0]: entry[1][1] for entry in table[1][1]}
+    assert strings["ProductName"] == APP_NAME and strings["ProductVersion"] == __version__
+    assert var_file[1][0][0][1] == ("Translation", [2052, 1200])
 
 
 def test_spec_bundles_every_resource_folder_the_app_reads():
