@@ -109,10 +109,18 @@ def main(argv: list[str]) -> int:
 
         env_gui = dict(FCAST_SMOKE_QUIT_MS="200", FCAST_CONFIG_DIR=str(tmp / "config"), XDG_CONFIG_HOME=str(tmp / "xdg"))
         s.env.update(env_gui)
-        shown = s.run("desktop app starts offscreen on the sample project and quits", [str(s.gui)])
-        s.expect("…its window showed the sample project's forms", "FCAST_WINDOW_SHOWN" in shown.stdout, shown.stdout)
-        opened = s.run("desktop app opens the imported project", [str(s.gui), str(project)])
-        s.expect("…with every form", f"FCAST_WINDOW_SHOWN {len(forms)}" in opened.stdout, opened.stdout)
+        # a windowed program on Windows has no stdout: the app reports its marks to a file as well
+        report = tmp / "marks.txt"
+        s.env["FCAST_SMOKE_REPORT"] = str(report)
+        s.run("desktop app starts offscreen on the sample project and quits", [str(s.gui)])
+        marks = report.read_text(encoding="utf-8").splitlines() if report.exists() else []
+        s.expect("…painted its window, then showed the sample project's forms",
+                 marks[:1] == ["FCAST_WINDOW_FIRST_PAINT"] and len(marks) == 2
+                 and marks[1].startswith("FCAST_WINDOW_SHOWN"), str(marks))
+        report.unlink(missing_ok=True)
+        s.run("desktop app opens the imported project", [str(s.gui), str(project)])
+        marks = report.read_text(encoding="utf-8").splitlines() if report.exists() else []
+        s.expect("…with every form", f"FCAST_WINDOW_SHOWN {len(forms)}" in marks, str(marks))
     network_modules = [p.name for p in (bundle / "_internal").rglob("*") if "QtNetwork" in p.name or "Qt6Network" in p.name]
     s.expect("no Qt network module in the bundle", not network_modules, ", ".join(network_modules))
     print("smoke test passed" if not s.failures else f"smoke test: {s.failures} failure(s)")

@@ -48,3 +48,24 @@ def test_app_reports_first_paint_then_the_shown_project(tmp_path):
     assert done.returncode == 0, done.stderr
     marks = [line for line in done.stdout.splitlines() if line.startswith("FCAST_WINDOW")]
     assert marks == ["FCAST_WINDOW_FIRST_PAINT", "FCAST_WINDOW_SHOWN 64"]
+
+
+def test_windowed_program_without_stdout_reports_marks_to_a_file(tmp_path):
+    """A windowed program on Windows has sys.stdout None: the start-up marks still reach the smoke test."""
+    report = tmp_path / "marks.txt"
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path), FCAST_SMOKE_QUIT_MS="0",
+               FCAST_SMOKE_REPORT=str(report))
+    code = "import sys\nsys.stdout = None\nfrom fcast_desktop.gui.app import main\nsys.exit(main(['fcast-desktop']))\n"
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", env=env,
+                          cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert report.read_text(encoding="utf-8").splitlines() == ["FCAST_WINDOW_FIRST_PAINT", "FCAST_WINDOW_SHOWN 64"]
+
+
+def test_unexpected_error_without_stderr_goes_to_the_error_log(tmp_path, monkeypatch):
+    from fcast_desktop.gui import app
+
+    monkeypatch.setenv("FCAST_CONFIG_DIR", str(tmp_path))
+    monkeypatch.setattr(sys, "stderr", None)
+    app._log_error("Traceback: boom\n")
+    assert (tmp_path / "error.log").read_text(encoding="utf-8") == "Traceback: boom\n"

@@ -54,12 +54,39 @@ def create_application(argv: list[str]):
     return app
 
 
+def smoke_mark(text: str) -> None:
+    """A start-up mark for the packaging smoke test and the start-up benchmark: on stdout when there is one (a
+    windowed program on Windows has none), and appended to the file named by ``FCAST_SMOKE_REPORT``."""
+    if sys.stdout is not None:
+        print(text, flush=True)
+    report = os.environ.get("FCAST_SMOKE_REPORT")
+    if report:
+        with open(report, "a", encoding="utf-8") as f:
+            f.write(text + "\n")
+
+
+def _log_error(text: str) -> None:
+    """Unexpected errors go to stderr, or, in a windowed program without one, to ``error.log`` beside the settings."""
+    if sys.stderr is not None:
+        sys.stderr.write(text)
+        return
+    try:
+        from .settings import config_dir
+
+        folder = config_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(folder / "error.log", "a", encoding="utf-8") as f:
+            f.write(text)
+    except OSError:
+        pass
+
+
 def install_excepthook(window) -> None:
     """One place for unexpected errors: keep the user's work in a recovery file, tell them, keep running."""
 
     def hook(exc_type, exc, tb):
         text = "".join(traceback.format_exception(exc_type, exc, tb))
-        sys.stderr.write(text)
+        _log_error(text)
         try:
             if window.autosaver is not None:
                 window.autosaver.save_now()
@@ -128,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     app.processEvents()  # paint the window now, before the heavy imports
     smoke_ms = os.environ.get("FCAST_SMOKE_QUIT_MS")
     if smoke_ms:
-        print("FCAST_WINDOW_FIRST_PAINT", flush=True)
+        smoke_mark("FCAST_WINDOW_FIRST_PAINT")
     window.finish_setup()
     install_excepthook(window)
     args = [a for a in argv[1:] if not a.startswith("-")]
@@ -142,7 +169,7 @@ def main(argv: list[str] | None = None) -> int:
         from PySide6.QtCore import QTimer
 
         app.processEvents()
-        print(f"FCAST_WINDOW_SHOWN {len(window.document.project.forms)}", flush=True)
+        smoke_mark(f"FCAST_WINDOW_SHOWN {len(window.document.project.forms)}")
         window.document.undo_stack.setClean()
         QTimer.singleShot(int(smoke_ms), app.quit)
     return app.exec()
