@@ -729,3 +729,232 @@ def test_merged_label_stays_visible_when_its_group_is_partly_scrolled_off(window
 
     visible = QRect(grid.columnViewportPosition(col) + 3, 0, grid.columnWidth(col) - 6, bottom)
     assert _dark_pixels(image, visible) > 5, "the 一级指标 label is drawn in the visible part of its cell"
+
+
+# ---- review fixes: row heights follow the recomputed text; forms list; problem locations; N3 on 生成自评表; S4 -----
+
+def _stale_rows(view) -> list[tuple[int, int, int]]:
+    """(row, height, needed) of every row whose height is not what measuring its text now gives."""
+    out = []
+    for r in range(view.model().rowCount()):
+        needed = max(view.sizeHintForRow(r), view.verticalHeader().sectionSizeHint(r))
+        if view.rowHeight(r) != needed:
+            out.append((r, view.rowHeight(r), needed))
+    return out
+
+
+def test_row_is_measured_again_when_its_suggested_score_arrives(window, qtbot):
+    editor = select(window, "数据规划管理", "self_evaluation")
+    grid = editor.grid
+    QApplication.processEvents()
+    assert not _stale_rows(grid)
+    index = cell(editor, "指挥中心运营工作完成率", "actual")  # row 4, target 100%, 得分 3 typed
+    type_into_cell(qtbot, editor, index, "0.95")
+    score = cell(editor, "指挥中心运营工作完成率", "score")
+    assert score.data() == "3（建议 0.03）"
+    assert grid.rowHeight(score.row()) >= grid.sizeHintForRow(score.row()) > 30, "the suggestion is not clipped"
+    assert not _stale_rows(grid)
+    window.actionUndo.trigger()  # the suggestion goes away: the row shrinks back
+    assert score.data() == "3"
+    assert not _stale_rows(grid)
+
+
+def test_rows_are_measured_again_after_insert_undo_and_in_other_rows(window):
+    editor = select(window, "基层党建", "self_evaluation")
+    grid = editor.grid
+    QApplication.processEvents()
+    heights = [grid.rowHeight(r) for r in range(editor.indicator_model.rowCount())]
+    assert not _stale_rows(grid)
+    grid.setCurrentIndex(cell(editor, "党员政治生日活动次数", "name"))
+    window.insert_row()  # 插入三级指标行
+    assert not _stale_rows(grid)
+    window.actionUndo.trigger()
+    assert not _stale_rows(grid)
+    assert [grid.rowHeight(r) for r in range(editor.indicator_model.rowCount())] == heights
+    window.actionRedo.trigger()
+    assert not _stale_rows(grid)
+    # computed cells of other rows are measured too: the 合计 row of the department tasks after a task's amount
+    dept = next(f for f in window.document.project.forms if f.kind == "department_overall")
+    window.select_form(dept.id)
+    QApplication.processEvents()  # the header tables are measured at their final widths
+    view = window.editor.tasks_view
+    model = view.model()
+    assert not _stale_rows(view)
+    measured = []
+    model.textRowsChanged.connect(measured.extend)
+    col = next(i for i, c in enumerate(model.columns()) if c.key == "other")
+    view.setCurrentIndex(model.index(0, col))
+    QApplication.clipboard().setText("1,000")
+    view.paste()
+    assert sorted(set(measured)) == [0, model.rowCount() - 1]  # the task (其他资金, 总额) and 金额合计
+    assert not _stale_rows(view)
+
+
+def _tree_texts(tree, index):
+    """(name as drawn, right-aligned parts as drawn) of a row of the forms list, from its delegate."""
+    from PySide6.QtWidgets import QStyleOptionViewItem
+
+    opt = QStyleOptionViewItem()
+    opt.rect = tree.visualRect(index)
+    opt.widget, opt.font, opt.fontMetrics, opt.palette = tree, tree.font(), tree.fontMetrics(), tree.palette()
+    name, parts, _width = tree.itemDelegate().row_texts(opt, index)
+    return name, [text for text, _color in parts]
+
+
+def test_forms_list_opens_at_its_first_group_header(app, qtbot, project_copy):
+    from fcast_desktop.gui.main_window import MainWindow
+
+    w = MainWindow(interactive=False)
+    qtbot.addWidget(w)
+    w.resize(1280, 720)
+    assert w.open_path(project_copy)  # selects the first form while the list is not laid out yet
+    w.show()
+    QApplication.processEvents()
+    tree = w.projectTree
+    header = w.tree_model.index(0, 0)
+    assert tree.indexAt(tree.viewport().rect().topLeft()) == header, "the group header is the first row shown"
+    assert tree.currentIndex() == w.tree_model.index_of_form(w.document.project.forms[0].id)
+    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
+    w.close()
+
+
+def test_forms_list_group_counts_and_same_names_are_visible(window):
+    from fcast_desktop.gui import commands
+    from fcast_desktop.gui.panels import DetailRole
+
+    window.resize(1280, 720)
+    window.fit_panes()  # the forms list as narrow as on a 1280×720 screen
+    QApplication.processEvents()
+    tree, model = window.projectTree, window.tree_model
+    assert tree.width() < 280
+    for g in range(model.rowCount()):  # every group shows its count, 部门（单位）整体… included
+        group = model.index(g, 0)
+        name, parts = _tree_texts(tree, group)
+        count = f"（{model.rowCount(group)}）"
+        assert name.endswith(count) or parts == [count], (name, parts)
+        assert "…" not in name or parts == [count]
+    dept = _tree_texts(tree, model.index(2, 0))
+    assert dept == ("部门整体支出绩效目标申报表（1）", [])  # shortened so that it fits; full title in the tooltip
+    # two declarations 政府购买服务(物业后勤类) of the same year: told apart by the end of their 项目编码
+    same = [f for f in window.document.project.forms if f.kind == "declaration"
+            and f.project_name == "政府购买服务(物业后勤类)"]
+    assert len(same) == 2
+    shown = []
+    for form in same:
+        index = model.index_of_form(form.id)
+        name, parts = _tree_texts(tree, index)
+        assert parts[0] == index.data(DetailRole) == "…" + form.project_code[-4:]
+        shown.append((name, parts[0]))
+    assert shown[0] != shown[1]
+    # a declaration and the self-evaluation of the same project: their years
+    party = {f.kind: f for f in window.document.project.forms if getattr(f, "project_name", "") == "基层党建"}
+    assert {k: model.index_of_form(f.id).data(DetailRole) for k, f in party.items()} == {
+        "declaration": "2023", "self_evaluation": "2022"}
+    unique = next(f for f in window.document.project.forms if f.project_name == "新开办企业刻制公章补贴经费")
+    assert not model.index_of_form(unique.id).data(DetailRole)  # a name of its own: nothing
+    # a different year: the year tells them apart
+    window.document.undo_stack.push(commands.SetTextCommand(window.document, same[1].id, ("year",), "2024"))
+    assert [model.index_of_form(f.id).data(DetailRole) for f in same] == ["2023", "2024"]
+    assert _tree_texts(tree, model.index_of_form(same[1].id))[1][0] == "2024"
+
+
+def test_problem_locations_name_their_table(window):
+    from fcast_desktop.model import Task
+
+    panel = window.problems
+    model = panel.model
+
+    def locations(form_id):
+        return {(p.rule, p.row, p.key): model.index(r, 2).data()
+                for r, (fid, p) in enumerate(model.rows) if fid == form_id}
+
+    editor = select(window, "数据规划管理", "self_evaluation")
+    editor.funds_view.setCurrentIndex(editor.funds_view.model().index(0, 3))  # 分值 of the funds table
+    editor.funds_view.model().setData(editor.funds_view.model().index(0, 3), "12")
+    editor.funds_view.model().setData(editor.funds_view.model().index(0, 2), "")  # 全年执行数 left empty
+    found = locations(editor.form_id)
+    assert found[("evaluation.weights.total", 0, "weight")] == "资金使用情况 · 年度资金总额 · 分值"
+    assert found[("funds.required", 0, "executed")] == "资金使用情况 · 年度资金总额 · 全年执行数"
+    # the department tasks: the table and the task's row
+    dept = next(f for f in window.document.project.forms if f.kind == "department_overall")
+    window.select_form(dept.id)
+    window.editor.add_task()
+    n = len(dept.tasks)
+    found = locations(dept.id)
+    assert found[("department.task.required", n - 1, "name")] == f"年度主要任务 第 {n} 行 · 任务名称"
+    assert isinstance(dept.tasks[-1], Task)
+    # indicator rows by the number the grid shows, placeholder rows of empty 二级指标 counted
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    editor.grid.setCurrentIndex(cell(editor, "发放离退休干部慰问金人数", "name"))
+    window.delete_rows()  # 数量 is empty now: its placeholder is row 1 of the grid
+    index = cell(editor, "发放离退休干部慰问金准确率", "target")
+    editor.indicator_model.setData(index, "≥")
+    assert editor.indicator_model.headerData(index.row(), Qt.Orientation.Vertical) == "2"
+    found = locations(editor.form_id)
+    assert editor.form.indicators[0].name == "发放离退休干部慰问金准确率"
+    target = [where for (rule, row, key), where in found.items() if row == 0 and key == "target"]
+    assert target == ["指标 第 2 行 · 指标值"], found
+
+
+def test_evaluation_from_a_declaration_with_a_unit_trap_offers_the_fix(window):
+    from decimal import Decimal
+
+    Button = QMessageBox.StandardButton
+    select(window, "信息化运维项目", "declaration")
+    declaration = window.editor.form
+    assert declaration.annual_amount == Decimal("46400000000.00")
+    count = len(window.document.project.forms)
+    window.answers["evaluation_amount_trap"] = Button.Cancel
+    window.evaluation_from_declaration()
+    assert len(window.document.project.forms) == count  # cancelled: nothing made
+    key, text = window.answers["_asked"][-1]
+    assert key == "evaluation_amount_trap"
+    assert "46,400,000,000.00 元" in text and "4,640,000.00 元" in text and "464万元" in text  # what, and the fix
+    window.answers["evaluation_amount_trap"] = Button.Yes
+    window.evaluation_from_declaration()
+    evaluation = window.document.project.forms[-1]
+    assert window.editor.form_id == evaluation.id
+    assert evaluation.funds.total.initial_budget == Decimal("4640000.00")
+    assert evaluation.funds.appropriation.initial_budget == Decimal("4640000.00")
+    assert declaration.annual_amount == Decimal("46400000000.00")  # the declaration itself is the user's to fix
+    assert window.editor.funds_view.currentIndex().data() == "4,640,000.00"
+    window.actionUndo.trigger()  # one undo step: the form and its corrected amount
+    assert len(window.document.project.forms) == count
+    window.answers["evaluation_amount_trap"] = Button.No  # keep the copy: the S15 warning stays on the cell
+    window.select_form(declaration.id)
+    window.evaluation_from_declaration()
+    evaluation = window.document.project.forms[-1]
+    assert evaluation.funds.total.initial_budget == Decimal("46400000000.00")
+    rules = {p.rule for p in window.document.findings(evaluation.id).problems}
+    assert "evaluation.declaration.amount_trap" in rules
+    # a declaration without the N3 warning asks nothing
+    asked = len(window.answers["_asked"])
+    select(window, "新开办企业刻制公章补贴经费", "declaration")
+    window.evaluation_from_declaration()
+    assert len(window.answers["_asked"]) == asked
+
+
+def test_score_summary_gives_no_grade_when_the_weights_do_not_add_up(window, qtbot):
+    editor = select(window, "数据规划管理", "self_evaluation")
+    summary = editor.summary
+    assert "等级 优" in summary.text()
+    type_into_cell(qtbot, editor, cell(editor, "组建日常运营团队人数", "weight"), "7")  # 2 → 7: 分值合计 105
+    total = window.document.findings(editor.form_id).score.total
+    text = editor.summary_text()
+    assert f"总分 {total}（分值合计 105，应为 100）　等级 —" in text and "优" not in text
+    assert f"总分 {total}（分值合计 105，应为 100）" in summary.text() and "#b00020" in summary.text()  # in red
+    assert summary.toolTip()
+    window.actionUndo.trigger()
+    assert "等级 优" in summary.text() and "分值合计" not in summary.text() and not summary.toolTip()
+    # 100 in all, but 5 分值 moved from 产出指标 to 效益指标
+    rows = editor.form.indicators
+    output = next(r for r in rows if r.name == "组建日常运营团队人数")
+    benefit = next(r for r in rows if r.level2.value in ("social", "economic", "ecological", "sustainable")
+                   and r.weight)
+    type_into_cell(qtbot, editor, cell(editor, output.name, "weight"), str(output.weight - 1))
+    type_into_cell(qtbot, editor, cell(editor, benefit.name, "weight"), str(benefit.weight + 1))
+    assert "（产出指标分值合计 49，应为 50）　等级 —" in editor.summary_text()
+    # a new form with no 分值 yet and no 总分: nothing provisional to point out
+    select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    window.evaluation_from_declaration()
+    assert "总分 —　等级 —" in window.editor.summary_text() and "分值合计" not in window.editor.summary_text()

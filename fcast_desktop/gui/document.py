@@ -42,7 +42,7 @@ def _rules():
 
 class ProjectDocument(QObject):
     formChanged = Signal(str)  # form id: a value of the form changed
-    cellsChanged = Signal(str, object)  # form id, paths whose text changed (views resize those rows)
+    cellsChanged = Signal(str, object)  # form id, paths whose text changed (table models note their rows)
     formRowsChanged = Signal(str)  # form id: rows inserted/removed (views reset)
     formsChanged = Signal()  # forms added/removed/reordered
     findingsChanged = Signal(str)  # form id
@@ -116,13 +116,18 @@ class ProjectDocument(QObject):
     # ---- change notification (called by undo commands) ---------------------------------------------
 
     def notify_form_changed(self, form_id: str, rows_changed: bool = False, paths: list | None = None) -> None:
+        """The findings are computed first, so that whatever a view does on the signals (a model reset measuring
+        every row, a row repainted) reads the new scores and problems, never those of the form before the change
+        (after an inserted row the old scores would belong to other rows)."""
+        self._findings.pop(form_id, None)
+        self._compute(form_id)
         if rows_changed:
             self.formRowsChanged.emit(form_id)
         else:
             self.formChanged.emit(form_id)
             if paths:
                 self.cellsChanged.emit(form_id, list(paths))
-        self.recheck(form_id)
+        self.findingsChanged.emit(form_id)
 
     def notify_forms_changed(self) -> None:
         self._by_id = {f.id: f for f in self.project.forms}

@@ -3,6 +3,8 @@ indicator grid — all built from the form's layout description (``fcast_desktop
 
 from __future__ import annotations
 
+import html
+
 from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QFont
 from PySide6.QtWidgets import (
@@ -612,19 +614,74 @@ class FormEditor(QWidget):
         findings = self.document.findings(self.form_id)
         for key, editor in self.fields.items():
             editor.show_problems(findings.by_cell.get((key, None, None), []) + findings.by_cell.get((key, None, key), []))
-        self.summary.setText(self.summary_text())
+        pieces = self.summary_pieces()
+        text = "".join(t for t, _red in pieces)
+        if text != getattr(self, "_summary_plain", None):
+            self._summary_plain = text
+            provisional = any(red for _t, red in pieces)
+            # a provisional 总分 (S4) in red, the rest as usual
+            self.summary.setTextFormat(Qt.TextFormat.RichText if provisional else Qt.TextFormat.PlainText)
+            rich = "".join(f'<span style="color:#b00020">{html.escape(t)}</span>' if red else html.escape(t)
+                           for t, red in pieces)
+            self.summary.setText(f'<span style="white-space:pre">{rich}</span>' if provisional else text)
+            self.summary.setToolTip(
+                "分值合计不符合评分规则（S4：各一级指标的分值，以及资金分值与全部指标分值之和应为 100），"
+                "总分只是暂算，不评定等级；改正分值后显示等级。详见问题面板。" if provisional else "")
 
-    def summary_text(self) -> str:
+    S4_RULES = ("evaluation.weights.level1", "evaluation.weights.total")
+
+    def weights_mismatch(self) -> str | None:
+        """Why the 总分 of a self-evaluation is not final (S4: the 分值 do not add up to 100, or a 一级指标's do not
+        add up to its weight) — e.g. "分值合计 105，应为 100" — or None when they add up (or for other forms)."""
         findings = self.document.findings(self.form_id)
-        parts = []
+        score = findings.score
+        if score is None:
+            return None
+        ok = getattr(score, "weights_ok", None)  # rules.EvaluationScore: False when S4 does not hold
+        if ok is None:
+            ok = not any(p.rule in self.S4_RULES for p in findings.problems)
+        if ok:
+            return None
+        from ..model import LEVEL1_INFO, LEVEL2_INFO
+        from ..rules import form_profile
+
+        profile = form_profile(self.form, self.document.profile)
+        if score.weight_total != profile.total_weight:
+            return f"分值合计 {format_number(score.weight_total)}，应为 {format_number(profile.total_weight)}"
+        sums: dict = {}
+        for r in self.form.indicators:
+            level1 = LEVEL2_INFO[r.level2].level1
+            sums[level1] = sums.get(level1, 0) + (r.weight or 0)
+        for level1, info in LEVEL1_INFO.items():
+            expected = profile.level1_weights.get(level1.value)
+            if expected is not None and sums.get(level1, 0) != expected:
+                return f"{info.long}分值合计 {format_number(sums.get(level1, 0))}，应为 {format_number(expected)}"
+        return "分值合计不符合评分规则"
+
+    def summary_pieces(self) -> list[tuple[str, bool]]:
+        """The title bar as (text, provisional) pieces: 执行率, 资金得分, 总分 and 等级 of a self-evaluation, then the
+        problem counts. When the 分值 do not add up (S4) the 总分 is provisional — shown with the reason, and no
+        等级: "总分 103.37（分值合计 105，应为 100）　等级 —"."""
+        findings = self.document.findings(self.form_id)
+        pieces: list[tuple[str, bool]] = []
         score = findings.score
         if score is not None:
             rate = "—" if score.execution_rate is None else format_number(score.execution_rate) + "%"
             funds = "—" if score.funds_score is None else format_number(score.funds_score)
-            total = "—" if score.total is None else format_number(score.total)
-            parts.append(f"执行率 {rate}　资金得分 {funds}　总分 {total}　等级 {score.grade or '—'}")
-        parts.append(f"错误 {findings.errors} 个　警告 {findings.warnings} 个")
-        return "　｜　".join(parts)
+            pieces.append((f"执行率 {rate}　资金得分 {funds}　", False))
+            mismatch = self.weights_mismatch() if score.total is not None else None
+            if mismatch is not None:
+                pieces.append((f"总分 {format_number(score.total)}（{mismatch}）　等级 —", True))
+            else:
+                total = "—" if score.total is None else format_number(score.total)
+                grade = score.grade if getattr(score, "weights_ok", True) else None
+                pieces.append((f"总分 {total}　等级 {grade or '—'}", False))
+            pieces.append(("　｜　", False))
+        pieces.append((f"错误 {findings.errors} 个　警告 {findings.warnings} 个", False))
+        return pieces
+
+    def summary_text(self) -> str:
+        return "".join(t for t, _red in self.summary_pieces())
 
     # navigation ---------------------------------------------------------------------------------
     def focus_problem(self, problem) -> None:

@@ -209,7 +209,22 @@ class MainWindow(QMainWindow):
         tree = max(220, min(320, int(width * 0.2)))
         self.mainSplitter.setSizes([tree, max(400, width - tree)])
         self.resizeDocks([self.problemsDock], [max(110, min(200, int(height * 0.18)))], Qt.Orientation.Vertical)
-        QTimer.singleShot(0, self.projectTree, lambda: self.projectTree.scrollTo(self.projectTree.currentIndex()))
+        QTimer.singleShot(0, self.projectTree, self._tree_from_top)
+
+    def _tree_from_top(self) -> None:
+        """The forms list at its final size: from the top (a group header is never left just above the view),
+        scrolled only as far as the current form needs."""
+        self.projectTree.scrollToTop()
+        self.reveal_in_tree(self.projectTree.currentIndex())
+
+    def reveal_in_tree(self, index) -> None:
+        """Scroll the forms list to a form; the first form of a group brings its group header (title and count)
+        into view with it — also when the list is not laid out yet and is only a row or two high."""
+        if not index.isValid():
+            return
+        self.projectTree.scrollTo(index)
+        if index.row() == 0 and index.parent().isValid():
+            self.projectTree.scrollTo(index.parent())
 
     def _save_window_state(self) -> None:
         s = settings()
@@ -309,7 +324,7 @@ class MainWindow(QMainWindow):
             index = self.tree_model.index_of_form(form_id)
             if index.isValid():
                 self.projectTree.setCurrentIndex(index)
-                self.projectTree.scrollTo(index)
+                self.reveal_in_tree(index)
 
     def _show_editor(self, form_id: str | None) -> None:
         if self.editor is not None:
@@ -569,7 +584,58 @@ class MainWindow(QMainWindow):
             self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
             return
         evaluation = evaluation_from_declaration(form)
-        self._push_forms(self.document.project.forms + [evaluation], "由申报表生成自评表", evaluation.id)
+        text = "由申报表生成自评表"
+        fix = self._unit_trap_fix(form, evaluation)
+        if fix is False:
+            return
+        if fix is not None:  # the corrected 年初预算数 goes in with the new form: one undo step
+            for line in (evaluation.funds.total, evaluation.funds.appropriation):
+                if line.initial_budget == form.annual_amount:
+                    line.initial_budget = fix
+            text += "（年初预算数已改正单位）"
+        self._push_forms(self.document.project.forms + [evaluation], text, evaluation.id)
+        if fix is not None:
+            self.statusbar.showMessage(
+                f"已生成自评表，年初预算数按 {fix:,.2f} 元填写；申报表的本年度项目金额仍需改正", 10000)
+        if self.editor is not None and hasattr(self.editor, "funds_view"):  # show the copied amount
+            view = self.editor.funds_view
+            col = next(i for i, c in enumerate(view.model().columns()) if c.key == "initial_budget")
+            view.setCurrentIndex(view.model().index(0, col))
+
+    def _unit_trap_fix(self, declaration, evaluation):
+        """Before 由申报表生成自评表 copies 本年度项目金额 into 年初预算数: when the declaration's amount carries the N3
+        warning (money.unit_trap / money.unit_magnitude: about 10,000 times off), say so at once — the warning
+        would otherwise drown among the new form's empty cells — with the probable fix, and offer to copy the
+        corrected amount. Returns the corrected amount (元), None to copy the amount as it is, False to cancel."""
+        from ..rules import form_profile
+        from ..rules.checks import unit_trap
+
+        amount = declaration.annual_amount
+        if amount is None or evaluation.funds.total.initial_budget != amount:
+            return None
+        trap = unit_trap(declaration, form_profile(declaration, self.document.profile))
+        if trap is None:
+            return None
+        warning = next((p for p in self.document.findings(declaration.id).problems
+                        if p.rule in ("money.unit_trap", "money.unit_magnitude")), None)
+        fixed = trap.fixed
+        Button = QMessageBox.StandardButton
+        text = (f"申报表“{form_title(declaration)}”的本年度项目金额很可能有单位错误，"
+                f"自评表的年初预算数会照抄这个金额：{amount:,.2f} 元。\n\n"
+                f"申报表的提示（N3）：{warning.message if warning else ''}\n\n"
+                f"若确属单位错误，年初预算数应为 {fixed:,.2f} 元。")
+        details = (f"改正：自评表的年初预算数（年度资金总额、当年财政拨款）填 {fixed:,.2f} 元，与生成自评表是同一个"
+                   "撤销步骤；申报表本身不改，请另行改正。\n照抄：年初预算数填申报表的金额，问题面板会一直提示，直到改正。")
+        answer = self.ask("evaluation_amount_trap", "由申报表生成自评表：金额可能有误", text,
+                          Button.Yes | Button.No | Button.Cancel, Button.Yes,
+                          labels={Button.Yes: f"改为 {fixed:,.2f} 元", Button.No: f"照抄 {amount:,.2f} 元",
+                                  Button.Cancel: "取消"},
+                          details=details)
+        if answer == Button.Yes:
+            return fixed
+        if answer == Button.No:
+            return None
+        return False
 
     # ---- rows --------------------------------------------------------------------------------------
     def _current_grid_row(self):

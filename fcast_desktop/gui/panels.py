@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
-from PySide6.QtGui import QBrush, QColor, QIcon, QStandardItem, QStandardItemModel
+from PySide6.QtGui import QBrush, QColor, QFontMetrics, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,10 +24,54 @@ from ..model import FORM_KIND_TITLES, form_code, form_title
 
 FormIdRole = Qt.ItemDataRole.UserRole + 10
 BadgeRole = Qt.ItemDataRole.UserRole + 11  # (errors, warnings) of a form, drawn by FormListDelegate
+DetailRole = Qt.ItemDataRole.UserRole + 12  # what tells a form from others of the same name: 年度, end of 项目编码
+GroupRole = Qt.ItemDataRole.UserRole + 13  # ((title, shorter titles…), count) of a group row
 ERROR_COLOR = QColor("#b00020")
 WARNING_COLOR = QColor("#8a5a00")
 OK_COLOR = QColor("#1b6e20")
+DETAIL_COLOR = QColor("#5f6b7a")
 KIND_ORDER = ("declaration", "self_evaluation", "department_overall")
+# a group title that does not fit the list's width is shown shorter, the first that fits (the full title is its
+# tooltip); the last one is elided when even it does not fit, its count never
+SHORTER_KIND_TITLES = {"declaration": ("项目支出绩效目标申报表", "项目绩效目标申报表"),
+                       "self_evaluation": ("项目绩效自评表",),
+                       "department_overall": ("部门整体支出绩效目标申报表", "部门整体绩效目标申报表")}
+NO_YEAR = "年度未填"
+
+
+def form_details(forms: list) -> dict[str, str]:
+    """What tells a form from others of the same name in the list (a declaration and the self-evaluation made from
+    it, two years of one project, two projects of one name): its year (``NO_YEAR`` when not filled in); for forms
+    of the same kind and year also the last digits of the 项目编码 (at least 4, as many as needed) — the code alone
+    when the year tells nothing (every form of that name has it). Forms with a name of their own get none."""
+    by_title: dict[str, list] = {}
+    for f in forms:
+        by_title.setdefault(form_title(f), []).append(f)
+    details: dict[str, str] = {}
+    for same in by_title.values():
+        if len(same) < 2:
+            continue
+        by_kind_year: dict[tuple, list] = {}
+        for f in same:
+            by_kind_year.setdefault((f.kind, getattr(f, "year", None)), []).append(f)
+        for (_kind, year), group in by_kind_year.items():
+            year_text = str(year) if year is not None else NO_YEAR
+            if len(group) == 1:
+                details[group[0].id] = year_text
+                continue
+            codes = [form_code(f) for f in group]
+            year_tells_nothing = len(group) == len(same)
+            if all(codes) and len(set(codes)) == len(codes):
+                digits = 4
+                while len({c[-digits:] for c in codes}) < len(codes):
+                    digits += 1
+                for f, code in zip(group, codes):
+                    tail = f"…{code[-digits:]}"
+                    details[f.id] = tail if year_tells_nothing else f"{year_text} {tail}"
+            else:  # no 项目编码 to tell them apart: their order
+                for n, f in enumerate(group, 1):
+                    details[f.id] = f"#{n}" if year_tells_nothing else f"{year_text} #{n}"
+    return details
 
 
 class ProjectTreeModel(QStandardItemModel):
@@ -61,32 +105,54 @@ class ProjectTreeModel(QStandardItemModel):
             groups[form.kind].appendRow(item)
             self.items[form.id] = item
         for kind, item in groups.items():
+            # the count is drawn apart from the title (FormListDelegate), so a narrow list never cuts it off
             item.setText(f"{FORM_KIND_TITLES[kind]}（{item.rowCount()}）")
+            item.setData(((FORM_KIND_TITLES[kind],) + SHORTER_KIND_TITLES[kind], item.rowCount()), GroupRole)
+            item.setToolTip(f"{FORM_KIND_TITLES[kind]}：{item.rowCount()} 张")
         self.update_badges("")
 
     def update_badges(self, form_id: str = "") -> None:
-        """The form's name as the item text; its problem counts in ``BadgeRole``, drawn right-aligned by
-        ``FormListDelegate`` so they stay visible however long the name (the name is elided, never the badge)."""
-        ids = [form_id] if form_id and form_id in self.items else list(self.items)
-        for fid in ids:
-            form = self.document.form(fid)
-            if form is None:
-                continue
-            found = self.document.findings(fid)
-            item = self.items[fid]
-            year = getattr(form, "year", None)
-            title = form_title(form)
-            badge = (found.errors, found.warnings)
-            counts = f"错误 {found.errors} 个，警告 {found.warnings} 个"
-            tip = f"{title}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}\n{counts}"
-            if item.text() == title and item.data(BadgeRole) == badge and item.toolTip() == tip:
-                continue  # typing that changes neither name nor counts repaints nothing
-            item.setText(title)
-            item.setData(badge, BadgeRole)
-            item.setToolTip(tip)
-            item.setData(f"{title}，{counts}", Qt.ItemDataRole.AccessibleTextRole)
-            color = ERROR_COLOR if found.errors else (WARNING_COLOR if found.warnings else OK_COLOR)
-            item.setForeground(QBrush(color))
+        """The form's name as the item text; its problem counts in ``BadgeRole`` and what tells it from forms of the
+        same name in ``DetailRole``, drawn right-aligned by ``FormListDelegate`` so they stay visible however long the
+        name (the name is elided, never the badge or the year)."""
+        one = form_id and form_id in self.items
+        form = self.document.form(form_id) if one else None
+        key = (form_title(form), getattr(form, "year", None), form_code(form)) if form is not None else None
+        changed = []
+        if not one or key != self._keys.get(form_id):  # a name, year or code typed in one form can change the
+            self._details = form_details(self.document.project.forms)  # details of the others of its name
+            self._keys = {f.id: (form_title(f), getattr(f, "year", None), form_code(f))
+                          for f in self.document.project.forms}
+            changed = [fid for fid, item in self.items.items() if item.data(DetailRole) != self._details.get(fid, "")]
+        ids = [form_id] if one else list(self.items)
+        for fid in dict.fromkeys(ids + changed):
+            self._describe(fid, self.items[fid], self._details.get(fid, ""))
+
+    _details: dict[str, str] = {}
+    _keys: dict[str, tuple] = {}
+
+    def _describe(self, fid: str, item: QStandardItem, detail: str) -> None:
+        form = self.document.form(fid)
+        if form is None:
+            return
+        found = self.document.findings(fid)
+        year = getattr(form, "year", None)
+        title = form_title(form)
+        badge = (found.errors, found.warnings)
+        counts = f"错误 {found.errors} 个，警告 {found.warnings} 个"
+        tip = (f"{title}\n{FORM_KIND_TITLES[form.kind]}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}"
+               f"\n{counts}")
+        if (item.text() == title and item.data(BadgeRole) == badge and item.toolTip() == tip
+                and item.data(DetailRole) == detail):
+            return  # typing that changes neither name nor counts repaints nothing
+        item.setText(title)
+        item.setData(detail, DetailRole)
+        item.setData(badge, BadgeRole)
+        item.setToolTip(tip)
+        shown = f"{title}（{detail}）" if detail else title
+        item.setData(f"{shown}，{counts}", Qt.ItemDataRole.AccessibleTextRole)
+        color = ERROR_COLOR if found.errors else (WARNING_COLOR if found.warnings else OK_COLOR)
+        item.setForeground(QBrush(color))
 
     def index_of_form(self, form_id: str) -> QModelIndex:
         item = self.items.get(form_id)
@@ -104,26 +170,63 @@ def badge_parts(badge) -> list[tuple[str, QColor]]:
 
 
 class FormListDelegate(QStyledItemDelegate):
-    """Draws a form's problem badge (✖3 ⚠1 or ✓) right-aligned in its row and elides the name before it."""
+    """Draws the parts of a row that must stay visible right-aligned — a form's year/code detail and its problem
+    badge (2023 ✖3 ⚠1 or ✓), a group's count (（52）) — and elides the name before them. A group title that does
+    not fit is replaced by its compact form before it is elided."""
 
     GAP = 6
 
-    def badge_width(self, option, index) -> int:
+    def trailing_parts(self, index) -> list[tuple[str, QColor | None]]:
+        """(text, colour) drawn right-aligned; colour None: the row's own text colour."""
+        group = index.data(GroupRole)
+        if group is not None:
+            return [(f"（{group[1]}）", None)]
+        parts: list[tuple[str, QColor | None]] = []
+        detail = index.data(DetailRole)
+        if detail:
+            parts.append((detail, DETAIL_COLOR))
         badge = index.data(BadgeRole)
-        if badge is None:
-            return 0
-        metrics = option.fontMetrics
-        parts = badge_parts(badge)
-        return sum(metrics.horizontalAdvance(t) for t, _c in parts) + self.GAP * len(parts)
+        if badge is not None:
+            parts.extend(badge_parts(badge))
+        return parts
+
+    def row_texts(self, option, index) -> tuple[str, list[tuple[str, QColor | None]], int]:
+        """What the row shows: the name as drawn (compact group title, elided), the right-aligned parts and their
+        width (the same numbers ``paint`` uses)."""
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        metrics = QFontMetrics(opt.font)
+        parts = self.trailing_parts(index)
+        width = sum(metrics.horizontalAdvance(t) for t, _c in parts) + self.GAP * len(parts)
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        text_rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget)
+        room = max(0, text_rect.width() - width - 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1))
+        name = opt.text
+        group = index.data(GroupRole)
+        if group is not None:
+            # the title and its count together when they fit (a shorter title if need be), else the count apart
+            room = max(0, text_rect.width() - 2 * (style.pixelMetric(QStyle.PixelMetric.PM_FocusFrameHMargin) + 1))
+            for title in group[0]:
+                if metrics.horizontalAdvance(title + parts[0][0]) <= room:
+                    return title + parts[0][0], [], 0
+            room = max(0, room - width)
+            name = group[0][-1]
+        return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room), parts, width
 
     def paint(self, painter, option, index):
-        width = self.badge_width(option, index)
-        if not width:
+        name, parts, width = self.row_texts(option, index)
+        if not parts:
+            if name != index.data():  # a group title that fits in its compact form
+                opt = QStyleOptionViewItem(option)
+                self.initStyleOption(opt, index)
+                opt.text = name
+                style = opt.widget.style() if opt.widget else QApplication.style()
+                style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+                return
             return super().paint(painter, option, index)
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
         right = option.rect.right()
-        opt.rect = QRect(option.rect.left(), option.rect.top(), max(0, option.rect.width() - width), option.rect.height())
         style = opt.widget.style() if opt.widget else QApplication.style()
         # the row's background and selection over the whole width, then the name in what is left of it
         full = QStyleOptionViewItem(opt)
@@ -131,15 +234,24 @@ class FormListDelegate(QStyledItemDelegate):
         full.text = ""
         full.icon = QIcon()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, full, painter, opt.widget)
+        opt.rect = QRect(option.rect.left(), option.rect.top(), max(0, option.rect.width() - width), option.rect.height())
+        opt.text = name
         opt.backgroundBrush = QBrush()
         opt.state &= ~QStyle.StateFlag.State_HasFocus
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         painter.save()
+        painter.setFont(opt.font)
+        metrics = QFontMetrics(opt.font)
         selected = bool(option.state & QStyle.StateFlag.State_Selected)
         x = right - width + self.GAP // 2
-        for text, color in badge_parts(index.data(BadgeRole)):
-            w = option.fontMetrics.horizontalAdvance(text)
-            painter.setPen(option.palette.highlightedText().color() if selected else color)
+        for text, color in parts:
+            w = metrics.horizontalAdvance(text)
+            if selected:
+                color = option.palette.highlightedText().color()
+            elif color is None:
+                brush = index.data(Qt.ItemDataRole.ForegroundRole)
+                color = brush.color() if isinstance(brush, QBrush) else option.palette.text().color()
+            painter.setPen(color)
             painter.drawText(QRect(x, option.rect.top(), w + self.GAP, option.rect.height()),
                              int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), text)
             x += w + self.GAP
@@ -147,7 +259,44 @@ class FormListDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option, index):  # noqa: N802
         size = super().sizeHint(option, index)
-        return QSize(size.width() + self.badge_width(option, index), size.height())
+        parts = self.trailing_parts(index)
+        if not parts:
+            return size
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        metrics = QFontMetrics(opt.font)
+        return QSize(size.width() + sum(metrics.horizontalAdvance(t) for t, _c in parts) + self.GAP * len(parts),
+                     size.height())
+
+
+FUNDS_CAPTION = "资金使用情况"  # as the editor's captions say (资金使用情况（元）, 年度主要任务（预算金额：元）)
+TASKS_CAPTION = "年度主要任务"
+INDICATORS_CAPTION = "指标"
+
+
+def problem_location(problem, grid_row_of: dict[int, int] | None = None) -> str:
+    """Where a problem is, the way the user finds it on screen: the table, the row as the table numbers it (for
+    the indicator grid its own row numbers, placeholder rows of empty 二级指标 counted: ``grid_row_of`` maps an
+    indicator's index to its grid row), then the column — "资金使用情况 · 年度资金总额 · 全年执行数",
+    "年度主要任务 第 2 行 · 总额", "指标 第 5 行 · 实际完成值". A header field: its label."""
+    column = problem.column.lstrip("*")
+    if problem.field == "funds":
+        from ..layouts import layout_for
+
+        rows = layout_for("self_evaluation").extra["fund_rows"]
+        parts = [FUNDS_CAPTION]
+        if problem.row is not None and 0 <= problem.row < len(rows):
+            parts.append(rows[problem.row][1].removeprefix("其中："))
+        return " · ".join(parts + [column])
+    if problem.field == "tasks":
+        where = TASKS_CAPTION if problem.row is None else f"{TASKS_CAPTION} 第 {problem.row + 1} 行"
+        return f"{where} · {column}"
+    if problem.field == "indicators":
+        if problem.row is None:
+            return f"{INDICATORS_CAPTION} · {column}"
+        shown = (grid_row_of or {}).get(problem.row, problem.row)
+        return f"{INDICATORS_CAPTION} 第 {shown + 1} 行 · {column}"
+    return column + (f" 第 {problem.row + 1} 行" if problem.row is not None else "")
 
 
 class ProblemsModel(QAbstractTableModel):
@@ -159,11 +308,28 @@ class ProblemsModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.rows: list[tuple[str, object]] = []  # (form id, problem)
+        self._grid_rows: dict[str, dict[int, int]] = {}  # form id → indicator index → grid row (see location())
         document.findingsChanged.connect(self.refresh)
         document.formsChanged.connect(self.refresh)
         self.refresh()
 
-    def refresh(self, *_args) -> None:
+    def location(self, form_id: str, problem) -> str:
+        form = self.document.form(form_id)
+        grid_row_of = None
+        if form is not None and problem.field == "indicators" and problem.row is not None:
+            grid_row_of = self._grid_rows.get(form_id)
+            if grid_row_of is None:
+                from .table_models import grid_rows
+
+                grid_row_of = {g.index: n for n, g in enumerate(grid_rows(form)) if g.index is not None}
+                self._grid_rows[form_id] = grid_row_of
+        return problem_location(problem, grid_row_of)
+
+    def refresh(self, form_id: str = "", *_args) -> None:
+        if form_id:
+            self._grid_rows.pop(form_id, None)
+        else:
+            self._grid_rows.clear()
         rows = [(form.id, p) for form in self.document.project.forms for p in self.document.findings(form.id).problems]
         if rows == self.rows:
             return  # typing that changes no problem keeps the list, its selection and its scroll position
@@ -194,7 +360,7 @@ class ProblemsModel(QAbstractTableModel):
                 form = self.document.form(form_id)
                 return form_title(form) if form else ""
             if col == 2:
-                return p.column + (f" 第 {p.row + 1} 行" if p.row is not None else "")
+                return self.location(form_id, p)
             if col == 3:
                 return p.message
             return rule_code(p.rule)
@@ -202,6 +368,8 @@ class ProblemsModel(QAbstractTableModel):
             return QBrush(ERROR_COLOR if p.severity == "error" else WARNING_COLOR)
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
             return p.message
+        if role == Qt.ItemDataRole.ToolTipRole and col == 2:
+            return self.location(form_id, p)
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
             return f"规则 {rule_code(p.rule)}（{p.rule}），见使用说明中的规则列表"
         if role == Qt.ItemDataRole.UserRole:
@@ -282,7 +450,7 @@ class ProblemsPanel(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setStretchLastSection(False)
         header.setSectionResizeMode(3, QHeaderView.ResizeMode.Stretch)
-        for col, width in ((0, 50), (1, 200), (2, 150), (4, 70)):
+        for col, width in ((0, 50), (1, 180), (2, 290), (4, 60)):
             self.view.setColumnWidth(col, width)
         layout.addWidget(self.view)
         self.severity.currentIndexChanged.connect(self._apply_filter)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..layouts import ColumnSpec, layout_for, level1_label, level2_label
@@ -37,13 +37,17 @@ class FormTableModel(QAbstractTableModel):
     """Common behaviour: text from paths, colours from findings, edits through commands."""
 
     table_field = ""  # the ``field`` of problems that belong to this table
+    # rows whose shown text may have changed with the last edit — typed text, or computed text (a suggested score,
+    # 执行率, a 合计) of any row: the view measures their heights again (FormTableView.resize_rows). Emitted after
+    # the rules have run, so the new text is measured, not the text before the edit.
+    textRowsChanged = Signal(list)
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(parent)
         self.document = document
         self.form_id = form_id
         # values and colours are repainted once per edit, when the rules have run (findingsChanged follows
-        # every change); row heights are the view's business (FormTableView.resize_rows_for)
+        # every change); the rows whose text changed are then measured again by the view (textRowsChanged)
         document.formRowsChanged.connect(self._on_rows_changed)
         document.cellsChanged.connect(self.note_cells_changed)
         document.findingsChanged.connect(self._on_findings)
@@ -212,10 +216,13 @@ class FormTableModel(QAbstractTableModel):
                                   self.REPAINT_ROLES)
 
     def _on_rows_changed(self, form_id: str) -> None:
+        """Rows inserted or removed: a reset (the view applies its spans and measures every row on it; the findings
+        are already those of the new rows, see ``ProjectDocument.notify_form_changed``)."""
         if form_id == self.form_id:
             self.beginResetModel()
             self.rebuild()
-            self._signatures = None
+            self._pending_rows = []
+            self._signatures = self.signatures() if self.form is not None else None
             self.endResetModel()
 
     def display_row_of(self, problem_row: int | None) -> int | None:
@@ -244,13 +251,21 @@ class FormTableModel(QAbstractTableModel):
         old = getattr(self, "_signatures", None)
         self._signatures = (table, rows)
         pending, self._pending_rows = self._pending_rows, []
-        if old is None or old[0] != table or len(old[1]) != len(rows) or form_id == "":
+        if old is None or len(old[1]) != len(rows):
             self._on_form_changed(self.form_id)
+            self.textRowsChanged.emit(list(range(len(rows))))
             return
-        changed = {r for r, (a, b) in enumerate(zip(old[1], rows)) if a != b} | set(pending)
-        last = self.columnCount() - 1
-        for r in sorted(changed):
-            self.dataChanged.emit(self.index(r, 0), self.index(r, last), self.REPAINT_ROLES)
+        # shown text: typed (pending) or computed (the second part of a row's signature), of any row
+        texts = sorted({r for r, (a, b) in enumerate(zip(old[1], rows)) if a[1] != b[1]} | set(pending))
+        if old[0] != table or form_id == "":
+            self._on_form_changed(self.form_id)
+        else:
+            changed = {r for r, (a, b) in enumerate(zip(old[1], rows)) if a != b} | set(pending)
+            last = self.columnCount() - 1
+            for r in sorted(changed):
+                self.dataChanged.emit(self.index(r, 0), self.index(r, last), self.REPAINT_ROLES)
+        if texts:
+            self.textRowsChanged.emit(texts)
 
     _pending_rows: list = []
 
@@ -272,6 +287,19 @@ class GridRow:
     index: int | None  # index in form.indicators; None for the placeholder of an empty 二级指标
 
 
+def grid_rows(form: AnyForm) -> list[GridRow]:
+    """The rows of the indicator grid: the indicators by 二级指标 in the official order, and a placeholder row for
+    each 二级指标 without any (the grid's row numbers, which the problems panel quotes too)."""
+    by_level2: dict[Level2, list[int]] = {}
+    for i, r in enumerate(form.indicators):
+        by_level2.setdefault(r.level2, []).append(i)
+    rows: list[GridRow] = []
+    for info in SKELETON:
+        indices = by_level2.get(info.key)
+        rows.extend(GridRow(info.key, i) for i in indices) if indices else rows.append(GridRow(info.key, None))
+    return rows
+
+
 class IndicatorTableModel(FormTableModel):
     """The 一级/二级/三级 indicator grid. Empty 二级指标 show one placeholder row so the skeleton stays whole."""
 
@@ -283,21 +311,16 @@ class IndicatorTableModel(FormTableModel):
         self.layout_ = layout_for(self.form)
         self._columns = [c for c in self.layout_.columns if c.key != "caption"]
         self.rebuild()
+        self._signatures = self.signatures()  # what the view measures first: the first edit compares with it
 
     def columns(self) -> list[ColumnSpec]:
         return self._columns
 
     def rebuild(self) -> None:
-        rows: list[GridRow] = []
         if self.form is None:  # the form was deleted (undo); the editor showing it is going away
             self._rows, self._grid_row = [], {}
             return
-        by_level2: dict[Level2, list[int]] = {}
-        for i, r in enumerate(self.form.indicators):
-            by_level2.setdefault(r.level2, []).append(i)
-        for info in SKELETON:
-            indices = by_level2.get(info.key)
-            rows.extend(GridRow(info.key, i) for i in indices) if indices else rows.append(GridRow(info.key, None))
+        rows = grid_rows(self.form)
         self._rows = rows
         self._grid_row = {g.index: n for n, g in enumerate(rows) if g.index is not None}
 
@@ -482,6 +505,7 @@ class FundsTableModel(FormTableModel):
                        computed=key in ("execution_rate", "score"), numeric=True)
             for key, title in layout.extra["fund_columns"]
         ]
+        self._signatures = self.signatures()
 
     def columns(self) -> list[ColumnSpec]:
         return self._columns
@@ -537,6 +561,7 @@ class TasksTableModel(FormTableModel):
             for key, title in layout.extra["task_columns"]
         ]
         self._sum_label = layout.extra["task_sum_label"]
+        self._signatures = self.signatures()
 
     def columns(self) -> list[ColumnSpec]:
         return self._columns

@@ -150,7 +150,7 @@ class FormTableView(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.setWordWrap(True)
         self.setAlternatingRowColors(False)
-        # row heights follow the text, but only rows whose text changed are measured again (see resize_rows_for):
+        # row heights follow the text, but only rows whose text changed are measured again (see resize_rows):
         # ResizeToContents would measure every cell of the table on every keystroke
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.horizontalHeader().setHighlightSections(False)
@@ -160,20 +160,23 @@ class FormTableView(QTableView):
     # model / spans --------------------------------------------------------------------------------
     def setModel(self, model):  # noqa: N802
         super().setModel(model)
+        # after rows were inserted or removed (a reset): spans first, then every row is measured
         model.modelReset.connect(self.apply_spans)
         model.modelReset.connect(self.resizeRowsToContents)
-        model.document.cellsChanged.connect(self.resize_rows_for)
+        model.textRowsChanged.connect(self.resize_rows)
         self.apply_spans()
         self.resizeRowsToContents()
 
-    def resize_rows_for(self, form_id: str, paths: list) -> None:
-        """Measure again the rows whose text changed."""
-        model = self.model()
-        if model is None or form_id != model.form_id:
+    def resize_rows(self, rows: list) -> None:
+        """Measure again the rows whose shown text changed — the edited row, and rows whose computed text (a
+        suggested score, 执行率, a 合计) the edit changed — once the new text is there (after the rules ran)."""
+        count = self.model().rowCount() if self.model() is not None else 0
+        if len(rows) >= count:
+            self.resizeRowsToContents()
             return
-        rows = {model.row_of_path(p) for p in paths} - {None}
         for row in rows:
-            self.resizeRowToContents(row)
+            if 0 <= row < count:
+                self.resizeRowToContents(row)
 
     def apply_spans(self) -> None:
         self.clearSpans()
