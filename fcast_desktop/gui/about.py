@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import html
+import json
 import sys
+from pathlib import Path
 
 from PySide6 import __version__ as pyside_version
 from PySide6.QtCore import qVersion
@@ -27,13 +30,21 @@ HELP_HTML = """
 """
 
 
-def _dialog(parent, title: str, html: str) -> QDialog:
+def _open_local(url) -> None:
+    if url.isLocalFile():
+        from PySide6.QtGui import QDesktopServices
+
+        QDesktopServices.openUrl(url)
+
+
+def _dialog(parent, title: str, text: str) -> QDialog:
     dialog = QDialog(parent)
     dialog.setWindowTitle(title)
     layout = QVBoxLayout(dialog)
     browser = QTextBrowser()
-    browser.setOpenExternalLinks(False)
-    browser.setHtml(html)
+    browser.setOpenLinks(False)  # a licence file opens in the system's text viewer, never in a web browser
+    browser.anchorClicked.connect(_open_local)
+    browser.setHtml(text)
     layout.addWidget(browser)
     buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
     buttons.rejected.connect(dialog.reject)
@@ -42,18 +53,30 @@ def _dialog(parent, title: str, html: str) -> QDialog:
     return dialog
 
 
+def licences() -> list[dict]:
+    """What the app ships and under which licence (resources/licenses/index.json, by tools/collect_licences.py)."""
+    index = resources_dir() / "licenses" / "index.json"
+    try:
+        return json.loads(index.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+
+
 def about_html(version: str) -> str:
-    font_licence = resources_dir() / "fonts"
+    folder = resources_dir() / "licenses"
+    rows = "".join(
+        f"<tr><td>{html.escape(e['component'])}</td><td>{html.escape(e['licence'])}</td>"
+        f"<td><a href=\"{(folder / e['file']).resolve().as_uri()}\">{html.escape(Path(e['file']).name)}</a></td></tr>"
+        for e in licences())
     return f"""
 <h2>{APP_NAME} {version}</h2>
 <p>离线填写、检查并导出预算绩效表单：二级项目支出绩效目标申报表、项目支出绩效自评表、部门（单位）整体支出绩效目标申报表。</p>
+<p>本程序完全离线运行，不会连接网络。</p>
 <p>Python {sys.version.split()[0]}，Qt {qVersion()}，PySide6 {pyside_version}</p>
 <h3>许可</h3>
-<ul>
-<li>Qt 与 Qt for Python（PySide6）：GNU LGPL v3，© The Qt Company。</li>
-<li>界面与导出字体：思源黑体 / Noto Sans CJK SC 的子集，SIL Open Font License 1.1（许可全文见 {font_licence}）。</li>
-<li>pydantic：MIT 许可；reportlab：BSD 许可；openpyxl：MIT 许可；defusedxml：PSF 许可。</li>
-</ul>
+<p>本程序以 MIT 许可发布。随程序分发的组件及其许可如下，许可全文在程序目录的 <code>{html.escape(str(folder))}</code> 中（点击文件名可打开）。
+Qt 与 PySide6 以 LGPL-3.0 动态链接使用，可替换为自行编译的版本。</p>
+<table border="1" cellspacing="0" cellpadding="4"><tr><th>组件</th><th>许可</th><th>全文</th></tr>{rows}</table>
 """
 
 
