@@ -617,8 +617,7 @@ class MainWindow(QMainWindow):
         warning (money.unit_trap / money.unit_magnitude: about 10,000 times off), say so at once — the warning
         would otherwise drown among the new form's empty cells — with the probable fix, and offer to copy the
         corrected amount. Returns the corrected amount (元), None to copy the amount as it is, False to cancel."""
-        from ..rules import form_profile
-        from ..rules.checks import unit_trap
+        from ..rules import form_profile, unit_trap
 
         amount = declaration.annual_amount
         if amount is None or evaluation.funds.total.initial_budget != amount:

@@ -9,6 +9,8 @@ Public API (used by the GUI, the CLI and the exporters)::
         checked with that profile. ``project`` enables the cross-form rules (S15).
     score_self_evaluation(form, profile) -> EvaluationScore
         执行率, 资金得分, per-row suggested/effective score, achieved and over-achievement flags, 总分, grade.
+    unit_trap(declaration, profile) -> UnitTrap | None
+        N3: the declaration's 本年度项目金额 about 10,000 times off its 测算依据/项目概况, with the corrected amounts.
     form_stars(form, project) -> bool
         Whether the form's 二级指标 labels carry the 福田 stars (by the form's own district profile).
     check_project(project) -> list[tuple[int, Problem]]
@@ -33,7 +35,7 @@ and 测算依据 texts by string, so re-checking a form on each keystroke costs 
 """
 
 from .catalogue import COMPUTATIONS, RULES, Problem, Rule
-from .checks import check_form, form_profile
+from .checks import UnitTrap, check_form, form_profile, unit_trap
 from .profiles import Profile, ProfileError, available_profiles, load_profile
 from .report import check_project
 from .scoring import EvaluationScore, RowScore
@@ -52,4 +54,5 @@ def score_self_evaluation(form, profile: Profile) -> EvaluationScore:
 
 
 __all__ = ["COMPUTATIONS", "RULES", "EvaluationScore", "Problem", "Profile", "ProfileError", "Rule", "RowScore",
-           "available_profiles", "check_form", "form_stars", "check_project", "load_profile", "score_self_evaluation"]
+           "UnitTrap", "available_profiles", "check_form", "check_project", "form_profile", "form_stars",
+           "load_profile", "score_self_evaluation", "unit_trap"]
