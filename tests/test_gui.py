@@ -16,6 +16,7 @@ from PySide6.QtCore import QEvent, Qt  # noqa: E402
 from PySide6.QtGui import QKeyEvent  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
+from fcast_desktop.gui.table_models import PathRole  # noqa: E402
 from fcast_desktop.store.project_file import load_project  # noqa: E402
 
 pytestmark = pytest.mark.gui
@@ -136,6 +137,29 @@ def test_paste_tab_separated_block_is_one_undo_step(window, qtbot):
     assert (rows[1].name, rows[1].target, rows[1].explanation) == ("带\n换行", "100%", "解释二")
     window.document.undo_stack.undo()
     assert (rows[0].name, rows[1].target) == ("发放离退休干部慰问金人数", "100%")
+
+
+def test_paste_into_an_empty_level2_placeholder_adds_its_row(window):
+    """Pasting into the placeholder row of an empty 二级指标 creates the row, as typing there does; one undo step."""
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    form = editor.form
+    editor.grid.setCurrentIndex(cell(editor, "发放离退休干部慰问金人数", "name"))
+    window.delete_rows()
+    assert not [r for r in form.indicators if r.level2.value == "quantity"]
+    model = editor.indicator_model
+    name_col = next(i for i, c in enumerate(model.columns()) if c.key == "name")
+    placeholder = next(model.index(r, name_col) for r in range(model.rowCount())
+                       if model.index(r, name_col).data(PathRole)[0] == "placeholder")
+    stack = window.document.undo_stack
+    steps = stack.count()
+    QApplication.clipboard().setText("新的数量指标\t≥5人\t新的解释\r\n")
+    editor.grid.setCurrentIndex(placeholder)
+    editor.grid.paste()
+    quantity = [r for r in form.indicators if r.level2.value == "quantity"]
+    assert [(r.name, r.target, r.explanation) for r in quantity] == [("新的数量指标", "≥5人", "新的解释")]
+    assert stack.count() == steps + 1
+    stack.undo()
+    assert not [r for r in form.indicators if r.level2.value == "quantity"]
 
 
 def test_copy_gives_tab_separated_text(window):
@@ -364,6 +388,26 @@ def test_header_money_is_typed_as_typed_and_formatted_when_editing_finishes(wind
     total.selectAll()
     type_text(total, "1,2")
     assert total.text() == "1,2"
+
+
+def test_separate_edits_of_one_field_are_separate_undo_steps(window):
+    """Typing merges into one undo step only until the edit is finished (Enter or leaving the field)."""
+    from decimal import Decimal
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    amount = _field(editor, "annual_amount")
+    stack = window.document.undo_stack
+    amount.selectAll()
+    type_text(amount, "45.5")
+    press(amount, Qt.Key.Key_Return)
+    amount.selectAll()
+    type_text(amount, "30")
+    press(amount, Qt.Key.Key_Return)
+    assert stack.count() == 2
+    stack.undo()
+    assert editor.form.annual_amount == Decimal("455000.00") and amount.text() == "45.50"
+    stack.undo()
+    assert editor.form.annual_amount == Decimal("120000000.00") and amount.text() == "12,000.00"
 
 
 def test_header_undo_and_redo_while_the_field_has_focus(window):
@@ -958,3 +1002,16 @@ def test_score_summary_gives_no_grade_when_the_weights_do_not_add_up(window, qtb
     select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
     window.evaluation_from_declaration()
     assert "总分 —　等级 —" in window.editor.summary_text() and "分值合计" not in window.editor.summary_text()
+
+
+def test_names_differing_only_in_full_width_brackets_are_told_apart():
+    """（…） and (…) look alike in the list: such forms get their year (or code) like same-named forms."""
+    from fcast_desktop.gui.panels import form_details
+    from fcast_desktop.paths import sample_project
+    from fcast_desktop.store.project_file import load_project
+
+    forms = load_project(sample_project()).forms
+    half = next(f for f in forms if f.kind == "self_evaluation" and f.project_name == "离退休干部节日慰问金(科级及以下)")
+    full = next(f for f in forms if f.kind == "declaration" and f.project_name == "离退休干部节日慰问金（科级及以下）")
+    details = form_details(forms)
+    assert details[half.id] == str(half.year) and details[full.id].startswith(str(full.year))

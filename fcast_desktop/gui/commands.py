@@ -38,13 +38,14 @@ class SetTextCommand(FormCommand):
         self.new_text = text
         self.old = snapshot(self.form, path)
         self._merge = merge
+        self.sealed = False  # editing of the field finished: the next typing there is a new undo step
 
     def id(self) -> int:  # noqa: A003 - Qt API
         return MERGE_TYPING if self._merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
-        if not (isinstance(other, SetTextCommand) and other._merge and other.form_id == self.form_id
-                and other.path == self.path):
+        if self.sealed or not (isinstance(other, SetTextCommand) and other._merge and other.form_id == self.form_id
+                               and other.path == self.path):
             return False
         self.new_text = other.new_text
         self.setText(other.text())

@@ -115,8 +115,10 @@ class FieldEditor:
         return self.widget.toPlainText()
 
     def finish(self) -> None:
-        """Editing finished: show the stored value the way the form prints it (``45.5`` → ``45.50``)."""
+        """Editing finished: show the stored value the way the form prints it (``45.5`` → ``45.50``), and end the
+        typing burst, so the next edit of this field is an undo step of its own."""
         if self.owner.form is not None:
+            self.owner.end_typing(self.path)
             self.refresh(force=True)
 
     def refresh(self, force: bool = False) -> None:
@@ -524,6 +526,12 @@ class FormEditor(QWidget):
         self.header_toggle.setText("▼ 展开表头" if collapsed else "▲ 收起表头")
 
     # edits --------------------------------------------------------------------------------------
+    def end_typing(self, path: tuple) -> None:
+        stack = self.document.undo_stack
+        top = stack.command(stack.index() - 1) if stack.index() > 0 else None
+        if isinstance(top, commands.SetTextCommand) and top.form_id == self.form_id and top.path == path:
+            top.sealed = True
+
     def push_field(self, path: tuple, text: str, label: str) -> None:
         if get_text(self.form, path) == text:
             return

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QIcon, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
@@ -45,8 +47,9 @@ def form_details(forms: list) -> dict[str, str]:
     of the same kind and year also the last digits of the 项目编码 (at least 4, as many as needed) — the code alone
     when the year tells nothing (every form of that name has it). Forms with a name of their own get none."""
     by_title: dict[str, list] = {}
-    for f in forms:
-        by_title.setdefault(form_title(f), []).append(f)
+    for f in forms:  # （…） and (…) look alike in the list: names are compared as NFKC, without spaces
+        key = unicodedata.normalize("NFKC", form_title(f)).replace(" ", "")
+        by_title.setdefault(key, []).append(f)
     details: dict[str, str] = {}
     for same in by_title.values():
         if len(same) < 2:

@@ -413,6 +413,22 @@ class IndicatorTableModel(FormTableModel):
         stack.push(commands.SetTextCommand(self.document, self.form_id, ("indicators", position, key), text))
         stack.endMacro()
 
+    def push_placeholder_cells(self, cells: list[tuple[tuple, str]]) -> int:
+        """Values pasted into the placeholder rows of empty 二级指标, as typing there does: each such 二级 gets a
+        real row holding them. Pushed onto the undo stack; the caller wraps the whole paste in one macro."""
+        by_level2: dict = {}
+        for path, text in cells:
+            if text.strip():
+                by_level2.setdefault(path[1], []).append((path[2], text))
+        stack = self.document.undo_stack
+        for level2, values in by_level2.items():
+            form = self.form
+            position = _insert_position(form, level2)
+            stack.push(commands.insert_row(self.document, form, level2, position))
+            stack.push(commands.SetCellsCommand(self.document, self.form_id,
+                                                [(("indicators", position, key), text) for key, text in values]))
+        return sum(len(values) for values in by_level2.values())
+
     def spans(self) -> list[tuple[int, int, int, int]]:
         """(row, column, rows, columns) of the merged 一级 and 二级 cells, like the printed form."""
         out = []

@@ -355,11 +355,19 @@ class FormTableView(QTableView):
                     skipped += 1
                     continue
                 path = index.data(PathRole)
-                if path is None or path[0] == "placeholder":
+                if path is None:
                     skipped += 1
                     continue
                 changes.append((path, value_at(r, c)))
-        count = self._push_cells(changes, "粘贴")
+        placeholders = [(p, t) for p, t in changes if p[0] == "placeholder" and t.strip()]
+        if placeholders and hasattr(model, "push_placeholder_cells"):  # an empty 二级指标 gets a row, as typing does
+            stack = model.document.undo_stack
+            stack.beginMacro("粘贴")
+            count = self._push_cells(changes, "粘贴")  # the rows that exist first: inserting shifts their indexes
+            count += model.push_placeholder_cells(placeholders)
+            stack.endMacro()
+        else:
+            count = self._push_cells(changes, "粘贴")
         msg = f"已粘贴 {count} 个单元格"
         if skipped:
             msg += f"；{skipped} 个单元格不可编辑或超出表格，未粘贴"
