@@ -2,6 +2,8 @@
 
 from decimal import Decimal
 
+import pytest
+
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -69,3 +71,12 @@ def test_editing_keeps_unreadable_text_and_restores_exactly():
     assert get_text(ev, ("indicators", 0, "score")) == "1.7"
     set_text(ev, ("indicators", 0, "score"), "")
     assert ev.indicators[0].score is None and ev.indicators[0].raw == {}
+
+
+@pytest.mark.parametrize("text, value", [
+    ("13,920,000.00", Decimal("13920000.00")), ("１，２３４.５", Decimal("1234.5")), ("-1,000", Decimal("-1000")),
+    ("1 200.5", Decimal("1200.5")), ("1,2", None), ("12,00", None), ("1,2345", None), (",100", None),
+])
+def test_thousands_separators_only_in_their_places(text, value):
+    """'1,2' is neither 12 nor 1.2: it is unreadable (kept as typed and flagged), never silently reinterpreted."""
+    assert parse_decimal(text) == value

@@ -16,6 +16,8 @@ YUAN = "元"
 WAN_YUAN = "万元"
 
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+# thousands separators in their places only: "1,2" is not read as 12 (nor as 1.2), it is unreadable
+_GROUPED = re.compile(r"^[+-]?\d{1,3}(,\d{3})+(\.\d*)?$")
 
 
 def normalise_digits(text: str) -> str:
@@ -28,11 +30,14 @@ def round_half_up(value: Decimal, places: Decimal = CENT) -> Decimal:
 
 
 def parse_decimal(text: str) -> Decimal | None:
-    """`13,920,000.00`, `１２０００`, ` 12 000 ` → Decimal; anything else → None. Never raises."""
+    """`13,920,000.00`, `１２０００`, ` 12 000 ` → Decimal; anything else (`1,2`, `12,00`) → None. Never raises."""
     if text is None:
         return None
-    t = normalise_digits(str(text)).strip()
-    t = t.replace(",", "").replace("，", "").replace(" ", "").replace("\u00a0", "")
+    t = normalise_digits(str(text)).strip().replace(" ", "").replace("\u00a0", "")
+    if "," in t:  # NFKC made the full-width ， a ,
+        if not _GROUPED.match(t):
+            return None
+        t = t.replace(",", "")
     if not t or not _NUMBER.match(t):
         return None
     try:
