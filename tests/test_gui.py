@@ -692,6 +692,17 @@ def test_task_total_follows_appropriation_and_other_funds(window, qtbot):
     assert model.index(0, col["total"]).data(Qt.ItemDataRole.ToolTipRole)
 
 
+def test_changing_the_amount_unit_by_default_keeps_the_amounts(window):
+    """Pressing Enter on the question takes 保留金额: no amount changes by 10,000 without a deliberate choice."""
+    from decimal import Decimal
+
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    form = editor.form
+    window.answers.pop("amount_unit", None)  # no answer given: the dialog's default button
+    editor.unit_box.setCurrentText("元")
+    assert form.amount_unit == "元" and form.annual_amount == Decimal("120000000.00")
+
+
 def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
     from decimal import Decimal
 

@@ -563,7 +563,8 @@ class FormEditor(QWidget):
             details = (f"保留所填数字：数字不变，按“{unit}”计（金额变为原来的{scale}）。\n"
                        f"保留金额：金额不变，数字换算为“{unit}”显示" + (f"：{converted}。" if converted else "。"))
             ask = self.ask or (lambda _k, _t, _x, _b, default, **_kw: default)
-            answer = ask("amount_unit", "更改金额单位", text, Button.Yes | Button.No | Button.Cancel, Button.Yes,
+            # Enter takes the choice that changes no amount (保留金额); rescaling by 10,000 must be picked deliberately
+            answer = ask("amount_unit", "更改金额单位", text, Button.Yes | Button.No | Button.Cancel, Button.No,
                          labels={Button.Yes: "保留所填数字", Button.No: "保留金额", Button.Cancel: "取消"},
                          details=details)
             if answer not in (Button.Yes, Button.No):
