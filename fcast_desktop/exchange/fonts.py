@@ -18,13 +18,16 @@ import threading
 from functools import lru_cache
 from pathlib import Path
 
+from ..layouts.printed import IGNORABLE as _PRINTED_IGNORABLE
+
 FONT_FILE = "FCastSansSC-Regular.ttf"
 FONT_FAMILY = "FCast Sans SC"  # family name in the font's name table (for Qt)
 PDF_FONT_NAME = "FCastSansSC"  # name under which the font is registered with reportlab
 
 # Characters that never need a glyph: line breaks and tabs are layout, the others are invisible format
 # characters (zero-width space/joiners, BOM, variation selectors) that writers drop before printing.
-IGNORABLE = frozenset("\n\r\t\u200b\u200c\u200d\u2060\ufeff" + "".join(chr(c) for c in range(0xFE00, 0xFE10)))
+# characters no font needs: what the page layout drops anyway, and line breaks
+IGNORABLE = _PRINTED_IGNORABLE | {"\n"}
 
 
 class FontNotFoundError(FileNotFoundError):

@@ -1,6 +1,6 @@
 """PDF export with reportlab: the pages of :func:`~fcast_desktop.layouts.printed.compose_pages` drawn on a canvas.
 
-Import this module only when exporting (reportlab costs ~150 ms to import).
+reportlab (about 150 ms to import) is imported inside the functions that draw, so importing this module is cheap.
 
 The pages — line breaking, label fitting, pagination with repeated column headers and merged labels, no widows,
 "第 N 页 共 M 页" counted per form — are made in :mod:`fcast_desktop.layouts.printed`, measured with the

@@ -494,7 +494,7 @@ def _is_number_cell(cell: PCell) -> bool:
 
 
 def text_width_px(text: str) -> float:
-    return sum(WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else NARROW_PX for ch in text)
+    return sum(_char_px(ch) for ch in text)
 
 
 def text_lines(text: str, width_units: float) -> int:
@@ -505,7 +505,7 @@ def text_lines(text: str, width_units: float) -> int:
         lines += 1
         x = 0.0
         for ch in part:
-            w = WIDE_PX if unicodedata.east_asian_width(ch) in "WFA" else NARROW_PX
+            w = _char_px(ch)
             if x + w > avail:
                 lines += 1
                 x = 0.0

@@ -102,11 +102,6 @@ class ProjectDocument(QObject):
         self._findings[form_id] = found
         return found
 
-    def recheck(self, form_id: str) -> None:
-        self._findings.pop(form_id, None)
-        self._compute(form_id)
-        self.findingsChanged.emit(form_id)
-
     def check_all(self) -> None:
         self._findings.clear()
         for form in self.project.forms:

@@ -637,8 +637,6 @@ class FormEditor(QWidget):
                 "分值合计不符合评分规则（S4：各一级指标的分值，以及资金分值与全部指标分值之和应为 100），"
                 "总分只是暂算，不评定等级；改正分值后显示等级。详见问题面板。" if provisional else "")
 
-    S4_RULES = ("evaluation.weights.level1", "evaluation.weights.total")
-
     def weights_mismatch(self) -> str | None:
         """Why the 总分 of a self-evaluation is not final (S4: the 分值 do not add up to 100, or a 一级指标's do not
         add up to its weight) — e.g. "分值合计 105，应为 100" — or None when they add up (or for other forms)."""
@@ -646,21 +644,16 @@ class FormEditor(QWidget):
         score = findings.score
         if score is None:
             return None
-        ok = getattr(score, "weights_ok", None)  # rules.EvaluationScore: False when S4 does not hold
-        if ok is None:
-            ok = not any(p.rule in self.S4_RULES for p in findings.problems)
-        if ok:
+        if score.weights_ok:
             return None
-        from ..model import LEVEL1_INFO, LEVEL2_INFO
+        from ..model import LEVEL1_INFO
         from ..rules import form_profile
+        from ..rules.scoring import weight_sums
 
         profile = form_profile(self.form, self.document.profile)
         if score.weight_total != profile.total_weight:
             return f"分值合计 {format_number(score.weight_total)}，应为 {format_number(profile.total_weight)}"
-        sums: dict = {}
-        for r in self.form.indicators:
-            level1 = LEVEL2_INFO[r.level2].level1
-            sums[level1] = sums.get(level1, 0) + (r.weight or 0)
+        sums = weight_sums(self.form)
         for level1, info in LEVEL1_INFO.items():
             expected = profile.level1_weights.get(level1.value)
             if expected is not None and sums.get(level1, 0) != expected:
@@ -683,8 +676,7 @@ class FormEditor(QWidget):
                 pieces.append((f"总分 {format_number(score.total)}（{mismatch}）　等级 —", True))
             else:
                 total = "—" if score.total is None else format_number(score.total)
-                grade = score.grade if getattr(score, "weights_ok", True) else None
-                pieces.append((f"总分 {total}　等级 {grade or '—'}", False))
+                pieces.append((f"总分 {total}　等级 {score.grade or '—'}", False))
             pieces.append(("　｜　", False))
         pieces.append((f"错误 {findings.errors} 个　警告 {findings.warnings} 个", False))
         return pieces

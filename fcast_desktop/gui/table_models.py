@@ -342,12 +342,13 @@ class IndicatorTableModel(FormTableModel):
         return self._grid_row.get(index, 0)
 
     def stars(self) -> bool:
-        """The 福田 stars (*数量) by the form's own district (a 宝安 form prints none): ``rules.form_stars``,
-        cached because ``data()`` asks for every label cell; refreshed when the form changes (项目编码)."""
+        """The 福田 stars (*数量) by the form's own district (a 宝安 form prints none), as ``rules.form_stars``
+        decides, with the document's cached profile; cached because ``data()`` asks for every label cell;
+        refreshed when the form changes (项目编码)."""
         if self._stars is None:
-            from ..rules import form_stars
+            from ..rules import form_profile
 
-            self._stars = bool(form_stars(self.form, self.document.project)) if self.form is not None else False
+            self._stars = form_profile(self.form, self.document.profile).stars if self.form is not None else False
         return self._stars
 
     _stars: bool | None = None

@@ -158,10 +158,11 @@ def _year(form: AnyForm, layout: FormLayout, out: list[Problem]) -> None:
 
 
 def _negative(value: Decimal | None, field: str, row: int | None, column: str, key: str, place: str,
-              out: list[Problem]) -> None:
-    """N1: an amount (元, shown with thousands separators as the grids show it) below zero, on its cell."""
+              out: list[Problem], unit: str = "元") -> None:
+    """N1: an amount below zero, on its cell; shown in ``unit`` with thousands separators, as the grids show it."""
     if value is not None and value < 0:
-        out.append(problem("money.negative", field, row, column, key, place=place, value=_yuan(value)))
+        out.append(problem("money.negative", field, row, column, key, place=place,
+                           value=format_money(value, unit) + unit))
 
 
 def _yuan(value: Decimal) -> str:
@@ -206,10 +207,8 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
                            "project_type", text=form.project_type))
     total, annual = form.total_amount, form.annual_amount
     for key in ("total_amount", "annual_amount"):
-        value = getattr(form, key)
-        if value is not None and value < 0:
-            out.append(problem("money.negative", key, None, _label(layout, key, form), key, place=_AMOUNT_NAMES[key],
-                               value=format_money(value, form.amount_unit) + form.amount_unit))
+        _negative(getattr(form, key), key, None, _label(layout, key, form), key, _AMOUNT_NAMES[key], out,
+                  unit=form.amount_unit)
     if total is not None and annual is not None and total < annual:
         out.append(problem("declaration.amounts.order", "total_amount", None, _label(layout, "total_amount", form),
                            "total_amount", total=format_money(total, form.amount_unit) + form.amount_unit,
@@ -264,7 +263,7 @@ def unit_trap(form: Declaration, profile: Profile) -> UnitTrap | None:
     if larger is None and figures:
         largest = max(figures)
         ratio = amount / largest
-        if _BAND_LO <= ratio <= _BAND_HI or _BAND_LO <= 1 / ratio <= _BAND_HI:
+        if _off_by_ten_thousand(amount, largest):
             larger = ratio > 1
             found = dict(source=source, relation="中的金额最大为", figure=_figure(largest))
         elif max(ratio, 1 / ratio) < _BAND_LO:
