@@ -103,8 +103,9 @@ def export_pdf(
 def printed_forms(project: Project, forms: Sequence[AnyForm]) -> list[PrintedForm]:
     """The printed layout of each form, with its computed values and its own stars (``rules.form_stars``)."""
     from ..rules import form_stars
+    from ..rules.report import computed_values
 
-    return [build_printed(form, _computed(form, project), form_stars(form, project)) for form in forms]
+    return [build_printed(form, computed_values(form, project), form_stars(form, project)) for form in forms]
 
 
 def pdf_metrics() -> TextMetrics:
@@ -228,14 +229,6 @@ def missing_in_forms(
 
 # ==================================================================================================
 # computed values and field names
-
-
-def _computed(form: AnyForm, project: Project) -> dict[str, str]:
-    try:
-        from ..rules.report import computed_values
-    except ImportError:
-        return {}
-    return computed_values(form, project) or {}
 
 
 def _document_title(project: Project, forms: Sequence[AnyForm]) -> str:

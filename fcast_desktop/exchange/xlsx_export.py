@@ -152,6 +152,7 @@ def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | 
     wb.properties.creator = "绩效表单助手 fcast-desktop " + __version__
     wb.properties.title = project.unit or "绩效表单"
     from ..rules import form_stars
+    from ..rules.report import computed_values
 
     styles = _Styles()
     metas = []
@@ -160,7 +161,7 @@ def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | 
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
         ws = wb.create_sheet(name)
-        meta = write_form_sheet(ws, form, _computed(form, project), form_stars(form, project), styles)
+        meta = write_form_sheet(ws, form, computed_values(form, project), form_stars(form, project), styles)
         meta["sheet"] = name
         meta["index"] = n
         metas.append(meta)
@@ -225,14 +226,6 @@ def sheet_names(forms: list[AnyForm]) -> list[str]:
 
 # ==================================================================================================
 # one form on one sheet
-
-
-def _computed(form: AnyForm, project: Project) -> dict[str, str]:
-    try:
-        from ..rules.report import computed_values
-    except ImportError:
-        return {}
-    return computed_values(form, project) or {}
 
 
 class _Styles:
