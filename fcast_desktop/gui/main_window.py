@@ -593,16 +593,12 @@ class MainWindow(QMainWindow):
         if not isinstance(form, Declaration):
             self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
             return
-        evaluation = evaluation_from_declaration(form)
-        text = "由申报表生成自评表"
-        fix = self._unit_trap_fix(form, evaluation)
+        fix = self._unit_trap_fix(form)
         if fix is False:
             return
-        if fix is not None:  # the corrected 年初预算数 goes in with the new form: one undo step
-            for line in (evaluation.funds.total, evaluation.funds.appropriation):
-                if line.initial_budget == form.annual_amount:
-                    line.initial_budget = fix
-            text += "（年初预算数已改正单位）"
+        # the corrected 年初预算数 goes in with the new form: one undo step
+        evaluation = evaluation_from_declaration(form, initial_budget=fix)
+        text = "由申报表生成自评表" + ("（年初预算数已改正单位）" if fix is not None else "")
         self._push_forms(self.document.project.forms + [evaluation], text, evaluation.id)
         if fix is not None:
             self.statusbar.showMessage(
@@ -612,7 +608,7 @@ class MainWindow(QMainWindow):
             col = next(i for i, c in enumerate(view.model().columns()) if c.key == "initial_budget")
             view.setCurrentIndex(view.model().index(0, col))
 
-    def _unit_trap_fix(self, declaration, evaluation):
+    def _unit_trap_fix(self, declaration):
         """Before 由申报表生成自评表 copies 本年度项目金额 into 年初预算数: when the declaration's amount carries the N3
         warning (money.unit_trap / money.unit_magnitude: about 10,000 times off), say so at once — the warning
         would otherwise drown among the new form's empty cells — with the probable fix, and offer to copy the
@@ -620,7 +616,7 @@ class MainWindow(QMainWindow):
         from ..rules import form_profile, unit_trap
 
         amount = declaration.annual_amount
-        if amount is None or evaluation.funds.total.initial_budget != amount:
+        if amount is None:
             return None
         trap = unit_trap(declaration, form_profile(declaration, self.document.profile))
         if trap is None:

@@ -3,6 +3,8 @@ a 项目支出绩效自评表 made from the 二级项目支出绩效目标申报
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from .forms import (
     AnyForm,
     Declaration,
@@ -42,15 +44,18 @@ def duplicate(form: AnyForm) -> AnyForm:
     return copy
 
 
-def evaluation_from_declaration(declaration: Declaration, evaluation_year: int | None = None) -> SelfEvaluation:
+def evaluation_from_declaration(declaration: Declaration, evaluation_year: int | None = None,
+                                initial_budget: Decimal | None = None) -> SelfEvaluation:
     """Copy the header and the indicators (指标值 → 年度指标值); 实际完成值, 分值 and 得分 are left to fill.
 
     Rows that do not apply become the official `不适用 | 不适用 | 无 | 0 | 0`. 本年度项目金额 is copied into 年初预算数
     as the declaration holds it, even when the declaration's N3 check doubts it (a 万元/元 trap): this layer cannot
     see the rules, and the copy is linked by ``declaration_id``, so the rules warn on the new form's 年初预算数 for as
     long as it disagrees (S15 ``evaluation.declaration.amount_trap`` / ``evaluation.declaration.amount``, N3
-    ``funds.unit_trap``) — not once at derive time, but until it is fixed.
+    ``funds.unit_trap``) — not once at derive time, but until it is fixed. ``initial_budget`` (元) replaces the
+    copied amount when the user chose a corrected one.
     """
+    budget = declaration.annual_amount if initial_budget is None else initial_budget
     rows = []
     for r in declaration.indicators:
         if r.is_not_applicable():
@@ -64,8 +69,7 @@ def evaluation_from_declaration(declaration: Declaration, evaluation_year: int |
         year=evaluation_year if evaluation_year is not None else declaration.year,
         implementing_unit=declaration.applicant_unit,
         budget_unit=declaration.budget_unit,
-        funds=Funds(total=FundLine(initial_budget=declaration.annual_amount),
-                    appropriation=FundLine(initial_budget=declaration.annual_amount)),
+        funds=Funds(total=FundLine(initial_budget=budget), appropriation=FundLine(initial_budget=budget)),
         expected_goal=declaration.annual_goal,
         indicators=rows,
         declaration_id=declaration.id,
