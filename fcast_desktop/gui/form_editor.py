@@ -415,7 +415,8 @@ class FormEditor(QWidget):
         # table follows its rows
         view.verticalHeader().sectionResized.connect(lambda *_a, v=view, n=rows: self._fit_table(v, n))
         view.horizontalHeader().sectionResized.connect(lambda *_a, v=view: self._remeasure_later(v))
-        model.modelReset.connect(lambda v=view: self._remeasure_later(v))
+        # after a reset the view itself has measured every row (FormTableView.setModel): only the height follows
+        model.modelReset.connect(lambda v=view, n=rows: self._fit_table(v, n))
         self._fit_table(view, rows)
         return view
 
