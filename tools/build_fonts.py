@@ -55,7 +55,7 @@ EXTRA_RANGES = [
     (0x25A0, 0x25FF),  # geometric shapes (■ □ ● ○ ◆ △)
     (0x2600, 0x26FF),  # misc symbols (★ ☆ ☑ ☒)
     (0x2700, 0x27BF),  # dingbats (✓ ✔ ✕ ❶)
-    (0x2E80, 0x2FDF),  # CJK radicals
+    (0x2E80, 0x2FDF),  # CJK radicals (those sharing another character's glyph are dropped again: drop_aliases)
     (0x3000, 0x303F),  # CJK symbols and punctuation (、 。 《 》 〔 〕 【 】 〇)
     (0x3040, 0x30FF),  # kana (in GBK anyway)
     (0x3100, 0x312F),  # bopomofo
@@ -153,6 +153,29 @@ def rename(font: TTFont, source_version: str) -> None:
     name.names.sort(key=lambda r: (r.platformID, r.platEncID, r.langID, r.nameID))
 
 
+RADICALS = range(0x2E80, 0x2FE0)  # CJK Radicals Supplement, Kangxi Radicals
+EXTENSION_A = range(0x3400, 0x4DC0)
+UNIFIED = range(0x4E00, 0xA000)
+
+
+def drop_aliases(font: TTFont) -> int:
+    """Leave out of the cmap the rare characters drawn with the very glyph of a common one: a CJK radical sharing
+    a glyph with any other character (⻚ and 页, ⼀ and 一), an Extension A character sharing one with a unified
+    ideograph (㬵 and 胶). A printer that turns glyphs back into text — Qt's PDF engine, "print to PDF" — takes
+    the lowest code point mapped to a glyph, so 页 came out as ⻚ and 胶 as 㬵 in the PDF's text layer, and
+    copying or searching failed. Radicals with a glyph of their own (the GBK ones such as ⺁) stay.
+    Returns how many code points were dropped."""
+    dropped = set()
+    for table in font["cmap"].tables:
+        others = {glyph for cp, glyph in table.cmap.items() if cp not in RADICALS}
+        unified = {glyph for cp, glyph in table.cmap.items() if cp in UNIFIED}
+        aliases = {cp for cp, glyph in table.cmap.items()
+                   if (cp in RADICALS and glyph in others) or (cp in EXTENSION_A and glyph in unified)}
+        table.cmap = {cp: glyph for cp, glyph in table.cmap.items() if cp not in aliases}
+        dropped |= aliases
+    return len(dropped)
+
+
 def build(source: str, out: Path) -> dict:
     t0 = time.perf_counter()
     font = load_face(source)
@@ -177,6 +200,7 @@ def build(source: str, out: Path) -> dict:
     # keep one Windows Unicode BMP cmap (format 4) plus the Unicode-platform copy; drop format 14 (UVS)
     cmap = font["cmap"]
     cmap.tables = [t for t in cmap.tables if t.format in (4, 12) and (t.platformID, t.platEncID) in ((3, 1), (0, 3), (3, 10), (0, 4))]
+    aliases = drop_aliases(font)
     cff_to_glyf(font)
     rename(font, source_version)
     font["OS/2"].fsType = 0  # installable embedding, as in the source
@@ -196,6 +220,7 @@ def build(source: str, out: Path) -> dict:
         "characters": len(mapped),
         "glyphs": len(check.getGlyphOrder()),
         "gbk_missing": [f"U+{c:04X}" for c in missing_gbk],
+        "aliases_dropped": aliases,
         "sha256": hashlib.sha256(out.read_bytes()).hexdigest(),
         "seconds": round(time.perf_counter() - t0, 1),
     }
