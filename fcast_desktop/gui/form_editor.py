@@ -550,9 +550,8 @@ class FormEditor(QWidget):
         old = form.amount_unit
         if unit == old:
             return
-        filled = [(label, get_text(form, (key,)), getattr(form, key))
-                  for key, label in (("total_amount", "项目总金额"), ("annual_amount", "本年度项目金额"))
-                  if get_text(form, (key,))]
+        filled = [(self.layout_.field(key).name, get_text(form, (key,)), getattr(form, key))
+                  for key in ("total_amount", "annual_amount") if get_text(form, (key,))]
         keep_digits = False
         if filled:
             Button = QMessageBox.StandardButton

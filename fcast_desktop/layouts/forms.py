@@ -43,6 +43,11 @@ class FieldSpec:
         unit = getattr(form, "amount_unit", "元")
         return self.label.replace("{unit}", unit)
 
+    @property
+    def name(self) -> str:
+        """The label without its unit, as messages name the field: 项目总金额（中期规划）, 本年度项目金额."""
+        return self.label.replace("，{unit}", "").replace("（{unit}）", "").lstrip("*")
+
     def applies_to(self, form: AnyForm) -> bool:
         return self.variant is None or getattr(form, "variant", None) == self.variant
 
@@ -79,6 +84,10 @@ class FormLayout:
 
     def column(self, key: str) -> ColumnSpec:
         return next(c for c in self.columns if c.key == key)
+
+    def field(self, key: str) -> FieldSpec:
+        """A header field or long text by its key."""
+        return next(f for f in (*self.header, *self.texts) if f.key == key)
 
     def column_index(self, key: str) -> int:
         return next(i for i, c in enumerate(self.columns) if c.key == key)

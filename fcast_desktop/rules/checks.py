@@ -135,7 +135,6 @@ def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[
                 _value_problems(text, n, _column(layout, key), key, out)
 
 
-_AMOUNT_NAMES = {"total_amount": "项目总金额（中期规划）", "annual_amount": "本年度项目金额"}  # labels without the unit
 _INTEGER_RULES = {"duration_years": "declaration.duration", "year": "header.year"}
 YEARS = range(2000, 2100)  # a 年度 outside is a typo (`23`, `20233`)
 
@@ -207,7 +206,7 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
                            "project_type", text=form.project_type))
     total, annual = form.total_amount, form.annual_amount
     for key in ("total_amount", "annual_amount"):
-        _negative(getattr(form, key), key, None, _label(layout, key, form), key, _AMOUNT_NAMES[key], out,
+        _negative(getattr(form, key), key, None, _label(layout, key, form), key, layout.field(key).name, out,
                   unit=form.amount_unit)
     if total is not None and annual is not None and total < annual:
         out.append(problem("declaration.amounts.order", "total_amount", None, _label(layout, "total_amount", form),
