@@ -12,7 +12,7 @@ import sys
 from pathlib import Path
 
 from . import __version__
-from .model import AnyForm, DepartmentOverall, Project, form_code, form_unit
+from .model import FORM_KIND_TITLES, AnyForm, DepartmentOverall, Project, form_code, form_unit
 from .store.project_file import ProjectFileError, load_project, save_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -161,7 +161,7 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
-FORM_KINDS = ("declaration", "self_evaluation", "department_overall")
+FORM_KINDS = tuple(FORM_KIND_TITLES)  # declaration, self_evaluation, department_overall: the official order
 
 
 def _describe(n: int, form: AnyForm) -> str:

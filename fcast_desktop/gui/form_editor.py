@@ -31,6 +31,7 @@ from ..model import AnyForm, Declaration, DepartmentOverall, SelfEvaluation
 from ..model.editing import get_text
 from ..model.money import format_money, format_number
 from . import commands
+from .panels import FUNDS_CAPTION, TASKS_CAPTION
 from .table_models import FundsTableModel, IndicatorTableModel, TasksTableModel, problems_tooltip
 from .table_view import FormTableView
 
@@ -229,10 +230,10 @@ class FormEditor(QWidget):
         self._build_header()
         form = self.form
         if isinstance(form, SelfEvaluation):
-            self.funds_view = self._add_table(FundsTableModel(document, form_id, self), "资金使用情况（元）",
+            self.funds_view = self._add_table(FundsTableModel(document, form_id, self), f"{FUNDS_CAPTION}（元）",
                                               self.header_layout, rows=4)
         if isinstance(form, DepartmentOverall):
-            self.tasks_view = self._add_table(TasksTableModel(document, form_id, self), "年度主要任务（预算金额：元）",
+            self.tasks_view = self._add_table(TasksTableModel(document, form_id, self), f"{TASKS_CAPTION}（预算金额：元）",
                                               self.header_layout, rows=8, buttons=True)
         self._build_texts()
         self.header_layout.addStretch(1)

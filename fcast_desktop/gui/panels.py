@@ -32,7 +32,7 @@ ERROR_COLOR = QColor("#b00020")
 WARNING_COLOR = QColor("#8a5a00")
 OK_COLOR = QColor("#1b6e20")
 DETAIL_COLOR = QColor("#5f6b7a")
-KIND_ORDER = ("declaration", "self_evaluation", "department_overall")
+KIND_ORDER = tuple(FORM_KIND_TITLES)  # the forms list groups in the official order
 # a group title that does not fit the list's width is shown shorter, the first that fits (the full title is its
 # tooltip); the last one is elided when even it does not fit, its count never
 SHORTER_KIND_TITLES = {"declaration": ("项目支出绩效目标申报表", "项目绩效目标申报表"),
@@ -272,7 +272,7 @@ class FormListDelegate(QStyledItemDelegate):
                      size.height())
 
 
-FUNDS_CAPTION = "资金使用情况"  # as the editor's captions say (资金使用情况（元）, 年度主要任务（预算金额：元）)
+FUNDS_CAPTION = "资金使用情况"  # the editor's captions and the problem locations both use these
 TASKS_CAPTION = "年度主要任务"
 INDICATORS_CAPTION = "指标"
 
