@@ -4,7 +4,7 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 SAMPLE := resources/samples/sample.fcast
 
-.PHONY: run test bench venv clean sample package package-test
+.PHONY: run test lint bench venv clean sample package package-test
 
 $(VENV)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,6 +19,15 @@ run: $(VENV)/.installed
 
 test: $(VENV)/.installed
 	QT_QPA_PLATFORM=offscreen $(PY) -m pytest -q
+
+# maintainer checks: the import contracts (also run by the tests and CI), ruff and mypy (configured in pyproject.toml);
+# all three run, the target fails if any of them does
+lint: $(VENV)/.installed
+	@status=0; \
+	$(VENV)/bin/lint-imports --no-cache --no-logo || status=1; \
+	$(VENV)/bin/ruff check || status=1; \
+	$(VENV)/bin/mypy || status=1; \
+	exit $$status
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/run.py
@@ -35,7 +44,7 @@ package: $(VENV)/.package
 package-test: $(VENV)/.package
 	$(PY) packaging/build.py --smoke
 
-# regenerate the bundled sample project from the published seeds in ../shared/seeds
+# regenerate the bundled sample project from the published forms in tests/data/seeds (unchanged if only ids differ)
 sample: $(VENV)/.installed
 	$(PY) tools/make_sample.py
 

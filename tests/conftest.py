@@ -11,13 +11,16 @@ import pytest
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS_DIR = ROOT.parent / "shared" / "seeds"
+DATA_DIR = ROOT / "tests" / "data"
+SEEDS_DIR = DATA_DIR / "seeds"  # the published forms, part of the repository (tests/data/README.md)
 
 
 def seed(prefix: str) -> Path:
+    """The published form file `<prefix>_*.txt`; a missing test input fails the test, it never skips it."""
     matches = sorted(SEEDS_DIR.glob(f"{prefix}_*.txt"))
-    if not matches:
-        pytest.skip(f"seed {prefix} not found in {SEEDS_DIR}")
+    if len(matches) != 1:
+        pytest.fail(f"test input {prefix}_*.txt: expected exactly one file in {SEEDS_DIR}, found {len(matches)} "
+                    "(the published forms belong to the repository, see tests/data/README.md)", pytrace=False)
     return matches[0]
 
 

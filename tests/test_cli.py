@@ -1,4 +1,4 @@
-"""`fcast` command line: `export --form` selects exactly one form (../shared/spec/cli.md), `check` exit codes, and
+"""`fcast` command line: `export --form` selects exactly one form (README, 命令行 `fcast`), `check` exit codes, and
 the shape of `score --json`."""
 
 from __future__ import annotations
