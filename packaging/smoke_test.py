@@ -1,7 +1,7 @@
 """Smoke test of the built bundle (``make package-test``): the frozen programs do real work, offline.
 
-- frozen ``fcast``: imports the published seed forms (``../shared/seeds`` beside the checkout; the bundled sample
-  project when they are absent), lists, checks, scores and exports PDF and Excel, re-imports the Excel;
+- frozen ``fcast``: imports the published seed forms (``tests/data/seeds``; the bundled sample project when
+  they are absent), lists, checks, scores and exports PDF and Excel, re-imports the Excel;
 - frozen desktop app: starts offscreen on the bundled sample project, shows its window and quits;
 - every run happens without a network (``unshare -n``, where the machine allows it) and the bundle holds no Qt
   network module.
@@ -21,7 +21,7 @@ from decimal import Decimal
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 EXE = ".exe" if sys.platform == "win32" else ""
 
 
