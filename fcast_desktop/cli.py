@@ -7,7 +7,9 @@ stderr naming the file and, where known, the line. ``--json`` prints one JSON do
 from __future__ import annotations
 
 import argparse
+import errno
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -18,7 +20,7 @@ from .store.project_file import ProjectFileError, load_project, save_project
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
 
 
-class Unusable(Exception):
+class Unusable(Exception):  # noqa: N818 (a message, not an error of the program)
     """Input the command cannot use; the message is the one line printed on stderr."""
 
 
@@ -40,33 +42,69 @@ def form_identity(form: AnyForm) -> tuple:
     return (form.kind, form_code(form), getattr(form, "year", None), getattr(form, "project_name", ""))
 
 
+LOCK_WAIT_SECONDS = 5.0
+"""How long a writing command waits for another program to release the project before refusing."""
+
+_written: list[str] = []
+"""Files this run has written, for the last-resort message."""
+
+
 def cmd_import(args) -> int:
     from .exchange.importer import import_file
     from .exchange.report import ImportFailed
+    from .store.lock import ProjectLock, ProjectLocked
+    from .store.project_file import load_project_stamped
 
     target = Path(args.output)
-    project = _load(str(target)) if target.exists() else Project()
-    existing = {form_identity(f) for f in project.forms}
-    added = skipped = 0
-    notes = []
-    results = []
-    for src in args.sources:
+    try:
+        lock = ProjectLock.acquire(target, app="fcast", wait=LOCK_WAIT_SECONDS)
+    except ProjectLocked as exc:
+        raise Unusable(
+            f"{exc}；等了 {LOCK_WAIT_SECONDS:g} 秒仍未释放，未写入任何内容，请对方关闭项目后再导入") from None
+    except OSError as exc:
+        raise Unusable(f"{target}：无法在项目所在的文件夹中建立锁文件（{describe_os_error(exc).rpartition('：')[2]}），"
+                       "未写入任何内容") from None
+    with lock:
+        if lock.took_over_from is not None:
+            print(f"{target}：原先打开此项目的程序已不在运行（{lock.took_over_from.describe()}），已接管它留下的锁",
+                  file=sys.stderr)
+        if target.exists():
+            try:
+                project, stamp = load_project_stamped(target)
+            except ProjectFileError as exc:
+                raise Unusable(str(exc)) from None
+        else:
+            project, stamp = Project(), None
+        existing = {form_identity(f) for f in project.forms}
+        added = skipped = 0
+        notes = []
+        results = []
+        for src in args.sources:
+            _refuse_same_file(src, target, "导入的来源不能是项目文件本身，未写入任何内容")
+            try:
+                results.append(import_file(src))
+            except ImportFailed as exc:
+                raise Unusable(str(exc)) from None
+        for result in results:
+            notes.extend(result.notes)
+            for form in result.forms:
+                ident = form_identity(form)
+                if ident in existing:
+                    skipped += 1
+                    continue
+                existing.add(ident)
+                project.forms.append(form)
+                added += 1
+        _complete_project_header(project)
+        if not lock.owns():
+            raise Unusable(f"{target}：项目的锁在导入期间被其他程序取走，未写入任何内容")
+        if stamp is None and target.exists():
+            raise Unusable(f"{target}：导入期间其他程序新建了此文件，未写入任何内容")
         try:
-            results.append(import_file(src))
-        except ImportFailed as exc:
+            save_project(project, target, expected=stamp)
+        except ProjectFileError as exc:  # changed on disk, read-only
             raise Unusable(str(exc)) from None
-    for result in results:
-        notes.extend(result.notes)
-        for form in result.forms:
-            ident = form_identity(form)
-            if ident in existing:
-                skipped += 1
-                continue
-            existing.add(ident)
-            project.forms.append(form)
-            added += 1
-    _complete_project_header(project)
-    save_project(project, target)
+        _written.append(str(target))
     for note in notes:
         print(note, file=sys.stderr)
     msg = f"已导入 {added} 张表单到 {target}（共 {len(project.forms)} 张）"
@@ -74,6 +112,32 @@ def cmd_import(args) -> int:
         msg += f"；{skipped} 张已在项目中，未重复导入"
     print(msg, file=sys.stderr)
     return EXIT_OK
+
+
+def _same_file(a: str | Path, b: str | Path) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:
+        return Path(os.path.realpath(a)) == Path(os.path.realpath(b))
+
+
+def _refuse_same_file(a: str | Path, b: str | Path, what: str) -> None:
+    if _same_file(a, b):
+        raise Unusable(f"{a}：{what}")
+
+
+def _is_project_file(path: str | Path) -> bool:
+    """A .fcast file, or any file whose content is a project (a backup, a renamed project)."""
+    name = Path(path).name.lower()
+    if name.endswith((".fcast", ".fcast.bak")):
+        return True
+    try:
+        with open(path, "rb") as fh:
+            head = fh.read(4096)
+    except OSError:
+        return False
+    head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
+    return head.startswith(b"{") and b'"fcast-project"' in head
 
 
 def _complete_project_header(project: Project) -> None:
@@ -122,7 +186,8 @@ def cmd_list(args) -> int:
     for e in entries:
         name = e["project_name"] or e["unit"]
         year = e["year"] if e["year"] is not None else "—"
-        print(f"{e['form']:>3}  {FORM_KIND_SHORT[e['form_type']]}  {e['project_code'] or '—':<21}  {year}  {name}  （{e['indicator_rows']} 行指标）")
+        code, kind, rows = e["project_code"] or "—", FORM_KIND_SHORT[e["form_type"]], e["indicator_rows"]
+        print(f"{e['form']:>3}  {kind}  {code:<21}  {year}  {name}  （{rows} 行指标）")
     return EXIT_OK
 
 
@@ -197,6 +262,10 @@ def select_form(project: Project, spec: str, path: str) -> AnyForm:
 
 
 def cmd_export(args) -> int:
+    out = args.pdf or args.xlsx
+    _refuse_same_file(out, args.project, "导出的文件不能是项目文件本身，未写入任何内容；请换一个文件名")
+    if _is_project_file(out):
+        raise Unusable(f"{out}：这是项目文件，导出不会覆盖项目文件，未写入任何内容；请换一个文件名（如 .pdf / .xlsx）")
     project = _load(args.project)
     forms = project.forms
     if args.form is not None:
@@ -214,6 +283,7 @@ def cmd_export(args) -> int:
             export_xlsx(project, forms, args.xlsx)
     except (ExportError, ExportCancelled) as exc:
         raise Unusable(f"{args.pdf or args.xlsx}：未导出。{exc}") from None
+    _written.append(str(out))
     print(f"已导出 {len(forms)} 张表单到 {args.pdf or args.xlsx}", file=sys.stderr)
     return EXIT_OK
 
@@ -250,6 +320,51 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+_ERRNO_TEXT = {
+    errno.ENOSPC: "磁盘空间不足",
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.EROFS: "磁盘是只读的",
+    errno.EISDIR: "这是一个文件夹",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.EEXIST: "文件已存在",
+    errno.EBUSY: "文件正被其他程序占用",
+    errno.EIO: "读写磁盘出错",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EINVAL: "文件名或参数无效",
+    errno.EMFILE: "打开的文件太多",
+}
+if hasattr(errno, "EDQUOT"):
+    _ERRNO_TEXT[errno.EDQUOT] = "超出磁盘配额"
+
+
+def describe_os_error(exc: OSError) -> str:
+    """One Chinese line for an operating-system error: the file and what went wrong (no English strerror)."""
+    where = getattr(exc, "filename", "") or ""
+    text = exc.strerror or ""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):  # the system's own text is English here
+        if getattr(exc, "winerror", None) in (32, 33):
+            text = "文件正被其他程序占用"
+        else:
+            text = _ERRNO_TEXT.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
+    return f"{where}：{text}" if where else text
+
+
+def _internal_error(exc: BaseException) -> str:
+    """The last-resort line: which error and where (for the maintainers), and what happened to the files."""
+    tb = exc.__traceback__
+    where = ""
+    while tb is not None:
+        code = tb.tb_frame.f_code
+        if "fcast_desktop" in code.co_filename:
+            where = f"{Path(code.co_filename).name}:{tb.tb_lineno}"
+        tb = tb.tb_next
+    files = "已写入 " + "、".join(_written) if _written else "没有写入或改动任何文件"
+    return (f"内部错误（{type(exc).__name__}{'，' + where if where else ''}），{files}；"
+            "请把此信息告诉维护人员")
+
+
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         try:
@@ -257,13 +372,21 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, ValueError):
             pass
     args = build_parser().parse_args(argv)
+    _written.clear()
     try:
         return args.func(args)
     except Unusable as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNUSABLE
     except OSError as exc:
-        print(f"{getattr(exc, 'filename', '') or ''}：{exc.strerror or exc}", file=sys.stderr)
+        print(describe_os_error(exc), file=sys.stderr)
+        return EXIT_UNUSABLE
+    except KeyboardInterrupt:
+        done = ("（已写入 " + "、".join(_written) + "）") if _written else "；项目保持原样或已完整保存"
+        print("已中断" + done, file=sys.stderr)
+        return 130
+    except Exception as exc:  # noqa: BLE001  last resort: never a traceback; exit 1 means "check found errors"
+        print(_internal_error(exc), file=sys.stderr)
         return EXIT_UNUSABLE
 
 
