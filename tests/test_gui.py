@@ -267,29 +267,6 @@ def test_closing_with_unsaved_changes_asks(window):
     window.answers["unsaved"] = QMessageBox.StandardButton.Discard
 
 
-def test_recovery_after_crash(app, qtbot, project_copy):
-    from fcast_desktop.gui.app import offer_recovery
-    from fcast_desktop.gui.main_window import MainWindow
-
-    crashed = MainWindow(interactive=False)
-    qtbot.addWidget(crashed)
-    crashed.open_path(project_copy)
-    editor = select(crashed, "基层党建", "declaration")
-    editor.push_field(("project_name",), "基层党建（未保存）", "项目名称")
-    crashed.autosaver.save_now()
-    # the process dies here: no close, no save
-    fresh = MainWindow(interactive=False)
-    qtbot.addWidget(fresh)
-    fresh.answers["recover"] = QMessageBox.StandardButton.Yes
-    assert offer_recovery(fresh)
-    names = [getattr(f, "project_name", "") for f in fresh.document.project.forms]
-    assert "基层党建（未保存）" in names
-    assert fresh.document.path == project_copy.resolve() or fresh.document.path == project_copy
-    assert fresh.isWindowModified() or fresh.document.modified
-    assert load_project(project_copy).forms[2].project_name == "基层党建"  # the file itself is untouched
-    crashed.autosaver.stop()
-
-
 def test_import_paths_and_duplicates(window, seed_paths):
     count = len(window.document.project.forms)
     assert window.import_paths([seed_paths["000"]]) == 0  # already in the project

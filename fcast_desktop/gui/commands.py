@@ -1,16 +1,67 @@
 """Undo commands: every change to a project is one of these, pushed on the document's QUndoStack.
 
-``QUndoStack.push()`` calls ``redo()``, so callers never change the model themselves.
+``QUndoStack.push()`` calls ``redo()``, so callers never change the model themselves. ``redo()``/``undo()`` are
+called by Qt: they never raise (``_safe``); a value the model cannot take is kept as typed, as an unreadable raw
+text the rules flag (``safe_set_text``), and the error goes to the app's error handler afterwards.
 """
 
 from __future__ import annotations
+
+import functools
 
 from PySide6.QtGui import QUndoCommand
 
 from ..model import AnyForm, Level2
 from ..model.editing import get_text, restore, set_text, snapshot
+from .safety import report_later
 
 MERGE_TYPING = 1
+
+
+def safe_set_text(form: AnyForm, path: tuple, text: str) -> None:
+    """``set_text`` that never raises: should the model refuse the text, it is kept verbatim as the field's raw
+    (unreadable) text — flagged by the rules, never lost — and the error is reported once the command returned."""
+    try:
+        set_text(form, path, text)
+    except Exception:  # noqa: BLE001
+        report_later()
+        text = "" if text is None else str(text)
+        try:
+            restore(form, path, (None, text))
+        except Exception:  # noqa: BLE001 - the field takes no empty value: it keeps its value, shows the text
+            try:
+                restore(form, path, (snapshot(form, path)[0], text))
+            except Exception:  # noqa: BLE001
+                report_later()
+
+
+def safe_get_text(form: AnyForm, path: tuple, grouping: bool = True) -> str | None:
+    """``get_text`` for comparisons before pushing a command; None when the stored value cannot be shown."""
+    try:
+        return get_text(form, path, grouping=grouping)
+    except Exception:  # noqa: BLE001
+        report_later()
+        return None
+
+
+def _safe(method):
+    """An undo command's redo/undo as Qt calls it: counted as a change in progress (the window commits no open
+    editor meanwhile), and an exception is reported after the call instead of reaching PySide6; the views are then
+    refreshed from the model as it is, so what the user sees is what is stored."""
+
+    @functools.wraps(method)
+    def inner(self):
+        document = self.document
+        document.applying += 1
+        try:
+            method(self)
+        except Exception:  # noqa: BLE001
+            report_later()
+            document.refresh_after_error()
+        finally:
+            document.applying -= 1
+
+    return inner
 
 
 def _short(text: str, n: int = 12) -> str:
@@ -44,6 +95,13 @@ class SetTextCommand(FormCommand):
         return MERGE_TYPING if self._merge else -1
 
     def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+        try:
+            return self._merge_with(other)
+        except Exception:  # noqa: BLE001 - never into Qt; not merged, the new command stays a step of its own
+            report_later()
+            return False
+
+    def _merge_with(self, other: QUndoCommand) -> bool:
         if self.sealed or not (isinstance(other, SetTextCommand) and other._merge and other.form_id == self.form_id
                                and other.path == self.path):
             return False
@@ -53,12 +111,14 @@ class SetTextCommand(FormCommand):
             self.setObsolete(True)
         return True
 
+    @_safe
     def redo(self) -> None:
-        set_text(self.form, self.path, self.new_text)
+        safe_set_text(self.form, self.path, self.new_text)
         if snapshot(self.form, self.path) == self.old:
             self.setObsolete(True)  # "12000" typed over "12,000.00": nothing changed, no undo step
         self.document.notify_form_changed(self.form_id, paths=[self.path])
 
+    @_safe
     def undo(self) -> None:
         restore(self.form, self.path, self.old)
         self.document.notify_form_changed(self.form_id, paths=[self.path])
@@ -70,14 +130,16 @@ class SetCellsCommand(FormCommand):
     def __init__(self, document, form_id: str, changes: list[tuple[tuple, str]], text: str = "粘贴"):
         super().__init__(document, form_id, text)
         form = self.form
-        self.changes = [(path, new) for path, new in changes if get_text(form, path) != new]
+        self.changes = [(path, new) for path, new in changes if safe_get_text(form, path) != new]
         self.old = [(path, snapshot(form, path)) for path, _ in self.changes]
 
+    @_safe
     def redo(self) -> None:
         for path, text in self.changes:
-            set_text(self.form, path, text)
+            safe_set_text(self.form, path, text)
         self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.changes])
 
+    @_safe
     def undo(self) -> None:
         for path, state in reversed(self.old):
             restore(self.form, path, state)
@@ -98,17 +160,20 @@ class ChangeUnitCommand(FormCommand):
         self.unit = unit
         self.keep_digits = keep_digits
         self.old_unit = form.amount_unit
-        self.texts = [(path, get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]
+        texts = [(path, safe_get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]
+        self.texts = [(path, text) for path, text in texts if text is not None]  # an amount it cannot show stays
         self.old = [(path, snapshot(form, path)) for path in AMOUNT_PATHS]
 
+    @_safe
     def redo(self) -> None:
         form = self.form
         form.amount_unit = self.unit
         if self.keep_digits:
             for path, text in self.texts:
-                set_text(form, path, text)  # the same digits, now read in the new unit
+                safe_set_text(form, path, text)  # the same digits, now read in the new unit
         self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
 
+    @_safe
     def undo(self) -> None:
         form = self.form
         form.amount_unit = self.old_unit
@@ -130,9 +195,11 @@ class ReplaceRowsCommand(FormCommand):
         setattr(self.form, self.table, [r.model_copy(deep=True) for r in rows])
         self.document.notify_form_changed(self.form_id, rows_changed=True)
 
+    @_safe
     def redo(self) -> None:
         self._set(self.new_rows)
 
+    @_safe
     def undo(self) -> None:
         self._set(self.old_rows)
 
@@ -168,8 +235,10 @@ class FormListCommand(QUndoCommand):
         if select and self.document.form(select) is not None:
             self.document.selectRequested.emit(select)
 
+    @_safe
     def redo(self) -> None:
         self._set(self.new_forms, self.select)
 
+    @_safe
     def undo(self) -> None:
         self._set(self.old_forms, self.undo_select)

@@ -7,7 +7,6 @@ Views never validate inside ``data()``.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +14,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..model import AnyForm, Project, SelfEvaluation
+from .safety import report_later
 
 
 @dataclass
@@ -48,6 +48,7 @@ class ProjectDocument(QObject):
     findingsChanged = Signal(str)  # form id
     pathChanged = Signal()
     selectRequested = Signal(str)  # form id: an undo/redo wants this form shown (restored or added form)
+    modificationsChanged = Signal(int)  # every change of the project, merged into an undo step or not (autosave)
 
     def __init__(self, project: Project | None = None, path: Path | None = None, parent=None):
         super().__init__(parent)
@@ -57,6 +58,14 @@ class ProjectDocument(QObject):
         self._findings: dict[str, Findings] = {}
         self._profile = None
         self._by_id: dict[str, AnyForm] = {f.id: f for f in self.project.forms}
+        # counts every change (redo, undo, typing merged into the previous undo step): the undo stack's index does
+        # not move while the user keeps typing in one field, this does
+        self.modifications = 0
+        self.applying = 0  # > 0 while an undo command changes the project (commands._safe)
+        self.read_only = False  # opened read-only (someone else holds the lock): saving goes to 另存为
+        self.loaded_stamp = None  # store.project_file.FileStamp of the file as loaded or last saved
+        self.lock = None  # store.lock.ProjectLock held for ``path`` while this document is open
+        self.copy_of: Path | None = None  # opened as an unsaved copy of this file (打开副本)
 
     # ---- forms ------------------------------------------------------------------------------------
 
@@ -93,7 +102,7 @@ class ProjectDocument(QObject):
             score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
             problems = rules.check_form(form, self.profile, self.project, score)
         except Exception:  # noqa: BLE001 - a rules bug must never cost the user's edit or crash the window
-            sys.excepthook(*sys.exc_info())
+            report_later()  # after the Qt callback that got here has returned
             problems, score = [], None
         by_cell: dict[tuple, list] = {}
         for p in problems:
@@ -114,6 +123,7 @@ class ProjectDocument(QObject):
         """The findings are computed first, so that whatever a view does on the signals (a model reset measuring
         every row, a row repainted) reads the new scores and problems, never those of the form before the change
         (after an inserted row the old scores would belong to other rows)."""
+        self._count_modification()
         self._findings.pop(form_id, None)
         self._compute(form_id)
         if rows_changed:
@@ -125,11 +135,28 @@ class ProjectDocument(QObject):
         self.findingsChanged.emit(form_id)
 
     def notify_forms_changed(self) -> None:
+        self._count_modification()
         self._by_id = {f.id: f for f in self.project.forms}
         ids = set(self._by_id)
         self._findings = {k: v for k, v in self._findings.items() if k in ids}
         self.formsChanged.emit()
         self.findingsChanged.emit("")
+
+    def _count_modification(self) -> None:
+        self.modifications += 1
+        self.modificationsChanged.emit(self.modifications)
+
+    def refresh_after_error(self) -> None:
+        """A change failed half-way (reported elsewhere): every view shows the project as it now is."""
+        try:
+            self._by_id = {f.id: f for f in self.project.forms}
+            self._count_modification()
+            self.check_all()
+            self.formsChanged.emit()
+            for form in self.project.forms:
+                self.formRowsChanged.emit(form.id)
+        except Exception:  # noqa: BLE001
+            report_later()
 
     # ---- state ------------------------------------------------------------------------------------
 
@@ -138,4 +165,8 @@ class ProjectDocument(QObject):
         return not self.undo_stack.isClean()
 
     def display_name(self) -> str:
-        return self.path.name if self.path else "未命名项目"
+        if self.path:
+            return self.path.name + ("（只读）" if self.read_only else "")
+        if self.copy_of is not None:
+            return f"{self.copy_of.name} 的副本"
+        return "未命名项目"

@@ -32,6 +32,7 @@ from ..model.editing import get_text
 from ..model.money import format_money, format_number
 from . import commands
 from .panels import FUNDS_CAPTION, TASKS_CAPTION
+from .safety import guarded
 from .table_models import FundsTableModel, IndicatorTableModel, TasksTableModel, problems_tooltip
 from .table_view import FormTableView
 
@@ -99,6 +100,7 @@ class FieldEditor:
         else:
             widget.textChanged.connect(lambda: self._edited(widget.toPlainText()))
 
+    @guarded()  # a slot of the widget's signal: an error is reported afterwards, the typed text stays in the widget
     def _edited(self, text: str) -> None:
         if self.owner.updating:
             return
@@ -115,6 +117,7 @@ class FieldEditor:
             return self.widget.currentText()
         return self.widget.toPlainText()
 
+    @guarded()
     def finish(self) -> None:
         """Editing finished: show the stored value the way the form prints it (``45.5`` → ``45.50``), and end the
         typing burst, so the next edit of this field is an undo step of its own."""
@@ -126,8 +129,8 @@ class FieldEditor:
         """Show the stored value, unless it comes from the user's own typing in this widget."""
         if self._pushing and not force:
             return
-        value = get_text(self.owner.form, self.path)
-        if value == self.text():
+        value = commands.safe_get_text(self.owner.form, self.path)
+        if value is None or value == self.text():
             return
         with QSignalBlocker(self.widget):
             if isinstance(self.widget, QLineEdit):
@@ -535,12 +538,13 @@ class FormEditor(QWidget):
             top.sealed = True
 
     def push_field(self, path: tuple, text: str, label: str) -> None:
-        if get_text(self.form, path) == text:
+        if commands.safe_get_text(self.form, path) == text:
             return
         self.document.undo_stack.push(
             commands.SetTextCommand(self.document, self.form_id, path, text, label, merge=True)
         )
 
+    @guarded()
     def change_unit(self, unit: str) -> None:
         """金额单位 changed in the combo box. With amounts filled in, ask whether the digits were typed in the new
         unit (keep the digits: the amounts are divided or multiplied by 10,000) or the amounts stay (the digits are

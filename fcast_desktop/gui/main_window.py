@@ -16,6 +16,8 @@ from PySide6.QtCore import QByteArray, QFile, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
+    QAbstractItemDelegate,
+    QAbstractItemView,
     QApplication,
     QFileDialog,
     QLineEdit,
@@ -37,9 +39,17 @@ def _import_core() -> None:
     from ..model import FORM_KIND_TITLES, Declaration, Project, form_code, form_title
     from ..model.derive import blank_form, duplicate, evaluation_from_declaration
     from ..model.money import format_number
-    from ..store.project_file import ProjectFileError, load_project, save_project
+    from ..store.lock import ProjectLock, ProjectLocked
+    from ..store.project_file import (
+        ProjectChangedOnDisk,
+        ProjectFileError,
+        ProjectReadOnly,
+        file_stamp,
+        load_project_stamped,
+        save_project,
+    )
     from . import commands
-    from .autosave import Autosaver
+    from .autosave import Autosaver, RecoverySession
     from .document import ProjectDocument
     from .form_editor import FormEditor
     from .panels import FormIdRole, FormListDelegate, ProblemsPanel, ProjectTreeModel
@@ -47,6 +57,7 @@ def _import_core() -> None:
     globals().update({name: value for name, value in locals().items()})
 
 MAX_RECENT = 8
+LOCK_APP = "fcast-desktop"
 FILE_FILTER = "绩效项目文件 (*.fcast);;所有文件 (*)"
 IMPORT_FILTER = "公开表格文本或本程序导出的 Excel (*.txt *.xlsx);;公开表格文本 (*.txt);;Excel 工作簿 (*.xlsx);;所有文件 (*)"
 
@@ -98,6 +109,8 @@ class MainWindow(QMainWindow):
         self.document: ProjectDocument | None = None
         self.editor: FormEditor | None = None
         self.autosaver: Autosaver | None = None
+        self.session: RecoverySession | None = None  # this window's recovery file (autosave.py)
+        self.terminating = False  # ending on a signal (SIGTERM, log-off): keep the recovery, ask nothing
         self.tree_model: ProjectTreeModel | None = None
         self.problems: ProblemsPanel | None = None
         self._setup_actions()
@@ -112,6 +125,7 @@ class MainWindow(QMainWindow):
         for action in (self.actionCopy, self.actionPaste, self.actionCut):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table view handles the keys
         self.projectTree.setItemDelegate(FormListDelegate(self.projectTree))  # badges stay visible when names elide
+        self.session = RecoverySession()
         self.set_document(ProjectDocument(Project()))
         if self._shown_once:  # shown before the core loaded: the problems panel gets its size now
             self._fit_dock()
@@ -144,8 +158,8 @@ class MainWindow(QMainWindow):
         self.actionPrint.triggered.connect(self.print_current)
         self.actionPrintPreview.triggered.connect(self.print_preview)
         self.actionQuit.triggered.connect(self.close)
-        self.actionUndo.triggered.connect(lambda: self.document.undo_stack.undo())
-        self.actionRedo.triggered.connect(lambda: self.document.undo_stack.redo())
+        self.actionUndo.triggered.connect(self.undo)
+        self.actionRedo.triggered.connect(self.redo)
         self.actionCopy.triggered.connect(lambda: self._grid_call("copy_selection"))
         self.actionPaste.triggered.connect(lambda: self._grid_call("paste"))
         self.actionCut.triggered.connect(lambda: self._grid_call("cut"))
@@ -197,6 +211,7 @@ class MainWindow(QMainWindow):
 
     _state_restored = False
     _shown_once = False
+    _session_released = False
 
     def showEvent(self, event):  # noqa: N802
         super().showEvent(event)
@@ -243,9 +258,16 @@ class MainWindow(QMainWindow):
 
     # ---- document ----------------------------------------------------------------------------------
     def set_document(self, document: ProjectDocument) -> None:
+        """Show ``document``; the previous one is let go: its autosaver stops listening to it (its undo stack is
+        deleted with it) and its lock is released."""
         if self.autosaver is not None:
             self.autosaver.stop()
+            self.autosaver.deleteLater()
+            self.autosaver = None
         old = self.document
+        if old is not None and old.lock is not None and old.lock is not document.lock:
+            old.lock.release()
+            old.lock = None
         self.document = document
         document.setParent(self)
         self._show_editor(None)
@@ -271,7 +293,7 @@ class MainWindow(QMainWindow):
         document.selectRequested.connect(self.select_form)
         document.pathChanged.connect(self._update_title)
         document.findingsChanged.connect(self._update_status)
-        self.autosaver = Autosaver(document, self)
+        self.autosaver = Autosaver(document, self.session, self)
         if old is not None:
             old.deleteLater()
         self._update_title()
@@ -329,6 +351,7 @@ class MainWindow(QMainWindow):
 
     def select_form(self, form_id: str, from_tree: bool = False) -> None:
         if self.editor is None or self.editor.form_id != form_id:
+            self.commit_pending_edit()  # the form being left keeps what was typed into it
             self._show_editor(form_id)
         if not from_tree:
             index = self.tree_model.index_of_form(form_id)
@@ -369,6 +392,48 @@ class MainWindow(QMainWindow):
         for key, items in values.items():
             editor.grid.delegate.completions[key] = QStringListModel(sorted(items), editor)
 
+    # ---- commit before acting --------------------------------------------------------------------------
+    def commit_pending_edit(self) -> bool:
+        """What the user is typing goes into the project before any command acts on it — as Excel and WPS do
+        before saving, printing, switching sheets: an open cell editor is committed (its own undo step) and
+        closed, and the typing burst of a header field is ended (the next key there starts a new undo step).
+        Called at the start of every action; a second call finds nothing open. Never while an undo command is
+        changing the project (it may show another form). Returns True when a cell editor was committed."""
+        if self.editor is None or self.document is None or self.document.applying:
+            return False
+        committed = False
+        focus = QApplication.focusWidget()
+        for view in list(self.editor.tables):
+            if view.state() != QAbstractItemView.State.EditingState:
+                continue
+            editor = view.indexWidget(view.currentIndex()) if view.currentIndex().isValid() else None
+            if editor is None and focus is not None and view.viewport().isAncestorOf(focus):
+                editor = focus
+                while editor.parentWidget() is not None and editor.parentWidget() is not view.viewport():
+                    editor = editor.parentWidget()
+            if editor is None:
+                continue
+            view.commitData(editor)
+            view.closeEditor(editor, QAbstractItemDelegate.EndEditHint.NoHint)
+            committed = True
+        if self.editor is not None:
+            for field in self.editor.fields.values():
+                widget = field.widget
+                if focus is not None and (widget is focus or widget.isAncestorOf(focus)):
+                    field.finish()  # shows the value as the form prints it and ends the typing burst
+            top = self.document.undo_stack.command(self.document.undo_stack.index() - 1)
+            if isinstance(top, commands.SetTextCommand):
+                top.sealed = True
+        return committed
+
+    def undo(self) -> None:
+        self.commit_pending_edit()
+        self.document.undo_stack.undo()
+
+    def redo(self) -> None:
+        self.commit_pending_edit()
+        self.document.undo_stack.redo()
+
     def _grid_call(self, name: str) -> None:
         if self.editor is None:
             return
@@ -408,6 +473,7 @@ class MainWindow(QMainWindow):
 
     def maybe_save(self) -> bool:
         """True when it is fine to drop the current project (saved, discarded or nothing to save)."""
+        self.commit_pending_edit()
         if self.document is None or not self.document.modified:
             return True
         Button = QMessageBox.StandardButton
@@ -418,11 +484,13 @@ class MainWindow(QMainWindow):
         return answer == Button.Discard
 
     def new_project(self) -> None:
+        self.commit_pending_edit()
         if self.maybe_save():
             self._discard_recovery()
             self.set_document(ProjectDocument(Project()))
 
     def open_dialog(self) -> None:
+        self.commit_pending_edit()
         if not self.maybe_save():
             return
         path, _ = QFileDialog.getOpenFileName(self, "打开项目", self._last_dir(), FILE_FILTER)
@@ -430,50 +498,215 @@ class MainWindow(QMainWindow):
             self.open_path(Path(path), check_unsaved=False)
 
     def open_path(self, path: Path, check_unsaved: bool = True) -> bool:
+        """Open a project for writing: this window holds the file's lock while it shows it. When another window
+        or computer holds it, the user chooses 只读打开 (saving goes to 另存为), 打开副本 (an unsaved copy with
+        no file) or 取消."""
+        self.commit_pending_edit()
         if check_unsaved and not self.maybe_save():
             return False
+        path = Path(path)
+        mode, lock = self._lock_for_opening(path)
+        if mode is None:
+            return False
         try:
-            project = load_project(path)
+            project, stamp = load_project_stamped(path)
         except ProjectFileError as exc:
+            if lock is not None and (self.document is None or lock is not self.document.lock):
+                lock.release()
             self.inform("无法打开项目", str(exc), error=True)
             return False
+        document = ProjectDocument(project, None if mode == "copy" else path)
+        document.loaded_stamp = stamp
+        document.lock = lock
+        document.read_only = mode == "read_only"
+        document.copy_of = path if mode == "copy" else None
         self._discard_recovery()
-        self.set_document(ProjectDocument(project, Path(path)))  # the forms list checks every form on the way
-        self._add_recent(Path(path))
+        self.set_document(document)  # the forms list checks every form on the way
+        if mode == "copy":
+            document.undo_stack.resetClean()  # a copy exists in no file yet
+            self._update_title()
+        self._add_recent(path)
+        if lock is not None and lock.took_over_from is not None:
+            self.inform("已接管项目文件",
+                        f"“{path.name}”上次由 {lock.took_over_from.describe()} 打开，那个程序已不在运行"
+                        "（可能异常退出）。现在由本窗口打开。\n\n如果当时有未保存的修改，程序启动时会提供恢复。")
+        elif mode == "read_only":
+            self.statusbar.showMessage("只读打开：可以修改，但只能另存为新文件", 8000)
+        elif mode == "copy":
+            self.statusbar.showMessage("已打开副本：这是未保存的新项目，保存时请选择文件名", 8000)
         return True
 
+    def _lock_for_opening(self, path: Path):
+        """(mode, lock): ("write", lock or None), ("read_only", None), ("copy", None), or (None, None) to cancel."""
+        current = self.document
+        if (current is not None and current.lock is not None and current.path is not None
+                and _same_file(current.path, path) and current.lock.owns()):
+            return "write", current.lock  # opened again in the window that holds it
+        if _is_bundled_sample(path):  # the program's own sample: no lock file inside the program folder
+            return "write", None
+        try:
+            lock = ProjectLock.acquire(path, app=LOCK_APP)
+        except ProjectLocked as exc:
+            Button = QMessageBox.StandardButton
+            answer = self.ask(
+                "lock", "项目文件已被打开",
+                f"项目文件“{path}”已被 {exc.info.describe()} 打开。\n\n"
+                "两处同时修改同一个文件，后保存的一方会覆盖先保存的一方。",
+                Button.Yes | Button.No | Button.Cancel, Button.Yes,
+                labels={Button.Yes: "只读打开", Button.No: "打开副本", Button.Cancel: "取消"},
+                details="只读打开：可以查看和修改，但只能另存为新文件，原文件不会被改动。\n"
+                        "打开副本：作为未保存的新项目打开，保存时选择新的文件名。\n取消：不打开。")
+            if answer == Button.Yes:
+                return "read_only", None
+            if answer == Button.No:
+                return "copy", None
+            return None, None
+        except OSError as exc:  # e.g. a read-only folder: open anyway, the saves still check the file
+            self.statusbar.showMessage(
+                f"无法在“{path.parent}”中建立锁文件（{exc.strerror or exc}）：他人同时打开此文件时将无法提醒", 10000)
+            return "write", None
+        return "write", lock
+
+    def choose_save_path(self, start: str) -> str:
+        """The 另存为 file dialog; in non-interactive mode (tests) ``answers["save_as_path"]`` (none: cancelled)."""
+        if not self.interactive:
+            self.answers.setdefault("_asked", []).append(("save_as_path", start))
+            value = self.answers.get("save_as_path")
+            return str(value) if value else ""
+        path, _ = QFileDialog.getSaveFileName(self, "项目另存为", start, FILE_FILTER)
+        return path
+
     def save(self) -> bool:
-        if self.document.path is None:
+        self.commit_pending_edit()
+        if self.document.path is None or self.document.read_only:
             return self.save_as()
         return self._save_to(self.document.path)
 
     def save_as(self) -> bool:
-        start = str(self.document.path or Path(self._last_dir()) / "绩效表单.fcast")
-        path, _ = QFileDialog.getSaveFileName(self, "项目另存为", start, FILE_FILTER)
+        self.commit_pending_edit()
+        doc = self.document
+        if doc.path is not None:
+            start = doc.path if not doc.read_only else doc.path.with_name(doc.path.stem + "（我的修改）.fcast")
+        elif doc.copy_of is not None:
+            start = doc.copy_of.with_name(doc.copy_of.stem + "（副本）.fcast")
+        else:
+            start = Path(self._last_dir()) / "绩效表单.fcast"
+        path = self.choose_save_path(str(start))
         if not path:
             return False
         if not path.endswith(".fcast"):
             path += ".fcast"
         return self._save_to(Path(path))
 
+    def _ask_conflict(self, path: Path, why: str) -> str:
+        """覆盖 / 另存为 / 取消 when saving would overwrite someone else's work: "overwrite", "save_as", "cancel"."""
+        Button = QMessageBox.StandardButton
+        answer = self.ask(
+            "conflict", "项目文件已被修改", f"{why}\n\n文件：{path}",
+            Button.Yes | Button.No | Button.Cancel, Button.No,
+            labels={Button.Yes: "覆盖", Button.No: "另存为…", Button.Cancel: "取消"},
+            details="覆盖：用本窗口的内容替换这个文件，对方保存的修改会丢失。\n"
+                    "另存为：保存为另一个文件，这个文件保持不变。\n取消：暂不保存。")
+        return {Button.Yes: "overwrite", Button.No: "save_as"}.get(answer, "cancel")
+
     def _save_to(self, path: Path) -> bool:
+        """Save, never over someone else's work without asking: the file must still be what this window loaded
+        or last saved (size, time, content), and this window must still hold its lock."""
+        doc = self.document
+        same = doc.path is not None and not doc.read_only and _same_file(doc.path, path)
+        new_lock = None
+        origin = doc.path or doc.copy_of  # saving over the file it came from: it must still be as loaded
+        expected = doc.loaded_stamp if origin is not None and _same_file(origin, path) else None
+        if same and doc.lock is not None and not doc.lock.owns():
+            from ..store.lock import read_lock
+
+            holder = read_lock(path)
+            who = holder.describe() if holder is not None else "其他程序"
+            answer = self._ask_conflict(
+                path, f"本窗口对这个文件的锁已失效，现在由 {who} 打开（锁曾被当作无人使用而接管）。"
+                      "现在保存可能覆盖对方的修改。")
+            if answer == "save_as":
+                return self.save_as()
+            if answer != "overwrite":
+                self.statusbar.showMessage("未保存", 5000)
+                return False
+            expected = None
+        if not same and not _is_bundled_sample(path):
+            try:
+                new_lock = ProjectLock.acquire(path, app=LOCK_APP)
+            except ProjectLocked as exc:
+                self.inform("不能保存到这个文件",
+                            f"“{path}”已被 {exc.info.describe()} 打开，不能覆盖。请另选一个文件名。", error=True)
+                return False
+            except OSError:
+                new_lock = None  # no lock possible there (read-only folder…): the save itself will tell
         try:
-            save_project(self.document.project, path)
-        except OSError as exc:
-            self.inform("保存失败", f"无法保存到 {path}：{exc.strerror or exc}\n原文件未被改动。", error=True)
+            stamp = self._write_checked(path, expected)
+        except _SaveDeclined as declined:
+            if new_lock is not None:
+                new_lock.release()
+            return self.save_as() if declined.save_as else False
+        except ProjectReadOnly as exc:
+            if new_lock is not None:
+                new_lock.release()
+            Button = QMessageBox.StandardButton
+            answer = self.ask("read_only_file", "文件是只读的", f"{exc}\n\n是否另存为一个新文件？",
+                              Button.Yes | Button.Cancel, Button.Yes,
+                              labels={Button.Yes: "另存为…", Button.Cancel: "取消"})
+            return self.save_as() if answer == Button.Yes else False
+        except (ProjectFileError, OSError) as exc:
+            if new_lock is not None:
+                new_lock.release()
+            reason = str(exc) if isinstance(exc, ProjectFileError) else f"{path}：{exc.strerror or exc}"
+            self.inform("保存失败", f"无法保存：{reason}\n原文件未被改动。", error=True)
             return False
+        if not same:
+            if doc.lock is not None:
+                doc.lock.release()
+            doc.lock = new_lock
+        doc.path = path
+        doc.loaded_stamp = stamp if stamp is not None else file_stamp(path)
+        doc.read_only = False
+        doc.copy_of = None
+        doc.undo_stack.setClean()
         if self.autosaver:
             self.autosaver.remove()
-        self.document.path = path
-        self.document.undo_stack.setClean()
-        self.document.pathChanged.emit()
+        doc.pathChanged.emit()
+        self._update_title()
         self._add_recent(path)
         self.statusbar.showMessage(f"已保存到 {path}", 5000)
         return True
 
+    def _write_checked(self, path: Path, expected):
+        """save_project with the conflict question when the file changed on disk; raises _SaveDeclined."""
+        try:
+            return save_project(self.document.project, path, expected=expected)
+        except ProjectChangedOnDisk:
+            answer = self._ask_conflict(
+                path, "这个文件在本窗口打开（或上次保存）之后已被修改：可能是别人、别的窗口或别的程序保存的。")
+            if answer == "overwrite":
+                return save_project(self.document.project, path, expected=None)
+            raise _SaveDeclined(save_as=answer == "save_as") from None
+
     def _discard_recovery(self) -> None:
         if self.autosaver is not None:
             self.autosaver.remove()
+
+    def release_session(self, keep_recovery: bool = False) -> None:
+        """The window ends: its lock goes; its recovery goes too unless ``keep_recovery`` (ended by a signal, or
+        the program quit without closing the window). Only the first call counts."""
+        if self._session_released:
+            return
+        self._session_released = True
+        if self.autosaver is not None:
+            if not keep_recovery:
+                self.autosaver.remove()
+            self.autosaver.stop()
+        if self.document is not None and self.document.lock is not None:
+            self.document.lock.release()
+            self.document.lock = None
+        if self.session is not None:
+            self.session.close()
 
     def _last_dir(self) -> str:
         recent = self.recent_files()
@@ -502,6 +735,7 @@ class MainWindow(QMainWindow):
 
     # ---- import ------------------------------------------------------------------------------------
     def import_dialog(self) -> None:
+        self.commit_pending_edit()
         paths, _ = QFileDialog.getOpenFileNames(self, "导入公开表格", self._last_dir(), IMPORT_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
@@ -562,12 +796,14 @@ class MainWindow(QMainWindow):
             commands.FormListCommand(self.document, forms, text, select=select, previous=self.current_form_id()))
 
     def new_form(self, kind: str) -> None:
+        self.commit_pending_edit()
         form = blank_form(kind, self.document.project)
         self._push_forms(self.document.project.forms + [form], f"新建{FORM_KIND_TITLES[kind]}", form.id)
         if self.editor is not None and self.editor.fields:  # start typing in the first field of the new form
             next(iter(self.editor.fields.values())).widget.setFocus()
 
     def duplicate_form(self) -> None:
+        self.commit_pending_edit()
         form = self.document.form(self.current_form_id() or "")
         if form is None:
             return
@@ -577,6 +813,7 @@ class MainWindow(QMainWindow):
         self._push_forms(forms, "复制表单", copy.id)
 
     def delete_form(self) -> None:
+        self.commit_pending_edit()
         form_id = self.current_form_id()
         if not form_id:
             return
@@ -589,6 +826,7 @@ class MainWindow(QMainWindow):
         self.statusbar.showMessage("已删除表单（可按 Ctrl+Z 撤销）", 5000)
 
     def evaluation_from_declaration(self) -> None:
+        self.commit_pending_edit()
         form = self.document.form(self.current_form_id() or "")
         if not isinstance(form, Declaration):
             self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
@@ -652,6 +890,7 @@ class MainWindow(QMainWindow):
         return self.editor.indicator_model.grid_row(index.row())
 
     def insert_row(self) -> None:
+        self.commit_pending_edit()
         g = self._current_grid_row()
         if g is None:
             self.statusbar.showMessage("请先在指标表中选择一个单元格", 4000)
@@ -669,6 +908,7 @@ class MainWindow(QMainWindow):
         self.editor.grid.setCurrentIndex(model.index(row, 2))
 
     def delete_rows(self) -> None:
+        self.commit_pending_edit()
         if self.editor is None:
             return
         model = self.editor.indicator_model
@@ -683,6 +923,7 @@ class MainWindow(QMainWindow):
             self.document, self.editor.form_id, "indicators", rows, f"删除 {len(doomed)} 行指标"))
 
     def mark_not_applicable(self) -> None:
+        self.commit_pending_edit()
         g = self._current_grid_row()
         if g is None:
             self.statusbar.showMessage("请先在指标表中选择要设为不适用的二级指标", 4000)
@@ -720,6 +961,7 @@ class MainWindow(QMainWindow):
 
     # ---- problems and find -------------------------------------------------------------------------
     def check_project(self) -> None:
+        self.commit_pending_edit()
         self.document.check_all()
         self.problemsDock.show()
 
@@ -750,17 +992,20 @@ class MainWindow(QMainWindow):
 
     # ---- export and print --------------------------------------------------------------------------
     def export_dialog(self, kind: str) -> None:
+        self.commit_pending_edit()
         from .export import ExportController
 
         ExportController(self).run_dialog(kind)
 
     def print_current(self) -> None:
+        self.commit_pending_edit()
         from .printing import print_form
 
         if self.editor is not None:
             print_form(self, self.document.project, self.editor.form)
 
     def print_preview(self) -> None:
+        self.commit_pending_edit()
         from .printing import preview_form
 
         if self.editor is not None:
@@ -782,11 +1027,39 @@ class MainWindow(QMainWindow):
         if self.document is None:  # closed before start-up finished: nothing to keep
             event.accept()
             return
-        if not self.maybe_save():
+        self.commit_pending_edit()
+        if not self.terminating and not self.maybe_save():
             event.ignore()
             return
         self._save_window_state()
-        if self.autosaver is not None:  # saved or deliberately discarded: no recovery needed
-            self.autosaver.stop()
-            self.autosaver.remove()
+        # saved or deliberately discarded: no recovery needed; ended by a signal: the recovery stays for next time
+        self.release_session(keep_recovery=self.terminating)
         event.accept()
+
+    def keep_recovery_and_quit(self) -> str:
+        """The system ends the program (SIGTERM, log-off): write the recovery, release the lock, ask nothing."""
+        status = self.autosaver.save_now() if self.autosaver is not None else "nothing"
+        self.terminating = True
+        self.close()
+        return status
+
+
+class _SaveDeclined(Exception):
+    def __init__(self, save_as: bool):
+        super().__init__("save declined")
+        self.save_as = save_as
+
+
+def _same_file(a: Path, b: Path) -> bool:
+    try:
+        if os.path.exists(a) and os.path.exists(b):
+            return os.path.samefile(a, b)
+    except OSError:
+        pass
+    return os.path.normcase(os.path.realpath(a)) == os.path.normcase(os.path.realpath(b))
+
+
+def _is_bundled_sample(path: Path) -> bool:
+    from ..paths import sample_project
+
+    return _same_file(Path(path), sample_project())

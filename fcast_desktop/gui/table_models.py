@@ -17,6 +17,7 @@ from ..model import LEVEL2_INFO, SKELETON, AnyForm, Level2, SelfEvaluation
 from ..model.editing import get_text
 from ..model.money import format_money, format_number, parse_money
 from . import commands
+from .safety import guarded, report_later
 
 ERROR_BG = QColor("#f8d0d0")
 WARNING_BG = QColor("#fbe7b5")
@@ -46,6 +47,7 @@ class FormTableModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.form_id = form_id
+        self._data_errors: set = set()
         # values and colours are repainted once per edit, when the rules have run (findingsChanged follows
         # every change); the rows whose text changed are then measured again by the view (textRowsChanged)
         document.formRowsChanged.connect(self._on_rows_changed)
@@ -117,6 +119,18 @@ class FormTableModel(QAbstractTableModel):
                         Qt.ItemDataRole.TextAlignmentRole, PathRole, ColumnKeyRole})
 
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
+        if role not in self._ROLES:  # most calls: Qt asks for roles we do not use
+            return None
+        try:
+            return self._data(index, role)
+        except Exception:  # noqa: BLE001 - called by Qt: never raise into PySide6; reported once per cell and role
+            key = (index.row(), index.column(), int(role))
+            if key not in self._data_errors:
+                self._data_errors.add(key)
+                report_later()
+            return None
+
+    def _data(self, index, role):
         if role not in self._ROLES or not index.isValid() or self.form is None:  # Qt asks for roles we do not use
             return None
         row, col = index.row(), index.column()
@@ -192,12 +206,13 @@ class FormTableModel(QAbstractTableModel):
                 obj = getattr(obj, part)
         return True
 
+    @guarded(default=False)  # called by Qt: an error is reported afterwards, never raised into PySide6
     def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_editable(index.row(), index.column()):
             return False
         path = self.cell_path(index.row(), index.column())
         text = "" if value is None else str(value)
-        if self._path_exists(path) and get_text(self.form, path, grouping=self.grouping) == text:
+        if self._path_exists(path) and commands.safe_get_text(self.form, path, grouping=self.grouping) == text:
             return True
         self.push_edit(index.row(), index.column(), path, text)
         return True
@@ -410,9 +425,11 @@ class IndicatorTableModel(FormTableModel):
         position = _insert_position(form, level2)
         stack = self.document.undo_stack
         stack.beginMacro(f"新增{LEVEL2_INFO[level2].short}指标")
-        stack.push(commands.insert_row(self.document, form, level2, position))
-        stack.push(commands.SetTextCommand(self.document, self.form_id, ("indicators", position, key), text))
-        stack.endMacro()
+        try:
+            stack.push(commands.insert_row(self.document, form, level2, position))
+            stack.push(commands.SetTextCommand(self.document, self.form_id, ("indicators", position, key), text))
+        finally:
+            stack.endMacro()
 
     def push_placeholder_cells(self, cells: list[tuple[tuple, str]]) -> int:
         """Values pasted into the placeholder rows of empty 二级指标, as typing there does: each such 二级 gets a
@@ -639,22 +656,31 @@ class TasksTableModel(FormTableModel):
         for row in sorted({p[1] for p in new_text if p[0] == "tasks" and p[2] in ("appropriation", "other")}):
             if row >= len(self.form.tasks) or ("tasks", row, "total") in new_text:
                 continue
-            task = self.form.tasks[row]
-            if any(k in task.raw for k in ("total", "appropriation", "other")):
+            try:
+                total = self._completed_total(row, new_text)
+            except Exception:  # noqa: BLE001 - the typed values still go in; only the automatic 总额 is skipped
+                report_later()
                 continue
-            parts = {"appropriation": task.appropriation, "other": task.other}
-            if task.total is not None and task.total != _sum_or_none(parts.values()):
-                continue  # the user's own 总额
-            for key in parts:
-                text = new_text.get(("tasks", row, key))
-                if text is not None:
-                    parts[key] = parse_money(text, "元") if text.strip() else None
-                    if text.strip() and parts[key] is None:
-                        break  # unreadable: kept as typed and flagged; the total waits for a number
-            else:
-                total = _sum_or_none(parts.values())
-                extra.append((("tasks", row, "total"), "" if total is None else format_money(total, "元", False)))
+            if total is not None:
+                extra.append((("tasks", row, "total"), total))
         return list(changes) + extra
+
+    def _completed_total(self, row: int, new_text: dict) -> str | None:
+        """The text of the 总额 that follows the new 财政拨款/其他资金 of ``row``; None when it stays as it is."""
+        task = self.form.tasks[row]
+        if any(k in task.raw for k in ("total", "appropriation", "other")):
+            return None
+        parts = {"appropriation": task.appropriation, "other": task.other}
+        if task.total is not None and task.total != _sum_or_none(parts.values()):
+            return None  # the user's own 总额
+        for key in parts:
+            text = new_text.get(("tasks", row, key))
+            if text is not None:
+                parts[key] = parse_money(text, "元") if text.strip() else None
+                if text.strip() and parts[key] is None:
+                    return None  # unreadable: kept as typed and flagged; the total waits for a number
+        total = _sum_or_none(parts.values())
+        return "" if total is None else format_money(total, "元", False)
 
 
 def _sum_or_none(values) -> Decimal | None:

@@ -363,9 +363,11 @@ class FormTableView(QTableView):
         if placeholders and hasattr(model, "push_placeholder_cells"):  # an empty 二级指标 gets a row, as typing does
             stack = model.document.undo_stack
             stack.beginMacro("粘贴")
-            count = self._push_cells(changes, "粘贴")  # the rows that exist first: inserting shifts their indexes
-            count += model.push_placeholder_cells(placeholders)
-            stack.endMacro()
+            try:
+                count = self._push_cells(changes, "粘贴")  # the rows that exist first: inserting shifts their indexes
+                count += model.push_placeholder_cells(placeholders)
+            finally:
+                stack.endMacro()
         else:
             count = self._push_cells(changes, "粘贴")
         msg = f"已粘贴 {count} 个单元格"
