@@ -192,7 +192,9 @@ class ReplaceRowsCommand(FormCommand):
         self.new_rows = [r.model_copy(deep=True) for r in new_rows]
 
     def _set(self, rows: list) -> None:
-        setattr(self.form, self.table, [r.model_copy(deep=True) for r in rows])
+        # in place: the form keeps one row list for its lifetime, so whoever holds it (a view, a test) sees the rows
+        # as they are now; the rows are already of the table's type (copies of rows of this form)
+        getattr(self.form, self.table)[:] = [r.model_copy(deep=True) for r in rows]
         self.document.notify_form_changed(self.form_id, rows_changed=True)
 
     @_safe
@@ -206,9 +208,16 @@ class ReplaceRowsCommand(FormCommand):
 
 def insert_row(document, form: AnyForm, level2: Level2, position: int, text: str = "插入指标行") -> ReplaceRowsCommand:
     """A new empty 三级指标 row of ``level2`` at ``position`` of the indicator list."""
+    return insert_rows(document, form, level2, position, 1, text)
+
+
+def insert_rows(document, form: AnyForm, level2: Level2, position: int, count: int,
+                text: str = "插入指标行") -> ReplaceRowsCommand:
+    """``count`` new empty 三级指标 rows of ``level2`` from ``position`` of the indicator list (a paste of several
+    rows into one 二级指标). (A domain operation: it belongs in ``model.editing`` once the model offers it.)"""
     row_type = type(form).model_fields["indicators"].annotation.__args__[0]
     rows = list(form.indicators)
-    rows.insert(position, row_type(level2=level2))
+    rows[position:position] = [row_type(level2=level2) for _ in range(count)]
     return ReplaceRowsCommand(document, form.id, "indicators", rows, text)
 
 

@@ -6,6 +6,7 @@ document's cached findings, edits go out as undo commands. Column sets come from
 
 from __future__ import annotations
 
+import difflib
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -333,11 +334,78 @@ class IndicatorTableModel(FormTableModel):
 
     def rebuild(self) -> None:
         if self.form is None:  # the form was deleted (undo); the editor showing it is going away
-            self._rows, self._grid_row = [], {}
+            self._rows, self._grid_row, self._shown = [], {}, []
             return
         rows = grid_rows(self.form)
         self._rows = rows
         self._grid_row = {g.index: n for n, g in enumerate(rows) if g.index is not None}
+        indicators = self.form.indicators
+        self._shown = [None if g.index is None else indicators[g.index] for g in rows]
+
+    _shown: list = []  # the row object each grid row shows (None: placeholder), to tell what a row change changed
+
+    @staticmethod
+    def _row_key(level2: Level2, row) -> str:
+        """What a grid row shows, comparable before and after a row change: the row objects are copies after
+        every ``ReplaceRowsCommand``, but the old ones are kept (``_shown``) with their content up to date."""
+        return f"placeholder {level2.value}" if row is None else repr(row)
+
+    def _on_rows_changed(self, form_id: str) -> None:
+        """Rows inserted, removed or replaced (insert, delete, 不适用, paste, typing into a placeholder, undo): told to
+        the views as the rows that really came and went (``beginInsertRows``/``beginRemoveRows``) and the rows that
+        changed in place, never as a reset. A reset would close the cell editor the user is typing in — the row
+        being committed is replaced while its editor is open — and lose the current cell: Tab then went to the
+        merged 产出 label, Enter left no current cell and the next key was lost. Rows that only moved keep their
+        current cell, selection and open editor (Qt's persistent indexes follow them)."""
+        if form_id != self.form_id:
+            return
+        if self.form is None or not self._rows:
+            return super()._on_rows_changed(form_id)
+        indicators = self.form.indicators
+        new = grid_rows(self.form)
+        old_keys = [self._row_key(g.level2, r) for g, r in zip(self._rows, self._shown, strict=True)]
+        new_keys = [self._row_key(g.level2, None if g.index is None else indicators[g.index]) for g in new]
+        opcodes = difflib.SequenceMatcher(None, old_keys, new_keys, autojunk=False).get_opcodes()
+        old_signatures = getattr(self, "_signatures", None)
+        if old_signatures is None or len(old_signatures[1]) != len(old_keys):  # unknown: every row counts as changed
+            old_signatures = ((("", ("changed",)),), [self._CHANGED] * len(old_keys))
+        old_level2 = [g.level2 for g in self._rows]
+        # 1. every row that stays shows its new row at once (rows that only moved, or changed in place); rows about
+        # to go show nothing (as a placeholder), so that the views read no stale index meanwhile
+        rows = list(self._rows)
+        for tag, i1, i2, j1, j2 in opcodes:
+            keep = i2 - i1 if tag == "equal" else min(i2 - i1, j2 - j1)
+            for k in range(i2 - i1):
+                rows[i1 + k] = new[j1 + k] if k < keep else GridRow(rows[i1 + k].level2, None)
+        self._rows = rows
+        # 2. rows that came and went, from the end so that the positions before stay valid
+        for tag, i1, i2, j1, j2 in reversed(opcodes):
+            if tag == "equal":
+                continue
+            keep = min(i2 - i1, j2 - j1)
+            if i2 - i1 > keep:
+                self.beginRemoveRows(QModelIndex(), i1 + keep, i2 - 1)
+                del self._rows[i1 + keep:i2]
+                self.endRemoveRows()
+            elif j2 - j1 > keep:
+                self.beginInsertRows(QModelIndex(), i1 + keep, i1 + (j2 - j1) - 1)
+                self._rows[i1 + keep:i1 + keep] = new[j1 + keep:j2]
+                self.endInsertRows()
+        self.rebuild()
+        self._pending_rows = []
+        # 3. the rows that changed — and every row of a 二级指标 whose row count changed (its merged label now
+        # spans more or fewer rows: the heights change) — are repainted and measured with the findings update
+        # that follows (``_on_findings`` compares what each row showed before with what it shows now)
+        regrouped = {level2 for tag, i1, i2, j1, j2 in opcodes if tag != "equal" and i2 - i1 != j2 - j1
+                     for level2 in old_level2[i1:i2] + [g.level2 for g in new[j1:j2]]}
+        aligned: list = [None] * len(new)
+        for tag, i1, i2, j1, j2 in opcodes:
+            if tag == "equal":
+                aligned[j1:j2] = old_signatures[1][i1:i2]
+        self._signatures = (old_signatures[0], [
+            self._CHANGED if s is None or new[n].level2 in regrouped else s for n, s in enumerate(aligned)])
+
+    _CHANGED = ((("", ("changed",)),), ("changed",))  # the signature of a row that must be repainted and measured
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() or self.form is None else len(self._rows)
