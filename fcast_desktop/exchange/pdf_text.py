@@ -19,6 +19,11 @@ Whatever cannot be decided with these is reported (level ``error``, with the lin
 is left out; the rest of the form is imported. Spaces inside a 指标值 (``7 个``) are PDF artefacts and are
 removed (``7个``), with an ``info`` note listing each change. Spaces inside 三级指标 and 指标解释 are kept.
 Only the declaration form is read from PDF text; other titles are reported and skipped.
+
+Linear time (issue 11): a 指标值 spans at most ``MAX_VALUE_WORDS`` words of a line, a line has at most
+``MAX_READINGS`` readings, the wrapped name of a row is looked for among at most ``MAX_RUN`` plain lines, and a label
+wrapped over two lines is looked for near the line break only. Beyond these limits (far beyond any printed form) a
+line or run is reported as undecidable rather than searched.
 """
 
 from __future__ import annotations
@@ -32,14 +37,19 @@ from ..model import NOT_APPLICABLE, Declaration, DeclarationIndicator
 from ..model.money import WAN_YUAN, YUAN, parse_decimal, parse_money
 from ..model.skeleton import LEVEL1_INFO, LEVEL2_INFO, LEVEL2_ORDER, Level1, Level2, level1_from_label, level2_from_label
 from .published_text import (
+    _CELL_BREAK,
     DECL_LABELS,
     declaration_year,
     Line,
+    break_names,
+    cell_break_note,
     decl_label,
     fill_declaration_years,
     clean_cell,
     normalise_label,
+    physical_lines,
     title_kind,
+    unreadable_amount,
 )
 from .report import ImportFailed, ImportNote, ImportResult
 
@@ -61,6 +71,10 @@ def display_width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in ("W", "F") else 1 for c in text)
 
 
+_WORD = re.compile(r"\S+")
+_SPACES = re.compile(r"\s+")
+
+
 @dataclass(frozen=True)
 class _Chunk:
     text: str
@@ -69,7 +83,7 @@ class _Chunk:
 
 
 def _chunks(text: str) -> list[_Chunk]:
-    return [_Chunk(m.group(), m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    return [_Chunk(m.group(), m.start(), m.end()) for m in _WORD.finditer(text)]
 
 
 def _hard(left: _Chunk, right: _Chunk) -> bool:
@@ -78,15 +92,16 @@ def _hard(left: _Chunk, right: _Chunk) -> bool:
 
 def _join(parts: list[str]) -> str:
     """Join wrapped lines of one cell: no separator, except a space between two Latin words or numbers."""
-    out = ""
+    out: list[str] = []
     for p in parts:
         p = p.strip()
         if not p:
             continue
-        if out and out[-1].isascii() and out[-1].isalnum() and p[0].isascii() and p[0].isalnum():
-            out += " "
-        out += p
-    return out
+        last = out[-1][-1] if out else ""
+        if last and last.isascii() and last.isalnum() and p[0].isascii() and p[0].isalnum():
+            out.append(" ")
+        out.append(p)
+    return "".join(out)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -118,7 +133,7 @@ _BARE_NUMBER = re.compile(_NUM)
 
 def value_kind(text: str) -> str | None:
     """``"strong"`` for a typical 指标值, ``"weak"`` for a bare number (may be part of a word), else None."""
-    t = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    t = _SPACES.sub("", unicodedata.normalize("NFKC", text))
     if not t or not _VALUE.fullmatch(t):
         return None
     return "weak" if _BARE_NUMBER.fullmatch(t) else "strong"
@@ -132,37 +147,67 @@ class RowSplit:
     strong: bool
 
 
-def _hard_inside(chunks: list[_Chunk], a: int, b: int) -> bool:
-    return any(_hard(chunks[k], chunks[k + 1]) for k in range(a, b - 1))
+MAX_VALUE_WORDS = 6  # a 指标值 spans at most this many words of a line (seed 001: 2, `≥ 95%`)
+MAX_VALUE_CHARS = 40  # (seed 001: 8)
+MAX_READINGS = 12  # more readings of a line are as ambiguous as two: at most this many are returned
+_VALUE_START = re.compile(rf"\d|{_CMP}|每|{_QUAL}")  # what a 指标值 can begin with
+
+
+def _compact(chunks: list[_Chunk]) -> tuple[str, list[int], list[int]]:
+    """The line as ``value_kind`` reads a span of it (NFKC, no spaces) and where each chunk starts and ends in it,
+    so that every span is matched in place instead of being cut out and normalised again."""
+    pieces: list[str] = []
+    starts, ends = [], []
+    at = 0
+    for c in chunks:
+        piece = _SPACES.sub("", unicodedata.normalize("NFKC", c.text))
+        starts.append(at)
+        at += len(piece)
+        ends.append(at)
+        pieces.append(piece)
+    return "".join(pieces), starts, ends
 
 
 def split_row(text: str) -> list[RowSplit]:
-    """Every reading of ``text`` as 三级指标 + 指标值 + 指标解释 (name and explanation may be empty).
+    """Every reading of ``text`` as 三级指标 + 指标值 + 指标解释 (name and explanation may be empty), at most
+    ``MAX_READINGS``.
 
     A number directly followed by a unit word takes the unit (``3 人``); a typical value wins over a bare
-    number. More than one reading left means the line is ambiguous.
+    number. More than one reading left means the line is ambiguous. Linear in the length of the line: hard
+    boundaries are found once, a value spans at most ``MAX_VALUE_WORDS`` words and starts as a value can, and
+    the spans are matched in place (trying every span of a long line anew was quartic: 800 words took 80 s).
     """
     chunks = _chunks(text)
     n = len(chunks)
-    best: dict[int, RowSplit] = {}
-    for i in range(n):
-        if _hard_inside(chunks, 0, i):
-            break
-        for j in range(i + 1, n + 1):
-            if _hard_inside(chunks, i, j):
+    hard = [k for k in range(n - 1) if _hard(chunks[k], chunks[k + 1])]
+    first_hard = hard[0] if hard else n  # the name (chunks before the value) has no hard space inside
+    last_hard = hard[-1] if hard else -1  # nor has the explanation (chunks after it)
+    next_hard = [n] * (n + 1)  # next_hard[i]: the first hard space at or after chunk i
+    for k in reversed(range(n - 1)):
+        next_hard[k] = k if _hard(chunks[k], chunks[k + 1]) else next_hard[k + 1]
+    compact, begins, ends = _compact(chunks)
+    best: dict[int, tuple[int, bool]] = {}
+    strong_found = 0
+    for i in range(min(n, first_hard + 2)):
+        if not _VALUE_START.match(compact, begins[i]):
+            continue
+        stop = min(n, next_hard[i] + 1, i + MAX_VALUE_WORDS)  # no hard space inside the value
+        for j in range(stop, max(i + 1, last_hard + 1) - 1, -1):  # the largest j first
+            if chunks[j - 1].end - chunks[i].start > MAX_VALUE_CHARS:
+                continue
+            if _VALUE.fullmatch(compact, begins[i], ends[j - 1]):
+                strong = not _BARE_NUMBER.fullmatch(compact, begins[i], ends[j - 1])
+                best[i] = (j, strong)
+                strong_found += strong
                 break
-            if _hard_inside(chunks, j, n):
-                continue
-            value = text[chunks[i].start : chunks[j - 1].end]
-            kind = value_kind(value)
-            if kind is None:
-                continue
-            name = text[: chunks[i].start].strip()
-            explanation = text[chunks[j - 1].end :].strip()
-            best[i] = RowSplit(name, value, explanation, kind == "strong")  # the largest j for this i
-    found = list(best.values())
-    if any(s.strong for s in found):
-        found = [s for s in found if s.strong]
+        if strong_found >= MAX_READINGS:
+            break
+    if any(strong for _j, strong in best.values()):
+        best = {i: (j, strong) for i, (j, strong) in best.items() if strong}
+    found = []
+    for i, (j, strong) in list(best.items())[:MAX_READINGS]:
+        found.append(RowSplit(text[: chunks[i].start].strip(), text[chunks[i].start : chunks[j - 1].end],
+                              text[chunks[j - 1].end :].strip(), strong))
     return found
 
 
@@ -178,7 +223,7 @@ def _hard_cells(text: str) -> list[str]:
 
 
 def _compact_value(value: str) -> str:
-    return re.sub(r"\s+", "", value)
+    return _SPACES.sub("", value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -197,6 +242,7 @@ def _label_pattern(label: str) -> str:
     return r"\s*".join(_CHAR_CLASS.get(c, re.escape(c)) for c in label)
 
 
+_LABEL_SPAN = 64  # a label wrapped over two lines is looked for in this many characters before the break
 _LABEL_RE = re.compile(
     r"(?:(?<=\s)|^)(?P<label>"
     + "|".join(_label_pattern(lb) for lb in sorted([*DECL_LABELS, *_AMOUNT_LABELS], key=len, reverse=True))
@@ -212,6 +258,8 @@ def _labels_in(text: str) -> list[re.Match]:
 
 
 def _is_indicator_header(text: str) -> bool:
+    if "三级指标" not in unicodedata.normalize("NFKC", text):
+        return False  # most lines: one normalisation of the line instead of one per word
     names = [normalise_label(c) for c in text.split()]
     return "三级指标" in names and ("一级指标" in names or "二级指标" in names)
 
@@ -250,6 +298,9 @@ class _Widths:
         return display_width(text) >= width - self.SLACK
 
 
+MAX_RUN = 400  # plain lines after a row's value among which the next row's wrapped name is looked for
+
+
 class _TableReader:
     """Reads the indicator table of one form, line by line, with a small state machine.
 
@@ -263,7 +314,9 @@ class _TableReader:
         self.probe = probe  # first pass: only learn the column widths
         self.lines = lines
         self.widths = widths
-        self.original = dict(lines)  # line number → text as printed (for messages)
+        self.original: dict[int, str] = {}  # line number → text as printed (for messages)
+        for no, text in lines:  # a line with a U+2028 … comes as several pieces of one number
+            self.original[no] = f"{self.original[no]} {text}" if no in self.original else text
         self.seen = _Widths()  # first-line widths observed in this pass
         self.rows: list[_Row] = []
         self.level1: Level1 | None = None
@@ -287,7 +340,9 @@ class _TableReader:
 
     def error(self, lines: list[tuple[int, str]], why: str) -> None:
         numbers = sorted({no for no, _ in lines})
-        shown = " ⏎ ".join(self.original.get(no, "") for no in numbers)
+        quoted = numbers if len(numbers) <= 20 else [*numbers[:10], None, *numbers[-5:]]
+        shown = " ⏎ ".join(self.original.get(no, "") if no is not None else f"…（共 {len(numbers)} 行）…"
+                           for no in quoted)
         first = numbers[0] if numbers else None
         span = f"第 {numbers[0]}–{numbers[-1]} 行" if len(numbers) > 1 else f"第 {first} 行"
         self.r.note(first, "error", f"{span}：{why}；原文“{shown}”；此指标行未导入")
@@ -399,7 +454,8 @@ class _TableReader:
         if self.state in ("open", "skip") and splits and not splits[0].strong and splits[0].explanation:
             splits = []
         if len(splits) > 1:
-            self._ambiguous(no, text, f"找到 {len(splits)} 种可能的指标值（{'、'.join(s.value for s in splits)}），无法确定")
+            count = f"{len(splits)} 种以上" if len(splits) >= MAX_READINGS else f"{len(splits)} 种"
+            self._ambiguous(no, text, f"找到 {count}可能的指标值（{'、'.join(s.value for s in splits)}），无法确定")
             return
         if not splits and len(cells) == 3:
             # three cells for certain (spaces between Chinese characters): read by position
@@ -498,14 +554,21 @@ class _TableReader:
         if self.probe:
             valid = list(candidates)[:1]
             continuation = continuation and not valid
+        elif len(run) > MAX_RUN:
+            valid = []  # no cell wraps over hundreds of lines: not decided (and not searched, which is quadratic)
+            continuation = False
         else:
-            valid = [
-                k
-                for k in candidates
-                if all(self.widths.full("explanation", t) for _, t in (row.explanation_lines + run[:k])[:-1])
-                and all(self.widths.full("name", t) for _, t in run[k:][:-1])
-            ]
-            continuation = continuation and all(self.widths.full("explanation", t) for _, t in so_far)
+            # k is valid when every line before it but the last is a full 指标解释 line and every line from k on but
+            # the last is a full name line: prefix and suffix flags, linear in the run
+            full_explanation = [True]  # full_explanation[m]: the first m lines of so_far are all full
+            for _, t in so_far:
+                full_explanation.append(full_explanation[-1] and bool(self.widths.full("explanation", t)))
+            full_names = [True] * (len(run) + 1)  # full_names[k]: run[k:-1] are all full
+            for k in reversed(range(len(run) - 1)):
+                full_names[k] = full_names[k + 1] and bool(self.widths.full("name", run[k][1]))
+            before = len(row.explanation_lines)
+            valid = [k for k in candidates if full_explanation[max(0, before + k - 1)] and full_names[k]]
+            continuation = continuation and full_explanation[len(so_far)]
         if continuation and not valid:
             self.run.append((no, split.value))
             return None
@@ -566,18 +629,25 @@ class _FormReader:
     # -- header -----------------------------------------------------------------------------------
 
     def _header_lines(self, lines: list[tuple[int, str]]) -> list[tuple[int, str]]:
-        """Join a line with the next when a label was wrapped between them (`项目总金额（中期规` + `划，万元）：`)."""
+        """Join a line with the next when a label was wrapped between them (`项目总金额（中期规` + `划，万元）：`): a
+        label of the two lines together runs over the line break.
+
+        Only the last ``_LABEL_SPAN`` characters of the text joined so far are searched for a label that the next
+        line completes (searching all of it again at every join was quadratic)."""
         out: list[tuple[int, str]] = []
         i = 0
         while i < len(lines):
             no, text = lines[i]
+            parts, tail = [text], text[-_LABEL_SPAN:]
             while i + 1 < len(lines):
                 nxt = lines[i + 1][1]
-                if len(_labels_in(text + nxt)) > len(_labels_in(text)) + len(_labels_in(nxt)):
-                    text, i = text + nxt, i + 1
+                joined, cut = tail + nxt, len(tail)
+                if (":" in nxt or "：" in nxt) and any(m.start() < cut < m.end() for m in _labels_in(joined)):
+                    parts.append(nxt)
+                    tail, i = joined[-_LABEL_SPAN:], i + 1
                 else:
                     break
-            out.append((no, text))
+            out.append((no, "".join(parts)))
             i += 1
         return out
 
@@ -620,7 +690,7 @@ class _FormReader:
                 amount = parse_money(value, unit)
                 if amount is None and value:
                     form.raw[field_name] = value
-                    self.note(no, "warning", f"金额“{value}”无法识别，已原样保留")
+                    self.note(no, "warning", unreadable_amount(value, unit))
                 setattr(form, field_name, amount)
             elif field_name == "duration_years":
                 years = parse_decimal(value)
@@ -689,8 +759,15 @@ def _label_of(field_name: str) -> str:
 def parse_pdf_text(text: str, path: str = "<文本>") -> ImportResult:
     """Read the 二级项目支出绩效目标申报表 in text extracted from a PDF (several forms per file)."""
     result = ImportResult()
-    lines = [(no, clean_cell(raw)) for no, raw in enumerate(text.splitlines(), start=1)]
-    titles = [(i, kind) for i, (no, t) in enumerate(lines) if t and (kind := title_kind(Line(no, [t])))]
+    lines: list[tuple[int, str]] = []
+    for no, raw in enumerate(physical_lines(text), start=1):
+        if _CELL_BREAK.search(raw):  # U+2028, VT, NEL, a lone CR…: a line break, but the file's line numbers stay
+            result.notes.append(cell_break_note(path, Line(no, [], break_names(raw))))
+            lines.extend((no, clean_cell(part)) for part in _CELL_BREAK.split(raw))
+        else:
+            lines.append((no, clean_cell(raw)))
+    titles = [(i, kind) for i, (no, t) in enumerate(lines)
+              if t and "表" in unicodedata.normalize("NFKC", t) and (kind := title_kind(Line(no, [t])))]
     if not titles:
         raise ImportFailed(path, "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型")
     if not any(kind == "declaration" for _, kind in titles):

@@ -4,6 +4,11 @@ The tables were copied from web pages and word processors, so cells drift: a row
 cell, a label may sit one column to the right, a value may be repeated. Rows are therefore read by what
 their cells *are* (a known 一级/二级 label, a number, a known header) rather than by column position, and
 everything that had to be tolerated or could not be read is reported with file and line.
+
+Lines are the file's lines (LF, CR LF, or CR in a file without LF); U+2028, U+2029, VT, FF, FS, GS, RS, NEL and a lone
+CR inside a line are line breaks inside its cell (noted), never the end of the row. Numbers out of range (a 30-digit
+amount, `1E+400`) are kept as typed in ``raw`` with a note, and the rules flag them. Every step is linear in the size
+of the text (no regular expression retries inside a run of spaces; no text grown line by line).
 """
 
 from __future__ import annotations
@@ -13,6 +18,7 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 from pathlib import Path
 
 from ..model import (
@@ -26,7 +32,19 @@ from ..model import (
     SelfEvaluation,
     Task,
 )
-from ..model.money import WAN_YUAN, YUAN, format_number, parse_decimal, parse_money
+from ..model.money import (
+    MONEY,
+    MONEY_BOUND_TEXT,
+    NUMBER,
+    SCORE,
+    SCORE_BOUND_TEXT,
+    WAN_YUAN,
+    YUAN,
+    format_number,
+    out_of_range,
+    parse_decimal,
+    parse_money,
+)
 from ..model.skeleton import LEVEL2_ORDER, Level2, level1_from_label, level2_from_label
 from .report import ImportFailed, ImportNote, ImportResult
 
@@ -37,16 +55,29 @@ TITLES = {
     "部门(单位)整体支出绩效目标申报表": "department_overall",
 }
 
-_P_SPLIT = re.compile(r"\s*</p>\s*<p>\s*|\s*<br\s*/?>\s*", re.I)
+# `(?<!\s)`: spaces before a tag are matched from the start of their run only. Without it the search tried every
+# space of a long run, each time scanning to its end: a `<sup>` between two runs of 60,000 spaces took a minute.
+_P_SPLIT = re.compile(r"(?<!\s)\s*(?:</p>\s*<p>|<br\s*/?>)\s*", re.I)
 _TAG = re.compile(r"</?p\s*>", re.I)
-_SUP = re.compile(r"\s*<sup>\s*([0-9])\s*</sup>", re.I)
+_SUP = re.compile(r"(?<!\s)\s*<sup>\s*([0-9])\s*</sup>", re.I)
 SUPERSCRIPTS = {"2": "²", "3": "³"}
+
+# Characters that ``str.splitlines`` takes for line ends but that, inside a line of a published table, are line
+# breaks inside a cell (Word's manual line break is VT; web pages carry U+2028): they never end the row.
+CELL_BREAKS = {
+    "\x0b": "VT（垂直制表符）", "\x0c": "FF（换页符）", "\x1c": "FS（U+001C）", "\x1d": "GS（U+001D）",
+    "\x1e": "RS（U+001E）", "\x85": "NEL（U+0085）", "\u2028": "U+2028（行分隔符）", "\u2029": "U+2029（段分隔符）",
+    "\r": "CR（单独的回车符）",
+}
+_CELL_BREAK = re.compile("[" + "".join(CELL_BREAKS) + "]")
+_SPACES = re.compile(r"\s+")
 
 
 @dataclass
 class Line:
     no: int  # 1-based line number in the file
     cells: list[str]
+    breaks: str = ""  # the ``CELL_BREAKS`` characters found in the line (read as line breaks inside its cells)
 
     @property
     def filled(self) -> list[str]:
@@ -60,6 +91,8 @@ class Line:
 def clean_cell(text: str) -> str:
     """Strip `<p>` tags into paragraphs (one per line), `m <sup>2</sup>` into `m²`, and surrounding whitespace."""
     t = text.replace("\u3000", " ").replace("\u00a0", " ")
+    if _CELL_BREAK.search(t):
+        t = _CELL_BREAK.sub("\n", t)
     if "<" in t:
         t = _SUP.sub(lambda m: SUPERSCRIPTS.get(m.group(1), "^" + m.group(1)), t)  # m <sup>2</sup> → m²
         t = _P_SPLIT.sub("\n", t.strip())
@@ -70,7 +103,7 @@ def clean_cell(text: str) -> str:
 def normalise_label(text: str) -> str:
     """`项目总金额 (中期规划, 万元):` → `项目总金额(中期规划,万元)` (NFKC, no spaces, no trailing colon)."""
     t = unicodedata.normalize("NFKC", text)
-    t = re.sub(r"\s+", "", t)
+    t = _SPACES.sub("", t)
     return t.rstrip(":").strip()
 
 
@@ -82,11 +115,54 @@ def title_kind(line: Line) -> str | None:
     return TITLES.get(t) or TITLES.get(normalise_label(t))
 
 
+def physical_lines(text: str) -> list[str]:
+    """The lines of a file as an editor numbers them: ended by LF or CR LF, or by CR in a file without any LF (old
+    Mac). Unlike ``str.splitlines`` the ``CELL_BREAKS`` (U+2028, VT, NEL, a lone CR …) stay inside their line."""
+    if "\n" in text:
+        lines = [ln[:-1] if ln.endswith("\r") else ln for ln in text.split("\n")]
+    else:
+        lines = text.split("\r")
+    if lines and lines[-1] == "":
+        lines.pop()  # the end of the last line, not an empty line
+    return lines
+
+
+def break_names(text: str) -> str:
+    """`U+2028（行分隔符）、VT（垂直制表符）` for the ``CELL_BREAKS`` characters in ``text``."""
+    found = dict.fromkeys(m.group() for m in _CELL_BREAK.finditer(text))
+    return "、".join(CELL_BREAKS[ch] for ch in found)
+
+
+def cell_break_note(path: str, line: Line) -> ImportNote:
+    return ImportNote(path, line.no, "info",
+                      f"单元格中的 {line.breaks} 已按单元格内换行读取（没有把这一行拆成两行），请核对")
+
+
 def split_lines(text: str) -> list[Line]:
     out = []
-    for no, raw in enumerate(text.splitlines(), start=1):
-        out.append(Line(no, [clean_cell(c) for c in raw.split("\t")]))
+    for no, raw in enumerate(physical_lines(text), start=1):
+        breaks = break_names(raw) if _CELL_BREAK.search(raw) else ""
+        out.append(Line(no, [clean_cell(c) for c in raw.split("\t")], breaks))
     return out
+
+
+def looks_numeric(cell: str) -> bool:
+    """A number, also one out of every range (40 digits, `1E+400`): such a cell is read as a number and kept as
+    typed, rather than taken for text and moving the cells after it."""
+    return parse_decimal(cell) is not None or out_of_range(cell, NUMBER)
+
+
+def unreadable_amount(text: str, unit: str = YUAN) -> str:
+    """The importers' note on an amount kept as typed."""
+    if out_of_range(text, MONEY, unit):
+        return f"金额“{text}”超出范围（{MONEY_BOUND_TEXT}），已原样保留"
+    return f"金额“{text}”无法识别，已原样保留"
+
+
+def unreadable_score(text: str, what: str) -> str:
+    if out_of_range(text, SCORE):
+        return f"{what}“{text}”超出范围（{SCORE_BOUND_TEXT}），已原样保留"
+    return f"{what}“{text}”不是数字，已原样保留"
 
 
 def read_text_file(path: str | Path) -> str:
@@ -165,6 +241,7 @@ _TOTAL_AMOUNT = re.compile(r"^项目总金额\(中期规划,?(万元|万|元)\)$
 _ANNUAL_AMOUNT = re.compile(r"^本年度项目金额\((万元|万|元)\)$")
 
 
+@lru_cache(maxsize=4096)
 def decl_label(cell: str) -> str | None:
     n = normalise_label(cell)
     if n in DECL_LABELS:
@@ -198,7 +275,7 @@ class DeclarationReader(_Reader):
                 amount = parse_money(value, unit)
                 if amount is None and value:
                     form.raw[field] = value
-                    self.note(line, "warning", f"金额“{value}”无法识别，已原样保留")
+                    self.note(line, "warning", unreadable_amount(value, unit))
                 setattr(form, field, amount)
             elif key == "duration_years":
                 years = parse_decimal(value)
@@ -299,7 +376,7 @@ def _eval_label(cell: str) -> str | None:
 
 
 def _is_number(cell: str) -> bool:
-    return parse_decimal(cell) is not None
+    return looks_numeric(cell)
 
 
 class SelfEvaluationReader(_Reader):
@@ -364,7 +441,7 @@ class SelfEvaluationReader(_Reader):
         that differs from what the imported rows give is reported here, where the user learns of the gap."""
         from ..rules import load_profile, score_self_evaluation  # rules sit below exchange
 
-        numbers = [parse_decimal(c) for c in line.filled[1:] if _is_number(c)]
+        numbers = [n for c in line.filled[1:] if (n := parse_decimal(c)) is not None]
         if not numbers:
             return
         weight_total, total = (numbers[0], numbers[1]) if len(numbers) >= 2 else (None, numbers[0])
@@ -410,15 +487,19 @@ class SelfEvaluationReader(_Reader):
                 amount = parse_money(text, YUAN)
                 if amount is None:
                     fund.raw[name] = text
-                    self.note(line.no, "warning", f"金额“{text}”无法识别，已原样保留")
+                    self.note(line.no, "warning", unreadable_amount(text))
                 setattr(fund, name, amount)
             if len(values) < 3:
                 self.note(line.no, "error", f"“{cell}”一行缺少金额（应有年初预算数、全年预算数、全年执行数）")
             setattr(form.funds, key, fund)
             if key == "total" and len(values) >= 4:
-                weight = parse_decimal(values[3])
+                weight = parse_decimal(values[3], SCORE)
                 if weight is not None:
                     form.funds.weight = weight
+                else:  # kept as typed: the default 10 would silently replace what the table says
+                    form.funds.raw = {**form.funds.raw, "weight": values[3]}
+                    form.funds.weight = None
+                    self.note(line.no, "warning", unreadable_score(values[3], "资金分值"))
             return
         if not any(normalise_label(c) in ("年初预算数", "全年预算数") for c in cells):
             self.note(line.no, "warning", f"资金使用情况中无法识别的行，未导入：{' | '.join(cells)}")
@@ -434,7 +515,12 @@ class SelfEvaluationReader(_Reader):
             if len(rest) < 2 or not (_is_number(rest[-1]) and _is_number(rest[-2])):
                 self.note(line.no, "error", f"指标行找不到分值和得分：{' | '.join(rest)}；此行未导入")
                 continue
-            weight, score = parse_decimal(rest[-2]), parse_decimal(rest[-1])
+            weight, score = parse_decimal(rest[-2], SCORE), parse_decimal(rest[-1], SCORE)
+            raw = {}
+            for key, what, text, value in (("weight", "分值", rest[-2], weight), ("score", "得分", rest[-1], score)):
+                if value is None:
+                    raw[key] = text
+                    self.note(line.no, "warning", unreadable_score(text, what))
             head = rest[:-2]
             if len(head) == 4:
                 dup = next((i for i in range(1, 3) if head[i] == head[i + 1]), None)
@@ -457,6 +543,7 @@ class SelfEvaluationReader(_Reader):
                     weight=weight,
                     score=score,
                     deviation=deviation,
+                    raw=raw,
                 )
             )
         return rows
@@ -475,6 +562,7 @@ class DepartmentReader(_Reader):
         header: list[Line] = []
         indicator_lines: list[Line] = []
         published_sum: tuple[int, list[str]] | None = None
+        goal: list[str] | None = None
         for line in self.lines[1:]:
             if line.blank:
                 continue
@@ -492,7 +580,7 @@ class DepartmentReader(_Reader):
                 continue
             if first == "年度总体目标":
                 section = "goal"
-                form.overall_goal = "\n".join(c for c in cells[1:])
+                goal = list(cells[1:])
                 continue
             if _is_indicator_header(line):
                 section = "indicators"
@@ -505,9 +593,11 @@ class DepartmentReader(_Reader):
                     continue
                 self._task(form, line)
             elif section == "goal":
-                form.overall_goal = (form.overall_goal + "\n" + "\n".join(cells)).strip()
+                goal.extend(cells)  # joined once at the end: adding to a growing text per line was quadratic
             elif section == "indicators":
                 indicator_lines.append(line)
+        if goal is not None:
+            form.overall_goal = "\n".join(goal).strip()
         for key, value, _line in self.header_pairs(header, lambda c: _DEPT_LABELS.get(normalise_label(c))):
             setattr(form, key, value)
         if published_sum:
@@ -525,7 +615,12 @@ class DepartmentReader(_Reader):
             self.note(line.no, "error", f"任务行应为任务名称、主要内容和三个金额：{' | '.join(cells)}；此行未导入")
             return
         task = Task(name=texts[0], content=texts[1] if len(texts) > 1 else "")
-        task.total, task.appropriation, task.other = (parse_money(a, YUAN) for a in amounts)
+        for key, text in zip(("total", "appropriation", "other"), amounts, strict=True):
+            amount = parse_money(text, YUAN)
+            if amount is None:
+                task.raw = {**task.raw, key: text}
+                self.note(line.no, "warning", unreadable_amount(text))
+            setattr(task, key, amount)
         form.tasks.append(task)
 
     def _check_sum(self, form: DepartmentOverall, line: int, cells: list[str]) -> None:
@@ -556,7 +651,7 @@ READERS = {"declaration": DeclarationReader, "self_evaluation": SelfEvaluationRe
 
 def looks_tabular(text: str) -> bool:
     """The tab-separated published format (000, 002, 003, 004) rather than PDF text (001)."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
+    lines = [ln for ln in physical_lines(text) if ln.strip()]
     return bool(lines) and sum("\t" in ln for ln in lines) >= len(lines) / 3
 
 
@@ -564,6 +659,7 @@ def parse_published_text(text: str, path: str = "<文本>") -> ImportResult:
     """Read every form in ``text`` (tab-separated published tables; several forms per file)."""
     result = ImportResult()
     lines = split_lines(text)
+    result.notes.extend(cell_break_note(path, line) for line in lines if line.breaks)
     starts = [(i, kind) for i, line in enumerate(lines) if (kind := title_kind(line))]
     if not starts:
         raise ImportFailed(path, "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型")

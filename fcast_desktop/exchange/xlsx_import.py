@@ -8,12 +8,19 @@ variant, 万元/元 unit, 二级指标 of each row …) comes from the stored me
 
 Safety: the zip is checked before openpyxl opens it (file size, number of members, total uncompressed size,
 compression ratio: zip bombs are refused; Python's zipfile never inflates a member beyond its declared size and
-checks its CRC), and openpyxl parses XML through defusedxml (refused if defusedxml is missing).
+checks its CRC), and openpyxl parses XML through defusedxml (refused if defusedxml is missing). A damaged part
+found while reading (openpyxl parses each sheet only when it is read) refuses the file, or leaves out the one form
+whose sheet it is, with a Chinese message; never a traceback.
+
+Formula cells: openpyxl reads the value Excel saved with a formula (``data_only``). A formula without a saved value
+(a workbook written by a program that does not calculate) reads as empty: it is imported as empty and noted with
+its sheet and cell, never silently.
 """
 
 from __future__ import annotations
 
 import json
+import re
 import warnings
 import zipfile
 from pathlib import Path
@@ -29,6 +36,8 @@ RATIO_FLOOR = 1024 * 1024
 
 NOT_OURS = "不是本程序导出的 Excel 文件（缺少“绩效表单助手”的标记）；只能导入由本程序“导出Excel”生成的工作簿"
 CORRUPT = "文件已损坏或不是 Excel 工作簿（.xlsx），无法读取"
+NO_RESULT = "公式单元格没有计算结果（请在 Excel 中打开并保存后再导入），已按空白导入"
+_FORMULA_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?f[\s>/]")  # <f>, <f t="shared" …/>, <x:f>
 
 
 def check_zip(path: Path) -> None:
@@ -43,7 +52,7 @@ def check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as zf:
             infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, NotImplementedError, OverflowError):
         raise ImportFailed(name, CORRUPT) from None
     if len(infos) > MAX_MEMBERS:
         raise ImportFailed(name, f"压缩包内文件过多（{len(infos)} 个），疑似恶意文件，拒绝读取")
@@ -104,7 +113,7 @@ def _meta_documents(path: Path, wb) -> list[dict]:
             doc = json.loads(text)
             if not isinstance(doc, dict) or not {"base", "cells", "sheet"} <= doc.keys():
                 raise ValueError
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError, RecursionError):
             raise ImportFailed(name, f"本程序的标记工作表第 {n} 行已损坏，无法导入") from None
         docs.append(doc)
     return docs
@@ -113,8 +122,9 @@ def _meta_documents(path: Path, wb) -> list[dict]:
 class _Sheet:
     """The values (and number formats) of one worksheet, read once."""
 
-    def __init__(self, ws):
+    def __init__(self, ws, formulas: set[str] = frozenset()):
         self.title = ws.title
+        self.formulas = formulas  # cells holding a formula (known only when the workbook has any)
         self.cells: dict[str, tuple[object, str]] = {}
         try:
             ws.reset_dimensions()  # a dimension written by another program may be wrong: read every row
@@ -132,11 +142,50 @@ class _Sheet:
         return self.cells.get(ref, (None, "General"))[1]
 
 
-def _find_sheet(wb, doc: dict, claimed: set[str], sheets: dict):
+def _has_formulas(path: Path) -> bool:
+    """Whether any worksheet of the file holds a formula (a scan of the XML, much cheaper than a second parse)."""
+    with zipfile.ZipFile(path) as zf:
+        for info in zf.infolist():
+            if not (info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml")):
+                continue
+            with zf.open(info) as fh:
+                tail = b""
+                while chunk := fh.read(1 << 20):
+                    if _FORMULA_TAG.search(tail + chunk):
+                        return True
+                    tail = chunk[-32:]
+    return False
+
+
+def _formula_cells(path: Path) -> dict[str, set[str]]:
+    """Sheet title → coordinates of its formula cells; empty for the usual workbook without formulas."""
+    if not _has_formulas(path):
+        return {}
+    from openpyxl import load_workbook
+
+    found: dict[str, set[str]] = {}
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        wb = load_workbook(path, read_only=True, data_only=False, keep_links=False, keep_vba=False, rich_text=False)
+    try:
+        for ws in wb.worksheets:
+            refs = found.setdefault(ws.title, set())
+            for row in ws.iter_rows():
+                for c in row:
+                    if getattr(c, "data_type", None) == "f" or (isinstance(c.value, str) and c.value.startswith("=")):
+                        refs.add(c.coordinate)
+                    elif c.value is not None and type(c.value).__name__ in ("ArrayFormula", "DataTableFormula"):
+                        refs.add(c.coordinate)
+    finally:
+        wb.close()
+    return found
+
+
+def _find_sheet(wb, doc: dict, claimed: set[str], sheets: dict, formulas: dict[str, set[str]]):
     """The form's sheet by name; a renamed sheet by its position when its labels still match."""
     def sheet(name: str) -> _Sheet:
         if name not in sheets:
-            sheets[name] = _Sheet(wb[name])
+            sheets[name] = _Sheet(wb[name], formulas.get(name, set()))
         return sheets[name]
 
     if doc["sheet"] in wb.sheetnames and doc["sheet"] not in claimed:
@@ -169,12 +218,20 @@ def import_xlsx(path) -> ImportResult:
     check_zip(p)
     wb = _load(p)
     try:
-        return _read_forms(p, wb)
+        formulas = _formula_cells(p)
+        return _read_forms(p, wb, formulas)
+    except ImportFailed:
+        raise
+    except Exception:  # noqa: BLE001 - a damaged part parsed lazily: openpyxl, zipfile, zlib, expat raise many kinds
+        raise ImportFailed(str(p), CORRUPT) from None
     finally:
-        wb.close()
+        try:
+            wb.close()
+        except Exception:  # noqa: BLE001 - closing a damaged archive
+            pass
 
 
-def _read_forms(p: Path, wb) -> ImportResult:
+def _read_forms(p: Path, wb, formulas: dict[str, set[str]] | None = None) -> ImportResult:
     from pydantic import TypeAdapter, ValidationError
 
     from ..model import Form
@@ -190,24 +247,37 @@ def _read_forms(p: Path, wb) -> ImportResult:
         result.notes.append(ImportNote(name, None, level, message))
 
     for doc in docs:
-        ws = _find_sheet(wb, doc, claimed, sheets)
+        try:
+            ws = _find_sheet(wb, doc, claimed, sheets, formulas or {})
+        except ImportFailed:
+            raise
+        except Exception:  # noqa: BLE001 - the sheet's XML is damaged (parsed only now)
+            note("error", f"工作表“{doc['sheet']}”已损坏，无法读取，此表单未导入")
+            continue
         if ws is None:
             note("error", f"找不到工作表“{doc['sheet']}”（可能已被删除或改名），此表单未导入")
             continue
         claimed.add(ws.title)
-        bad = _anchor_mismatches(ws, doc)
+        try:
+            bad = _anchor_mismatches(ws, doc)
+        except (TypeError, ValueError, KeyError, AttributeError):
+            bad = ["?"]
         if bad:
             note(
                 "error",
-                f"工作表“{ws.title}”的结构已被改动（{', '.join(bad[:3])} 等处的标签与导出时不同，可能插入或删除了行列），"
+                f"工作表“{ws.title}”的结构已被改动（{', '.join(map(str, bad[:3]))} 等处的标签与导出时不同，"
+                "可能插入或删除了行列），"
                 "为免读错单元格，此表单未导入",
             )
             continue
         data = doc["base"]
         keep = doc.get("keep", {})
+        blanks: list[str] = []
         try:
             for ref, fpath, ftype in doc["cells"]:
                 value = ws.value(ref)
+                if value is None and ref in ws.formulas:
+                    blanks.append(ref)
                 if fpath in keep and value == keep[fpath][0]:
                     orig = keep[fpath][1]
                     field_value, raw, msg = orig.get("v"), orig.get("r"), None
@@ -220,10 +290,11 @@ def _read_forms(p: Path, wb) -> ImportResult:
                 if raw is not None:
                     owner.setdefault("raw", {})[attr] = raw
             form = adapter.validate_python(data)
-        except (KeyError, IndexError, TypeError, ValueError, ValidationError) as exc:
-            detail = exc.errors()[0]["msg"] if isinstance(exc, ValidationError) else type(exc).__name__
-            note("error", f"工作表“{ws.title}”无法读取（{detail}），此表单未导入")
+        except (KeyError, IndexError, TypeError, ValueError, AttributeError, RecursionError, ValidationError):
+            note("error", f"工作表“{ws.title}”的内容已损坏或被改动，无法读取，此表单未导入")
             continue
+        for ref in blanks:
+            note("warning", f"{ws.title}!{ref}：{NO_RESULT}")
         result.forms.append(form)
     if not docs:
         note("info", "工作簿中没有表单")

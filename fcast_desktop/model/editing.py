@@ -11,8 +11,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any, get_args
 
+from pydantic import ValidationError
+
 from .forms import AnyForm, Declaration, Record
-from .money import YUAN, format_money, format_number, parse_decimal, parse_money
+from .money import SCORE, YUAN, format_money, format_number, parse_decimal, parse_money
 
 Path = tuple
 
@@ -67,14 +69,21 @@ def is_invalid(form: AnyForm, path: Path) -> bool:
     return name in obj.raw
 
 
-def set_text(form: AnyForm, path: Path, text: str) -> None:
-    """Store ``text`` at ``path`` (parsed for typed fields, kept verbatim in ``raw`` when unreadable)."""
+def set_text(form: AnyForm, path: Path, text: str) -> bool:
+    """Store ``text`` at ``path`` (parsed for typed fields, kept verbatim in ``raw`` when unreadable or out of range).
+
+    Never raises for any text — the undo commands of the editor call it inside Qt — and returns True when the text
+    was stored (as a value or as raw text). Only a choice field (金额单位, 二级指标) refuses a text that is none of its
+    choices: it keeps its value and False is returned."""
     obj, name = _container(form, path)
     kind = _field_type(obj, name)
     text = "" if text is None else str(text)
     if kind == "text":
-        setattr(obj, name, text)
-        return
+        try:
+            setattr(obj, name, text)
+        except ValidationError:
+            return False
+        return True
     stripped = text.strip()
     value: Any
     if not stripped:
@@ -82,7 +91,7 @@ def set_text(form: AnyForm, path: Path, text: str) -> None:
     elif kind == "money":
         value = parse_money(stripped, money_unit(form, path))
     elif kind == "decimal":
-        value = parse_decimal(stripped)
+        value = parse_decimal(stripped, SCORE)
     else:
         number = parse_decimal(stripped.removesuffix("年"))
         value = int(number) if number is not None and number == number.to_integral_value() else None
@@ -93,6 +102,7 @@ def set_text(form: AnyForm, path: Path, text: str) -> None:
         raw.pop(name, None)
     obj.raw = raw
     setattr(obj, name, value)
+    return True
 
 
 def snapshot(form: AnyForm, path: Path) -> tuple[Any, str | None]:

@@ -16,13 +16,17 @@ followed by a number with a unit and the division does not give the stated resul
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
 
-from ..model.money import normalise_digits
+from ..model.money import MONEY, in_range, normalise_digits
 
 _NUM = r"\d+(?:,\d{1,3})*(?:\.\d+)?"
+# a number starts where no digit (and no digit and comma: `1,234`) is before it, so a search never retries
+# inside a long number: without this, 40,000 digits not followed by a unit took a minute (issue 11)
+_NUM_START = r"(?<!\d)(?<!\d,)"
 _TOKEN = re.compile(
     rf"(?P<num>{_NUM})(?P<pct>%)?|(?P<op>[*×÷+\-－]|/(?=\s*\d))|(?P<stop>[，。；;：:、,（）()=\n])|(?P<space>\s+)|(?P<ch>.)"
 )
@@ -31,6 +35,12 @@ _OPS = {"*": "*", "×": "*", "/": "/", "÷": "/", "+": "+", "-": "-", "－": "-"
 
 APPROX_TOLERANCE = Decimal("0.05")
 _TOO_LARGE = Decimal(10) ** 18
+_MAX_PLACES = 10  # a stated result with more decimals is no written amount
+_CHAIN_SPAN = 240  # characters before `=` an expression can span
+# stops that never occur inside a number (the comma does: `1,234`): no expression reaches back over one, so the
+# text read before a `=` starts after the last of them; `=` is one, so each part of the text is read once
+_HARD_STOPS = "。；;：:、（）()=\n"
+_COUNT_TAIL = 64  # characters before an expression where a head count (`值班员6名(`) is looked for
 _WIDE = Context(prec=120)
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
 
@@ -217,27 +227,38 @@ def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple
     t = normalise_digits(text or "")
     out = []
     for m in _RESULT.finditer(t):
-        left = t[: m.start()].rstrip()
+        # the expression ends just before `=` (spaces skipped), within ``_CHAIN_SPAN`` characters and after the
+        # last hard stop: reading only that keeps a text of 100,000 expressions linear (the whole prefix was sliced
+        # and 240 characters tokenised for each `=`)
+        end = m.start()
+        while end > 0 and t[end - 1].isspace():
+            end -= 1
+        lo = max(0, end - _CHAIN_SPAN)
+        offset = max(lo, max(t.rfind(ch, lo, end) for ch in _HARD_STOPS) + 1)
+        left = t[offset:end]
         chain = _read_chain(left)
         if chain is None:
             continue
         items, has_money, span, divisors = chain
         if not any(op in ("*", "/") for op in items[1::2]):
             continue
+        stated_text = m.group("num")
+        places = len(stated_text.split(".")[1]) if "." in stated_text else 0
+        if places > _MAX_PLACES or len(stated_text) > 40:
+            continue  # `=0.1111…` (40,000 digits): not a written amount, and beyond what quantize handles
         value = _evaluate(items)
-        stated = _to_decimal(m.group("num"))
+        stated = _to_decimal(stated_text)
         if value is None or stated is None or abs(value) > _TOO_LARGE or stated > _TOO_LARGE:
             continue  # not an amount anyone budgets (and beyond what quantize handles)
         unit = m.group("unit") or ""
         factor = _money_factor(unit) if unit else None
         if has_money and factor is None:
             continue  # money on the left, a count on the right: not comparable
-        places = len(m.group("num").split(".")[1]) if "." in m.group("num") else 0
         written = _expression_text(left, span)
         lead = _FIRST_NUMBER.search(written)
         if lead:
             written = written[lead.start() :]  # `按照计件量3333件/月…`: the expression starts at its first number
-        begin = len(left) - len(written)
+        begin = offset + len(left) - len(written)
         expression = written + t[m.start() : m.end()]
         values = [value]
         if divisors:  # `6000元每套/5套=3万元`: 6000 per set, 5 sets
@@ -250,7 +271,7 @@ def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple
                 candidates += [v, v / factor]  # `2259*227*12=615.35万元`: the counts are 元
             else:
                 candidates.append(v / factor if factor else v)
-        count = _count_before(left, span)
+        count = _count_before(t, offset + len(left) - len(_expression_text(left, span)))
         if count:
             candidates += [c * count for c in list(candidates)]  # `值班员6名(19000元/月*12=…`
         calcs = [Calculation(expression, m.start(), c, stated, unit, places, m.group("num"), begin, m.end(),
@@ -260,7 +281,7 @@ def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple
     return tuple(out)
 
 
-_COUNT_BEFORE = re.compile(r"(\d+)\s*(?:名|人|个|台|套|辆|家)\s*[(（]\s*$")
+_COUNT_BEFORE = re.compile(r"(?<!\d)(\d{1,6})\s*(?:名|人|个|台|套|辆|家)\s*[(（]\s*$")
 
 
 def _expression_text(left: str, span: int) -> str:
@@ -273,25 +294,32 @@ def _expression_text(left: str, span: int) -> str:
     return left[i:].strip()
 
 
-def _count_before(left: str, span: int) -> int | None:
-    """A head count written just before a bracketed expression: `值班员6名(19000元/月*12=…`."""
-    head = left[: len(left) - len(_expression_text(left, span))]
-    m = _COUNT_BEFORE.search(head)
+def _count_before(t: str, start: int) -> int | None:
+    """A head count written just before a bracketed expression that starts at ``start``: `值班员6名(19000元/月*12=…`."""
+    m = _COUNT_BEFORE.search(t[max(0, start - _COUNT_TAIL) : start])
     return int(m.group(1)) if m else None
 
 
-_FIGURE = re.compile(rf"(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
+_FIGURE = re.compile(rf"{_NUM_START}(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
 
 
 def money_figures(text: str) -> list[Decimal]:
     """Amounts written in a text (`共1.2万元`, `464万元`, `12000元`), in 元; rates (`1000元/人`) excluded."""
     out = []
     for m in _FIGURE.finditer(normalise_digits(text or "")):
-        value = _to_decimal(m.group("num"))
-        if value is None:
-            continue
-        out.append(value * _UNIT_FACTOR[m.group("unit")])
+        value = _figure_value(m)
+        if value is not None:
+            out.append(value)
     return out
+
+
+def _figure_value(m: re.Match[str]) -> Decimal | None:
+    """A figure in 元, or None when it is no amount a form can hold (40 digits: not under 10 万亿元)."""
+    value = _to_decimal(m.group("num")) if len(m.group("num")) <= 40 else None
+    if value is None:
+        return None
+    value *= _UNIT_FACTOR[m.group("unit")]
+    return value if in_range(value, MONEY) else None
 
 
 _UNIT_FACTOR = {"亿元": Decimal(100000000), "万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
@@ -312,20 +340,26 @@ class PartSlip:
 
 
 @lru_cache(maxsize=2048)
-def find_part_slips(text: str) -> tuple[PartSlip, ...]:
+def find_part_slips(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple[PartSlip, ...]:
     """Within one clause, the amount written just before the first expression must equal the stated result of the
     first expression or of the first k expressions together. Only near misses (within 5 %) are reported: a
-    figure far off is some other amount (a monthly rate, a contract total), not this part."""
+    figure far off is some other amount (a monthly rate, a contract total), not this part. ``tolerance`` only makes
+    the expressions the same (cached) ones the D9 check reads; it does not change the result."""
     t = normalise_digits(text or "")
-    calcs = [c for c in find_calculations(text) if c.stated_yuan is not None]
+    calcs = [c for c in find_calculations(text, tolerance) if c.stated_yuan is not None]
     if not calcs:
         return ()
     out = []
     bounds = [0] + [m.end() if m.group(0) else m.start() for m in _CLAUSE_BREAK.finditer(t)] + [len(t)]
-    for a, b in zip(bounds, bounds[1:]):
-        inside = [c for c in calcs if a <= c.begin and c.end <= b]
-        if not inside:
-            continue
+    # each expression in the one clause it lies in, found by bisection (a scan of every clause for every
+    # expression was quadratic in a long text)
+    clauses: dict[int, list[Calculation]] = {}
+    for c in calcs:
+        k = bisect_right(bounds, c.begin) - 1
+        if 0 <= k < len(bounds) - 1 and c.end <= bounds[k + 1]:
+            clauses.setdefault(k, []).append(c)
+    for k, inside in sorted(clauses.items()):
+        a = bounds[k]
         heading = None
         for m in _FIGURE.finditer(t, a, inside[0].begin):
             before = t[max(a, m.start() - 3) : m.start()]
@@ -335,11 +369,10 @@ def find_part_slips(text: str) -> tuple[PartSlip, ...]:
             heading = m
         if heading is None:
             continue
-        value = _to_decimal(heading.group("num"))
+        value = _figure_value(heading)
         if value is None or value <= 0:
             continue
         unit = heading.group("unit")
-        value *= _UNIT_FACTOR[unit]
         sums, running = [], Decimal(0)
         for c in inside:
             running += c.stated_yuan

@@ -27,9 +27,10 @@ When units do not match or the actual value cannot be read, there is no suggesti
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Context, Decimal
+from decimal import Decimal
 
 from ..model import LEVEL2_INFO, EvaluationIndicator, Level1, SelfEvaluation
+from ..model.money import round_half_up
 from .profiles import Profile
 from .values import NOT_APPLICABLE, NOT_APPLICABLE_TYPOS, Value, comparable_numbers, parse_value
 
@@ -44,12 +45,10 @@ NOT_MET_WORDS = frozenset({"未达成", "未完成", "较差", "差", "否", "�
 NA_NAMES = frozenset({NOT_APPLICABLE, *NOT_APPLICABLE_TYPOS})
 
 
-_WIDE = Context(prec=120)
-
-
 def q2(value: Decimal) -> Decimal:
-    """Half-up to 2 places (N2); never raises for amounts typed into a form, however large."""
-    return value.quantize(CENT, rounding=ROUND_HALF_UP, context=_WIDE)
+    """Half-up to 2 places (N2); never raises (``money.round_half_up``): the model's numbers are bounded, and a
+    ratio of two of them (`≥0.000000000000001个` against 15 digits) is rounded with the precision it needs."""
+    return round_half_up(value, CENT)
 
 
 def is_not_applicable(row) -> bool:

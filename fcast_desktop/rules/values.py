@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
+from ..model.money import NUMBER, in_range
+
 NOT_APPLICABLE = "不适用"
 NOT_APPLICABLE_TYPOS = ("不适应",)
 
@@ -83,7 +85,9 @@ class Value:
         return self.kind not in ("unrecognised", "missing_number")
 
 
-_SUP = re.compile(r"\s*<sup>\s*([23])\s*</sup>", re.IGNORECASE)
+# `(?<!\s)`: the spaces before `<sup>` are matched from their start only, never from inside a run of them (trying
+# every start made a `<sup>` between long runs of spaces quadratic, issue 11)
+_SUP = re.compile(r"(?<!\s)\s*<sup>\s*([23])\s*</sup>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,20}>")
 
 
@@ -97,10 +101,12 @@ def normalise(text: str) -> str:
 
 
 def _decimal(text: str) -> Decimal | None:
+    """The number of a value; None when it is out of range (more than 15 integer digits, or below 10^-15)."""
     try:
-        return Decimal(text.replace(",", ""))
+        value = Decimal(text.replace(",", ""))
     except (InvalidOperation, ValueError):
         return None
+    return value if in_range(value, NUMBER) else None
 
 
 @lru_cache(maxsize=8192)
@@ -130,18 +136,27 @@ def parse_value(text: str) -> Value:
             return Value(raw, "deadline", op="<=", date=(y, mo, d))
     m = _DURATION.match(t)
     if m and (m["suffix"] or m["op"] in ("<=", "≤", "<") or m["unit"] in ("个工作日", "工作日", "小时", "个小时", "分钟")):
+        number = _decimal(m["num"])
+        if number is None:
+            return Value(raw, "unrecognised")  # 40 digits: no value a form can hold
         op = "<=" if m["suffix"] and not m["op"] else _OPS.get(m["op"] or "", "")
         unit = m["unit"].lstrip("个")
-        return Value(raw, "duration", op=op, number=_decimal(m["num"]), unit=unit)
+        return Value(raw, "duration", op=op, number=number, unit=unit)
     m = _CHANGE.match(t)
     if m:
+        number = _decimal(m["num"])
+        if number is None:
+            return Value(raw, "unrecognised")
         up = m["dir"] in ("上升", "增长", "提高")
-        return Value(raw, "change", op=">=" if up else "<=", number=_decimal(m["num"]), unit=m["unit"] or "%")
+        return Value(raw, "change", op=">=" if up else "<=", number=number, unit=m["unit"] or "%")
     m = _COMPARISON.match(t)
     if m:
         unit = m["unit"] or ""
         if not re.search(r"[。，,；;：:、]", unit):
-            return Value(raw, "comparison", op=_OPS.get(m["op"] or "", ""), number=_decimal(m["num"]), unit=unit)
+            number = _decimal(m["num"])
+            if number is None:
+                return Value(raw, "unrecognised")
+            return Value(raw, "comparison", op=_OPS.get(m["op"] or "", ""), number=number, unit=unit)
     if _OP_ONLY.match(t):
         return Value(raw, "missing_number", op=_OPS.get(t[:2] if t[:2] in _OPS else t[0], ""))
     if t in _PERIODIC or re.fullmatch(r"每(年|季度|月|半年|周|日)(末|初|\d{1,2}日前|\d{1,2}号前)?", t):
