@@ -9,16 +9,84 @@ from __future__ import annotations
 
 import uuid
 from decimal import Decimal
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
-from .money import WAN_YUAN, YUAN
+from .money import DIGITS, MONEY, NUMBER, SCORE, WAN_YUAN, YUAN, in_range
 from .skeleton import LEVEL2_ORDER, NOT_APPLICABLE, Level2
 
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+# --------------------------------------------------------------------------------------------------
+# bounded numbers: what a budget form can hold (see ``money``); anything else is kept as text in ``raw``
+
+
+class _Bound:
+    """Marks a typed field with the range its values must be in (``money.MONEY``, ``SCORE`` or ``NUMBER``); read by
+    ``Record`` (validation and assignment), ignored by pydantic."""
+
+    def __init__(self, kind: str):
+        self.kind = kind
+
+
+Money = Annotated[Decimal | None, _Bound(MONEY)]  # 元: under 10 万亿元
+Score = Annotated[Decimal | None, _Bound(SCORE)]  # 分值, 得分: under 1000
+WholeNumber = Annotated[int | None, _Bound(NUMBER)]  # 年度, 实施期限: at most 15 digits
+
+
+def _as_text(value: Any) -> str:
+    """The text to keep for a value out of range, as close as possible to what was written."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        try:
+            return str(value)
+        except ValueError:  # past Python's limit of 4,300 digits for int → str
+            return f"（{int(value.bit_length() * 0.30103)} 位以上的整数）"
+    return str(value)
+
+
+def _plainly_in_range(value: str, kind: str) -> bool:
+    """`12000.00`, `-5`, `10`: ASCII digits, at most one point, few enough digits to be in range for sure."""
+    head, _, tail = value.removeprefix("-").partition(".")
+    return (head.isascii() and head.isdigit() and len(head) <= DIGITS[kind]
+            and (not tail or (tail.isascii() and tail.isdigit() and len(tail) <= 15)))
+
+
+def _out_of_range_text(value: Any, kind: str) -> str | None:
+    """The text to keep in ``raw`` for a field value out of the ``kind``'s range; None for a value in range, and for
+    a value that is no number at all (`abc`: pydantic refuses it as before)."""
+    if value is None or (type(value) is str and _plainly_in_range(value, kind)):
+        return None  # the usual case, kept cheap: loading 1,000 forms reads 25,000 of these
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int):
+        return None if in_range(value, kind) else _as_text(value)
+    number = _readable_number(value)
+    return None if number is None or in_range(number, kind) else _as_text(value)
+
+
+def _readable_number(value: Any) -> Decimal | None:
+    """A number-like field value (int, float, Decimal, numeric str such as `1E+400` or `NaN`) as a Decimal."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, int):
+        return None  # compared as an int by ``in_range``
+    try:
+        if isinstance(value, float):
+            return Decimal(value)
+        if isinstance(value, str):
+            return Decimal(value.strip())
+    except ArithmeticError:
+        return None
+    return None
+
+
+_BOUNDED_FIELDS: dict[type, dict[str, str]] = {}
 
 
 class Record(BaseModel):
@@ -28,6 +96,58 @@ class Record(BaseModel):
 
     raw: dict[str, str] = Field(default_factory=dict, exclude_if=lambda v: not v)
     """Text the user typed into a typed field that could not be read, by field name."""
+
+    review: list[str] = Field(default_factory=list, exclude_if=lambda v: not v)
+    """Names of fields carried over from last year's form by 新年度申报 (``model.rollover``) that the user has not
+    looked at since (amounts): each is a warning ``rollover.amount_review`` until an edit clears it
+    (``model.rollover.clear_review``)."""
+
+    @classmethod
+    def bounded_fields(cls) -> dict[str, str]:
+        """Name → range kind (``money.MONEY`` …) of the fields typed ``Money``, ``Score`` or ``WholeNumber``."""
+        found = _BOUNDED_FIELDS.get(cls)
+        if found is None:
+            found = _BOUNDED_FIELDS[cls] = {
+                name: m.kind for name, info in cls.model_fields.items() for m in info.metadata if isinstance(m, _Bound)}
+        return found
+
+    @model_validator(mode="before")
+    @classmethod
+    def _out_of_range_to_raw(cls, data: Any) -> Any:
+        """A number out of range (`1E+400`, 40 digits, `NaN` in a project file or a workbook) is not refused and not
+        dropped: it moves to ``raw`` as text — as if typed — where the rules flag it (``money.too_large`` …)."""
+        fields = _BOUNDED_FIELDS.get(cls)
+        if fields is None:
+            fields = cls.bounded_fields()
+        if not fields or not isinstance(data, dict):
+            return data
+        moved: dict[str, str] = {}
+        for name, kind in fields.items():
+            text = _out_of_range_text(data.get(name), kind)
+            if text is not None:
+                moved[name] = text
+        if not moved:
+            return data
+        data = dict(data)
+        raw = data.get("raw")
+        raw = dict(raw) if isinstance(raw, dict) else {}
+        for name, text in moved.items():
+            raw.setdefault(name, text)
+            data[name] = None
+        data["raw"] = raw
+        return data
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assignment keeps the same promise as validation: a value out of range goes to ``raw`` as text, the field
+        is left empty (never an exception: importers and editors assign)."""
+        kind = (_BOUNDED_FIELDS.get(type(self)) or type(self).bounded_fields()).get(name)
+        if kind is not None:
+            text = _out_of_range_text(value, kind)
+            if text is not None:
+                if name not in self.raw:
+                    super().__setattr__("raw", {**self.raw, name: text})
+                value = None
+        super().__setattr__(name, value)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -54,8 +174,8 @@ class EvaluationIndicator(IndicatorBase):
 
     target: str = ""  # 年度指标值
     actual: str = ""  # 实际完成值
-    weight: Decimal | None = None  # 分值
-    score: Decimal | None = None  # 得分 as entered by the user (None: use the suggestion)
+    weight: Score = None  # 分值
+    score: Score = None  # 得分 as entered by the user (None: use the suggestion)
     deviation: str = ""  # 偏差原因分析及改进措施
 
 
@@ -94,18 +214,18 @@ class Declaration(FormBase):
     """二级项目支出绩效目标申报表."""
 
     kind: Literal["declaration"] = "declaration"
-    year: int | None = None  # 预算年度 (not printed on the form; used to name and sort)
+    year: WholeNumber = None  # 预算年度 (not printed on the form; used to name and sort)
     project_code: str = ""  # 项目编码
     project_name: str = ""  # 项目名称
     applicant_unit: str = ""  # 申请单位
     budget_unit: str = ""  # 一级预算单位
-    duration_years: int | None = None  # 实施期限
+    duration_years: WholeNumber = None  # 实施期限
     project_type: str = ""  # 项目类型, `15 其他经费`
     is_new: str = ""  # 是否新增项目: 是/否
     allocation_method: str = ""  # 分配方式
     amount_unit: Literal["万元", "元"] = WAN_YUAN  # unit printed in the amount labels
-    total_amount: Decimal | None = None  # 项目总金额（中期规划）, in 元
-    annual_amount: Decimal | None = None  # 本年度项目金额, in 元
+    total_amount: Money = None  # 项目总金额（中期规划）, in 元
+    annual_amount: Money = None  # 本年度项目金额, in 元
     variant: DeclarationVariant = "basis"  # 政策依据+测算依据 (basis) or 项目概况 (overview)
     policy_basis: str = ""  # 政策依据
     calculation_basis: str = ""  # 测算依据
@@ -118,9 +238,9 @@ class Declaration(FormBase):
 class FundLine(Record):
     """One row of 资金使用情况: 年初预算数, 全年预算数, 全年执行数 (元)."""
 
-    initial_budget: Decimal | None = None  # 年初预算数
-    annual_budget: Decimal | None = None  # 全年预算数
-    executed: Decimal | None = None  # 全年执行数
+    initial_budget: Money = None  # 年初预算数
+    annual_budget: Money = None  # 全年预算数
+    executed: Money = None  # 全年执行数
 
 
 class Funds(Record):
@@ -128,7 +248,7 @@ class Funds(Record):
     appropriation: FundLine = Field(default_factory=FundLine)  # 其中：当年财政拨款
     carryover: FundLine = Field(default_factory=FundLine)  # 上年结转资金
     other: FundLine = Field(default_factory=FundLine)  # 其他资金
-    weight: Decimal | None = Decimal(10)  # 分值
+    weight: Score = Decimal(10)  # 分值
 
 
 class SelfEvaluation(FormBase):
@@ -137,7 +257,7 @@ class SelfEvaluation(FormBase):
     kind: Literal["self_evaluation"] = "self_evaluation"
     project_code: str = ""  # 项目编码
     project_name: str = ""  # 项目名称
-    year: int | None = None  # 绩效自评年度
+    year: WholeNumber = None  # 绩效自评年度
     implementing_unit: str = ""  # 实施单位
     budget_unit: str = ""  # 一级预算单位
     funds: Funds = Field(default_factory=Funds)
@@ -152,16 +272,16 @@ class Task(Record):
 
     name: str = ""  # 任务名称
     content: str = ""  # 主要内容
-    total: Decimal | None = None  # 总额 (元)
-    appropriation: Decimal | None = None  # 财政拨款 (元)
-    other: Decimal | None = None  # 其他资金 (元)
+    total: Money = None  # 总额 (元)
+    appropriation: Money = None  # 财政拨款 (元)
+    other: Money = None  # 其他资金 (元)
 
 
 class DepartmentOverall(FormBase):
     """部门（单位）整体支出绩效目标申报表."""
 
     kind: Literal["department_overall"] = "department_overall"
-    year: int | None = None  # 年度
+    year: WholeNumber = None  # 年度
     department_name: str = ""  # 部门（单位）名称
     supervising_department: str = ""  # 主管部门
     tasks: list[Task] = Field(default_factory=list)
@@ -185,13 +305,30 @@ FORM_KIND_SHORT: dict[str, str] = {
 }
 
 
+class Explanation(Record):
+    """A 说明 accepting one warning (出错说明): the rule, its place in the form, the user's text and a fingerprint of
+    the values the rule judged (``rules.explanations.fingerprint``). When those values change the warning opens
+    again; the explanation is kept (nothing typed is lost) but no longer applies."""
+
+    form_id: str
+    rule: str  # catalogue id
+    field: str  # header field name or table (indicators, funds, tasks), as in ``rules.Problem``
+    row: int | None = None  # 0-based row of that table, None for header fields and whole-table problems
+    key: str | None = None  # model attribute of the cell (``rules.Problem.key``)
+    column: str = ""  # the column title or header label, for people reading the file and the exports
+    text: str = ""
+    fingerprint: str = ""
+
+
 class Project(Record):
     """Forms of one unit (and usually one year); the content of a project file."""
 
     unit: str = ""
-    year: int | None = None
+    year: WholeNumber = None
     profile: str = "shenzhen-futian"
     forms: list[Form] = Field(default_factory=list)
+    explanations: list[Explanation] = Field(default_factory=list, exclude_if=lambda v: not v)
+    """出错说明 of accepted warnings, in the order they were written (``rules.explanations``)."""
 
 
 # --------------------------------------------------------------------------------------------------
@@ -224,6 +361,7 @@ __all__ = [
     "DepartmentIndicator",
     "DepartmentOverall",
     "EvaluationIndicator",
+    "Explanation",
     "FORM_KIND_SHORT",
     "FORM_KIND_TITLES",
     "Form",

@@ -9,7 +9,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-Severity = Literal["error", "warning"]
+Severity = Literal["error", "warning", "hint"]
+"""error blocks "ready to upload" (`fcast check` exits 1); warning asks for a look and may be explained (出错说明);
+hint (提示, the indicator coach) is advice: shown apart, never counted as a warning, never blocking."""
+
+SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "hint": "提示"}
 
 
 @dataclass(frozen=True)
@@ -19,6 +23,7 @@ class Rule:
     severity: Severity
     applies: str  # which forms
     template: str  # Chinese message; {placeholders} filled by the check
+    reason: str = ""  # why the rule exists, with its source (the coach's rules cite theirs; docs/rules.md)
 
 
 @dataclass(frozen=True)
@@ -38,6 +43,8 @@ class Problem:
 
 _RULES = [
     Rule("money.unreadable", "N1", "error", "全部", "金额“{text}”无法识别：请填写数字，如 13,920,000.00 或 1.2万"),
+    Rule("money.too_large", "N1", "error", "全部",
+         "{place}“{text}”超出范围：{bound}。已原样保留，请核对是否多输了数字"),
     Rule("money.unit_trap", "N3", "warning", "申报表",
          "本年度项目金额为 {shown}{unit}，但{source}{relation} {figure}，金额{direction}了约 1 万倍：很可能{cause}。"
          "若是，本年度项目金额应为 {fixed}{unit}{total_fix}{how}"),
@@ -50,6 +57,7 @@ _RULES = [
     Rule("money.negative", "N1", "error", "全部",
          "{place}为 {value}：金额不能为负数，请填写 0 或正数（没有这项资金时填 0）"),
     Rule("number.unreadable", "N1", "error", "全部", "“{text}”不是数字，请填写数字"),
+    Rule("number.too_large", "N1", "error", "全部", "{place}“{text}”超出范围：{bound}。已原样保留，请核对"),
     Rule("header.year", "N1", "error", "全部", "{label}应为四位整数年份（如 2023），当前为“{text}”"),
     Rule("indicator.value.format", "V1", "error", "全部", "指标值“{text}”缺少数值"),
     Rule("indicator.value.unrecognised", "V1", "warning", "全部",
@@ -124,6 +132,41 @@ _RULES = [
     Rule("department.task.sum", "P1", "error", "部门整体表",
          "任务“{name}”：总额 {total} ≠ 财政拨款 {appropriation} + 其他资金 {other} = {sum}"),
     Rule("department.task.required", "P1", "error", "部门整体表", "任务第 {n} 行的{column}未填写"),
+    # ---- new year's drafts (issue 15: 新年度申报)
+    Rule("rollover.amount_review", "R1", "warning", "申报表/部门整体表",
+         "{place} {value} 是从上年表单原样带入的金额，请按 {year} 年的预算核对（修改或重新填写此金额后提示消失）",
+         reason="新年度申报由上年表单生成时金额原样保留：上年的金额多半不是本年的预算，逐个提醒直到用户核对过"),
+    # ---- indicator coach (rules.md Q1–Q8): advice, severity 提示 unless a profile raises it
+    Rule("coach.duplicate_name", "Q1", "hint", "全部",
+         "三级指标“{name}”在本表中重复出现（另见第 {first} 行）：同一指标只应设置一次，请合并或改为不同的指标",
+         reason="预算系统的绩效模块校验同一张表中三级指标名称不得重复；评审退回理由“指标重复设置”"),
+    Rule("coach.quantity_unmeasurable", "Q2", "hint", "全部",
+         "数量指标“{name}”的指标值“{target}”没有数字：数量指标应可计数，请写明数量（如“≥12次”“100%”）",
+         reason="数量指标反映提供的产品和服务的数量，应可计量（财政部《中央部门项目支出核心绩效目标和指标设置及取值指引"
+                "（试行）》，财预〔2021〕101号）；评审退回理由“指标值不可衡量”"),
+    Rule("coach.satisfaction_misplaced", "Q3", "hint", "全部",
+         "“{name}”是满意度指标，却填在“{level2}”下：满意度指标应填在“服务对象满意度指标”或“其他满意度指标”下",
+         reason="满意度指标是一级指标“满意度指标”的内容，反映服务对象的认可程度（财预〔2021〕101号）；"
+                "评审退回理由“质量、效益与满意度指标混淆”"),
+    Rule("coach.percent_over_100", "Q4", "hint", "全部",
+         "“{name}”的指标值为“{target}”：{word}不可能超过 100%，请改为不超过 100% 的目标值",
+         reason="满意度、准确率、合格率、覆盖率、完成率、达标率以 100% 为上限；超过 100% 的目标无法达成，"
+                "评审退回理由“指标值设置不合理”"),
+    Rule("coach.long_term_same_as_annual", "Q5", "hint", "申报表",
+         "实施期限为 {years} 年，长期目标与年度目标完全相同：长期目标应写整个实施期限内要达到的目标，年度目标写本年度的",
+         reason="跨年度项目须分别填报长期目标与年度目标（申报表“长期目标（跨度多年的项目需填）”栏）；"
+                "评审退回理由“长期目标与年度目标混淆”"),
+    Rule("coach.time_outside_year", "Q6", "hint", "申报表/部门整体表",
+         "“{name}”的期限“{target}”{why}：请核对年份",
+         reason="年度绩效指标衡量本年度的产出，期限应在表单年度内、不超出项目实施期限；"
+                "上年表单改为本年时最常见的遗漏是期限中的年份未改"),
+    Rule("coach.cost_measures_spending", "Q7", "hint", "全部",
+         "成本指标“{name}”衡量的是支出进度（{word}），不是成本：成本指标应写单位成本或成本控制（如“≤1.2万元/人”）",
+         reason="成本指标反映产出的经济成本、社会成本和生态环境成本（财预〔2021〕101号）；预算执行率在自评表“资金”栏"
+                "单独计分，作为成本指标既不反映成本，又重复计分；评审退回理由“以投入代替产出”"),
+    Rule("coach.low_execution_unexplained", "Q8", "hint", "自评表",
+         "执行率 {rate}% 低于 {threshold}%，但没有任何一行填写偏差原因：请在偏差原因分析及改进措施中说明执行率偏低的原因",
+         reason="自评表填报说明：预算执行率低于规定水平（规则配置 low_execution_rate，默认 90%）须说明原因及改进措施"),
 ]
 
 RULES: dict[str, Rule] = {r.id: r for r in _RULES}
@@ -164,12 +207,36 @@ def problem(rule_id: str, field: str, row: int | None, column: str, key: str | N
     return Problem(rule.id, rule.severity, rule.template.format(**params), field, row, column, key)
 
 
+_SOURCES = {  # the marks of ../shared/spec/rules.md, for rules that cite no reason of their own
+    "seeds": "公开的深圳表格（种子）一致遵守",
+    "official": "财政部文件或官方表式",
+    "system": "预算系统的实际校验",
+    "new": "本程序新增，防止常见错误",
+}
+_CODE_SOURCES = {
+    "N1": "new", "N3": "new", "V1": "seeds", "V3": "seeds", "D1": "seeds", "D2": "seeds", "D3": "seeds", "D4": "seeds",
+    "D5": "seeds", "D6": "seeds", "D7": "seeds", "D8": "seeds", "D9": "new", "S1": "seeds", "S2": "system",
+    "S4": "official", "S5": "seeds", "S6": "system", "S7": "official", "S9": "official", "S10": "official",
+    "S11": "system", "S14": "seeds", "S15": "new", "P1": "seeds", "P2": "seeds",
+}
+
+
+def rule_reason(rule: Rule) -> str:
+    """Why the rule exists: its own cited reason, else the source its spec code is marked with."""
+    if rule.reason:
+        return rule.reason
+    first = rule.code.split("/")[0]
+    return f"规范 {rule.code}：{_SOURCES[_CODE_SOURCES[first]]}" if first in _CODE_SOURCES else f"规范 {rule.code}"
+
+
 def markdown_table() -> str:
     """The rule list of ``docs/rules.md`` (between its ``<!-- rules -->`` markers)."""
-    lines = ["| id | 规范编号 | 级别 | 适用 | 提示（模板） |", "|---|---|---|---|---|"]
+    lines = ["| id | 规范编号 | 级别 | 适用 | 提示（模板） | 依据 |", "|---|---|---|---|---|---|"]
     for r in _RULES:
-        sev = "错误" if r.severity == "error" else "警告"
-        lines.append(f"| `{r.id}` | {r.code} | {sev} | {r.applies} | {r.template.replace('|', '｜')} |")
+        sev = SEVERITY_NAMES[r.severity]
+        cells = (r.template, rule_reason(r))
+        lines.append(f"| `{r.id}` | {r.code} | {sev} | {r.applies} | " + " | ".join(c.replace("|", "｜") for c in cells)
+                     + " |")
     lines += ["", "Computed, not reported as problems:", "", "| 规范编号 | 名称 | 实现 | 规则 |", "|---|---|---|---|"]
     for c in COMPUTATIONS:
         lines.append(f"| {c.code} | {c.name} | `{c.where}` | {c.what} |")

@@ -20,9 +20,20 @@ from ..model import (
     Project,
     SelfEvaluation,
 )
-from ..model.money import format_money, format_number, parse_decimal
+from ..model.money import (
+    MONEY,
+    MONEY_BOUND_TEXT,
+    NUMBER,
+    SCORE,
+    SCORE_BOUND_TEXT,
+    format_money,
+    format_number,
+    out_of_range,
+    parse_decimal,
+)
 from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
+from .coach import coach_problems, review_problems
 from .profiles import Profile, load_profile, profile_for_code
 from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation, weight_sums
 from .values import comparable_numbers, parse_value
@@ -144,9 +155,25 @@ def _unreadable_header(form: AnyForm, layout: FormLayout, key: str, text: str) -
     年度) is a number all the same: its integer field's own rule says it must be whole (D3, 年度)."""
     label = _label(layout, key, form)
     rule = _INTEGER_RULES.get(key)
-    if rule is not None and parse_decimal(text.strip().removesuffix("年")) is not None:
+    number = text.strip().removesuffix("年")
+    if rule is not None and (parse_decimal(number) is not None or out_of_range(number, NUMBER)):
         return problem(rule, key, None, label, key, label=label, text=text)
     return problem("number.unreadable", key, None, label, key, text=text)
+
+
+def unreadable_money(text: str, field: str, row: int | None, column: str, key: str, place: str,
+                     unit: str = "元") -> Problem:
+    """N1: the raw text of an amount — too many digits (over 10 万亿元, `1E+400`) or no amount at all."""
+    if out_of_range(text, MONEY, unit):
+        return problem("money.too_large", field, row, column, key, place=place, text=text, bound=MONEY_BOUND_TEXT)
+    return problem("money.unreadable", field, row, column, key, text=text)
+
+
+def unreadable_score(text: str, field: str, row: int | None, column: str, key: str, place: str) -> Problem:
+    """N1: the raw text of a 分值 or 得分 — too large (1000 or more, 40 digits) or no number at all."""
+    if out_of_range(text, SCORE):
+        return problem("number.too_large", field, row, column, key, place=place, text=text, bound=SCORE_BOUND_TEXT)
+    return problem("number.unreadable", field, row, column, key, text=text)
 
 
 def _year(form: AnyForm, layout: FormLayout, out: list[Problem]) -> None:
@@ -177,7 +204,8 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
     out: list[Problem] = []
     for key, text in form.raw.items():
         if key in ("total_amount", "annual_amount"):
-            out.append(problem("money.unreadable", key, None, _label(layout, key, form), key, text=text))
+            out.append(unreadable_money(text, key, None, _label(layout, key, form), key, layout.field(key).name,
+                                        form.amount_unit))
         else:
             out.append(_unreadable_header(form, layout, key, text))
     texts = ["policy_basis", "calculation_basis"] if form.variant == "basis" else ["overview"]
@@ -352,7 +380,7 @@ def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: li
                 correct += f"（即 {_figure(calc.computed)}：结果的单位可能应为“万元”）"
             out.append(problem("calculation.arithmetic", key, None, label, key, expression=calc.text,
                                correct=correct, stated=calc.stated_text, unit=calc.unit))
-    for slip in find_part_slips(text):
+    for slip in find_part_slips(text, profile.approx_tolerance):
         out.append(problem("calculation.part", key, None, label, key, heading=slip.heading, stated=slip.stated,
                            difference=slip.difference, expressions=slip.expressions))
 
@@ -378,7 +406,8 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
     for n, attr in enumerate(FUND_ROWS):
         line = getattr(form.funds, attr)
         for key, text in line.raw.items():
-            out.append(problem("money.unreadable", "funds", n, FUND_COLUMNS[key], key, text=text))
+            out.append(unreadable_money(text, "funds", n, FUND_COLUMNS[key], key,
+                                        f"{FUND_ROW_TITLES[attr]}的{FUND_COLUMNS[key]}"))
         for key, title in FUND_COLUMNS.items():
             _negative(getattr(line, key), "funds", n, title, key, f"{FUND_ROW_TITLES[attr]}的{title}", out)
     for key, title in FUND_COLUMNS.items():
@@ -397,7 +426,7 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
             and form.funds.total.annual_budget is not None:
         out.append(problem("funds.budget.zero", "funds", 0, "全年预算数", "annual_budget"))
     for key, text in form.funds.raw.items():
-        out.append(problem("number.unreadable", "funds", 0, "分值", key, text=text))
+        out.append(unreadable_score(text, "funds", 0, "分值", key, "资金分值"))
     funds_trap = _funds_unit_trap(form, out)
     score = score or score_self_evaluation(form, profile)
     _skeleton(form, layout, None, out, mandatory=False)
@@ -439,7 +468,7 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
     for n, r in enumerate(form.indicators):
         col = lambda key: _column(layout, key).lstrip("*")  # noqa: E731
         for key, text in r.raw.items():
-            out.append(problem("number.unreadable", "indicators", n, col(key), key, text=text))
+            out.append(unreadable_score(text, "indicators", n, col(key), key, f"第 {n + 1} 行指标的{col(key)}"))
         if is_not_applicable(r):
             if r.actual.strip() not in ("无", "不适用", "") or (r.weight or 0) != 0 or (r.score or 0) != 0 \
                     or r.target.strip() not in ("不适用", "不适应"):
@@ -604,7 +633,8 @@ def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]
     _required(form, layout, ["year", "department_name", "overall_goal"], out)
     for n, t in enumerate(form.tasks):
         for key, text in t.raw.items():
-            out.append(problem("money.unreadable", "tasks", n, TASK_COLUMNS[key], key, text=text))
+            name = f"任务“{t.name}”" if t.name.strip() else f"任务第 {n + 1} 行"
+            out.append(unreadable_money(text, "tasks", n, TASK_COLUMNS[key], key, f"{name}的{TASK_COLUMNS[key]}"))
         for key in ("name", "total"):
             if (getattr(t, key) in (None, "")) and key not in t.raw:
                 out.append(problem("department.task.required", "tasks", n, TASK_COLUMNS[key], key, n=n + 1,
@@ -651,19 +681,28 @@ def form_profile(form: AnyForm, profile: Profile) -> Profile:
 
 
 def check_form(form: AnyForm, profile: Profile | None, project: Project | None = None,
-               score: EvaluationScore | None = None) -> list[Problem]:
+               score: EvaluationScore | None = None, *, hints: bool = False) -> list[Problem]:
     """Every problem of ``form``. A self-evaluation's ``score`` (from ``rules.score_self_evaluation``) may be passed
-    in when the caller has it, to score only once per edit. ``profile`` None: the project's (or the default)."""
+    in when the caller has it, to score only once per edit. ``profile`` None: the project's (or the default).
+
+    ``hints``: also the indicator coach's advice (severity ``hint``, ``rules.coach``). Without it, only errors and
+    warnings are returned — a coach rule a profile raises to a warning included."""
     if profile is None:
         profile = load_profile(project.profile if project is not None else None)
     profile = form_profile(form, profile)
     if isinstance(form, Declaration):
         out = check_declaration(form, profile)
     elif isinstance(form, SelfEvaluation):
+        score = score or score_self_evaluation(form, profile)
         out = check_self_evaluation(form, profile, project, score)
     else:
         out = check_department(form, profile)
-    return apply_overrides(out, profile) if profile.rule_overrides else out
+    out += review_problems(form)
+    if hints or any(rule.startswith("coach.") for rule in profile.rule_overrides):
+        out += coach_problems(form, profile, score)
+    if profile.rule_overrides:
+        out = apply_overrides(out, profile)
+    return out if hints else [p for p in out if p.severity != "hint"]
 
 
 def apply_overrides(problems: list[Problem], profile: Profile) -> list[Problem]:

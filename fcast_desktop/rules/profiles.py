@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
@@ -47,7 +47,10 @@ class Profile:
     approx_tolerance: Decimal
     grades: tuple[tuple[Decimal, str], ...]
     choices: dict[str, tuple[str, ...]]
-    rule_overrides: dict[str, dict]  # rule id → {"severity": "warning"|"error", "enabled": bool}
+    rule_overrides: dict[str, dict]  # rule id → {"severity": "error"|"warning"|"hint", "enabled": bool}
+    explainable_errors: tuple[str, ...] = ()  # rule ids whose errors may be accepted with a 说明 (warnings always)
+    low_execution_rate: Decimal = Decimal(90)  # Q8: 执行率 (%) below this needs a 偏差原因
+    coach_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Q3/Q4/Q7 word lists, see COACH_WORDS
 
     @classmethod
     def from_dict(cls, d: dict) -> "Profile":
@@ -78,6 +81,9 @@ class Profile:
             grades=tuple((dec(a), b) for a, b in d.get("grades", ())),
             choices={k: tuple(v) for k, v in d.get("choices", {}).items()},
             rule_overrides=_overrides(d.get("rules", {})),
+            explainable_errors=_rule_ids(d.get("explainable_errors", ()), "explainable_errors"),
+            low_execution_rate=dec(d.get("low_execution_rate", "90")),
+            coach_words={**COACH_WORDS, **{k: tuple(v) for k, v in d.get("coach_words", {}).items()}},
         )
 
     def grade(self, total: Decimal | None) -> str:
@@ -89,6 +95,28 @@ class Profile:
         return self.grades[-1][1] if self.grades else ""
 
 
+COACH_WORDS: dict[str, tuple[str, ...]] = {
+    # Q3: an indicator about satisfaction
+    "satisfaction": ("满意度", "满意率"),
+    # Q4: what cannot exceed 100 %
+    "capped_percent": ("满意度", "满意率", "准确率", "合格率", "覆盖率", "完成率", "达标率", "知晓率", "到位率",
+                       "及时率", "正确率", "通过率"),
+    # Q7: spending progress rather than cost
+    "spending_progress": ("支出进度", "执行率", "执行进度", "预算执行", "资金执行", "支付进度", "支付率", "拨付率",
+                          "支出率", "资金使用率"),
+}
+"""The coach's word lists (defaults; a profile's ``coach_words`` replaces a list by its key)."""
+
+
+def _rule_ids(ids, what: str) -> tuple[str, ...]:
+    from .catalogue import RULES
+
+    for rule_id in ids:
+        if rule_id not in RULES:
+            raise ProfileError(f"规则配置 {what} 中的规则“{rule_id}”不存在")
+    return tuple(ids)
+
+
 def _overrides(rules: dict) -> dict[str, dict]:
     from .catalogue import RULES
 
@@ -96,8 +124,9 @@ def _overrides(rules: dict) -> dict[str, dict]:
     for rule_id, o in rules.items():
         if rule_id not in RULES:
             raise ProfileError(f"规则配置中的规则“{rule_id}”不存在")
-        if not isinstance(o, dict) or o.get("severity", "error") not in ("error", "warning"):
-            raise ProfileError(f"规则“{rule_id}”的配置应为 {{\"severity\": \"error\"|\"warning\", \"enabled\": true|false}}")
+        if not isinstance(o, dict) or o.get("severity", "error") not in ("error", "warning", "hint"):
+            raise ProfileError(f"规则“{rule_id}”的配置应为 {{\"severity\": \"error\"|\"warning\"|\"hint\", "
+                               "\"enabled\": true|false}")
         out[rule_id] = {k: v for k, v in o.items() if k in ("severity", "enabled")}
     return out
 

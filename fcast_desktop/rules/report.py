@@ -1,7 +1,8 @@
 """The rules as the CLI and the exporters consume them (shapes of ../shared/spec/cli.md):
 
-- ``check_entries(project) -> list[dict]``: `fcast check --json`, one object per problem: form, form_type,
-  project_code, severity, rule, field, row, column, message;
+- ``check_entries(project, hints=False) -> list[dict]``: `fcast check --json` (with ``hints=True``), one object per
+  problem: form, form_type, project_code, severity, rule, field, row, column, message, and ``explanation`` on an
+  explained one;
 - ``score_entries(project) -> list[dict]``: `fcast score --json`, one object per self-evaluation, numbers as exact
   decimal strings printed the way the form prints them (`9.9`, `10`, `99.83`), null where there is none
   (``grade`` is null without a total and when the 分值 do not add up as S4 requires: ``EvaluationScore.weights_ok``);
@@ -26,18 +27,25 @@ def _num(value) -> str | None:
     return None if value is None else format_number(value)
 
 
-def check_project(project: Project) -> list[tuple[int, object]]:
-    """Every problem of every form, as (form index, Problem), in project order."""
+def check_project(project: Project, hints: bool = False) -> list[tuple[int, object]]:
+    """Every problem of every form, as (form index, Problem), in project order (``hints``: with the coach's)."""
     profile = load_profile(project.profile)
-    return [(n, p) for n, form in enumerate(project.forms) for p in check_form(form, profile, project)]
+    return [(n, p) for n, form in enumerate(project.forms) for p in check_form(form, profile, project, hints=hints)]
 
 
-def check_entries(project: Project) -> list[dict]:
+def check_entries(project: Project, hints: bool = False) -> list[dict]:
+    """`fcast check --json` (which passes ``hints=True``): one object per problem; an explained one carries
+    ``"explanation"`` (``rules.explanations``)."""
+    from .explanations import findings
+
     out = []
-    for n, p in check_project(project):
-        form = project.forms[n]
-        out.append({"form": n, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
-                    "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message})
+    for f in findings(project, hints=hints):
+        form, p = project.forms[f.form], f.problem
+        entry = {"form": f.form, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
+                 "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message}
+        if f.explanation is not None:
+            entry["explanation"] = f.explanation.text
+        out.append(entry)
     return out
 
 
