@@ -11,6 +11,7 @@ import errno
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 from . import __version__
@@ -49,18 +50,18 @@ _written: list[str] = []
 """Files this run has written, for the last-resort message."""
 
 
-def cmd_import(args) -> int:
-    from .exchange.importer import import_file
-    from .exchange.report import ImportFailed
+@contextmanager
+def _project_lock(target: Path, action: str):
+    """Hold the lock of the project ``target`` while a command writes it (`import -o`, `rollover -o`, `explain`):
+    waits ``LOCK_WAIT_SECONDS`` for another program, then refuses naming the holder; a lock left by a process that
+    is gone is taken over, saying so. ``action`` (导入, 生成新年度申报, 写入说明) ends the messages."""
     from .store.lock import ProjectLock, ProjectLocked
-    from .store.project_file import load_project_stamped
 
-    target = Path(args.output)
     try:
         lock = ProjectLock.acquire(target, app="fcast", wait=LOCK_WAIT_SECONDS)
     except ProjectLocked as exc:
         raise Unusable(
-            f"{exc}；等了 {LOCK_WAIT_SECONDS:g} 秒仍未释放，未写入任何内容，请对方关闭项目后再导入") from None
+            f"{exc}；等了 {LOCK_WAIT_SECONDS:g} 秒仍未释放，未写入任何内容，请对方关闭项目后再{action}") from None
     except OSError as exc:
         raise Unusable(f"{target}：无法在项目所在的文件夹中建立锁文件（{describe_os_error(exc).rpartition('：')[2]}），"
                        "未写入任何内容") from None
@@ -68,13 +69,42 @@ def cmd_import(args) -> int:
         if lock.took_over_from is not None:
             print(f"{target}：原先打开此项目的程序已不在运行（{lock.took_over_from.describe()}），已接管它留下的锁",
                   file=sys.stderr)
-        if target.exists():
-            try:
-                project, stamp = load_project_stamped(target)
-            except ProjectFileError as exc:
-                raise Unusable(str(exc)) from None
-        else:
-            project, stamp = Project(), None
+        yield lock
+
+
+def _load_locked(target: Path, create: bool):
+    """The project at ``target`` and its stamp, read once its lock is held (a new empty project when ``create``
+    and there is no file)."""
+    from .store.project_file import load_project_stamped
+
+    if target.exists() or not create:
+        try:
+            return load_project_stamped(target)
+        except ProjectFileError as exc:
+            raise Unusable(str(exc)) from None
+    return Project(), None
+
+
+def _save_locked(project: Project, target: Path, stamp, lock, action: str) -> None:
+    """Save under the lock, refusing when the lock or the file changed hands meanwhile."""
+    if not lock.owns():
+        raise Unusable(f"{target}：项目的锁在{action}期间被其他程序取走，未写入任何内容")
+    if stamp is None and target.exists():
+        raise Unusable(f"{target}：{action}期间其他程序新建了此文件，未写入任何内容")
+    try:
+        save_project(project, target, expected=stamp)
+    except ProjectFileError as exc:  # changed on disk, read-only
+        raise Unusable(str(exc)) from None
+    _written.append(str(target))
+
+
+def cmd_import(args) -> int:
+    from .exchange.importer import import_file
+    from .exchange.report import ImportFailed
+
+    target = Path(args.output)
+    with _project_lock(target, "导入") as lock:
+        project, stamp = _load_locked(target, create=True)
         existing = {form_identity(f) for f in project.forms}
         added = skipped = 0
         notes = []
@@ -96,15 +126,7 @@ def cmd_import(args) -> int:
                 project.forms.append(form)
                 added += 1
         _complete_project_header(project)
-        if not lock.owns():
-            raise Unusable(f"{target}：项目的锁在导入期间被其他程序取走，未写入任何内容")
-        if stamp is None and target.exists():
-            raise Unusable(f"{target}：导入期间其他程序新建了此文件，未写入任何内容")
-        try:
-            save_project(project, target, expected=stamp)
-        except ProjectFileError as exc:  # changed on disk, read-only
-            raise Unusable(str(exc)) from None
-        _written.append(str(target))
+        _save_locked(project, target, stamp, lock, "导入")
     for note in notes:
         print(note, file=sys.stderr)
     msg = f"已导入 {added} 张表单到 {target}（共 {len(project.forms)} 张）"
@@ -191,21 +213,35 @@ def cmd_list(args) -> int:
     return EXIT_OK
 
 
+def check_counts(entries: list[dict]) -> dict[str, int]:
+    """`fcast check --json` entries counted as the summary line and `fcast report` count them: an explained problem
+    counts as explained (not as a warning or an error), a hint as a hint."""
+    out = {"errors": 0, "warnings": 0, "explained": 0, "hints": 0}
+    for e in entries:
+        kind = "explained" if "explanation" in e else {"error": "errors", "warning": "warnings"}.get(e["severity"],
+                                                                                                   "hints")
+        out[kind] += 1
+    return out
+
+
 def cmd_check(args) -> int:
+    from .rules.catalogue import SEVERITY_NAMES
     from .rules.report import check_entries
 
     project = _load(args.project)
-    entries = check_entries(project)
+    entries = check_entries(project, hints=True)
+    n = check_counts(entries)
     if args.json:
         _print_json(entries)
     else:
         for e in entries:
             where = e["column"] + (f" 第 {e['row'] + 1} 行" if e["row"] is not None else "")
-            sev = "错误" if e["severity"] == "error" else "警告"
-            print(f"表{e['form']:>3} {e['project_code'] or '—'}  {sev}  [{e['rule']}] {where}：{e['message']}")
-        errors = sum(e["severity"] == "error" for e in entries)
-        print(f"共 {len(entries)} 个问题，其中错误 {errors} 个", file=sys.stderr)
-    return EXIT_PROBLEMS if any(e["severity"] == "error" for e in entries) else EXIT_OK
+            sev = SEVERITY_NAMES[e["severity"]] + ("（已说明）" if "explanation" in e else "")
+            note = f"（说明：{e['explanation']}）" if "explanation" in e else ""
+            print(f"表{e['form']:>3} {e['project_code'] or '—'}  {sev}  [{e['rule']}] {where}：{e['message']}{note}")
+        print(f"共 {len(entries)} 个问题：错误 {n['errors']} 个，警告 {n['warnings']} 个"
+              f"（已说明 {n['explained']} 个），提示 {n['hints']} 个", file=sys.stderr)
+    return EXIT_PROBLEMS if n["errors"] else EXIT_OK
 
 
 def cmd_score(args) -> int:
@@ -288,8 +324,153 @@ def cmd_export(args) -> int:
     return EXIT_OK
 
 
+def _form_index(project: Project, form: AnyForm) -> int:
+    return next(n for n, f in enumerate(project.forms) if f is form)
+
+
+def cmd_rollover(args) -> int:
+    """Next year's drafts from this year's forms, written to a new (or another) project, never to PROJECT."""
+    from .rules.checks import YEARS
+    from .rules.rollover import RolloverError, rollover
+    from .store.project_file import backup_path
+
+    target = Path(args.output)
+    if _same_file(target, args.project) or _same_file(target, backup_path(args.project)):
+        raise Unusable(f"{target}：新年度申报不能写入原项目文件本身（-o 应是另一个文件，如 2024年.fcast），"
+                       "未写入任何内容")
+    if args.year not in YEARS:
+        raise Unusable(f"{args.project}：--year {args.year} 不是有效的年度，应为四位年份（如 2024）")
+    project = _load(args.project)
+    chosen = None
+    if args.form:
+        chosen = []
+        for spec in args.form:
+            n = _form_index(project, select_form(project, spec, args.project))
+            if n not in chosen:
+                chosen.append(n)
+    try:
+        result = rollover(project, args.year, chosen)
+    except RolloverError as exc:
+        raise Unusable(f"{args.project}：{exc}") from None
+    if not result.drafts:
+        raise Unusable(f"{args.project}：项目中没有早于 {args.year} 年的申报表或部门整体表，未生成任何表单")
+    with _project_lock(target, "生成新年度申报") as lock:
+        new, stamp = _load_locked(target, create=True)
+        if stamp is None:
+            new.unit, new.year, new.profile = project.unit, args.year, project.profile
+        existing = {form_identity(f) for f in new.forms}
+        added = [d for d in result.drafts if form_identity(d) not in existing]
+        new.forms.extend(added)
+        _save_locked(new, target, stamp, lock, "生成新年度申报")
+    if args.json:
+        _print_json([c.entry() for c in result.changes])
+    else:
+        for c in result.changes:
+            print(c.line())
+    for note in result.notes:
+        print(note, file=sys.stderr)
+    msg = (f"已生成 {len(added)} 张 {args.year} 年的申报草稿到 {target}（{len(result.changes)} 处修改）；"
+           f"{len(result.reviews)} 个金额沿用上年，已标为待核对")
+    if len(added) < len(result.drafts):
+        msg += f"；{len(result.drafts) - len(added)} 张已在 {target} 中，未重复写入"
+    print(msg, file=sys.stderr)
+    return EXIT_OK
+
+
+def _place_matches(form: AnyForm, e, row: int | None, column: str | None) -> bool:
+    """``e`` (a Problem or an Explanation) at 第 ``row`` 行 (1-based, as `fcast check` prints it) and ``column``: the
+    column title or header label, or the place as `fcast report` writes it (a 二级指标 such as 成本指标)."""
+    from .rules.checklist import place_text
+
+    if row is not None and e.row != row - 1:
+        return False
+    if column is None:
+        return True
+    wanted = column.strip().lstrip("*")
+    return wanted in ((e.column or "").lstrip("*"), place_text(form, e))
+
+
+def cmd_explain(args) -> int:
+    """Attach a 说明 to one open warning (or remove it with --clear); takes the project's lock."""
+    from .rules.catalogue import RULES, SEVERITY_NAMES
+    from .rules.checklist import place_text
+    from .rules.checks import check_form
+    from .rules.explanations import explain, explainable, form_findings
+
+    if args.text is not None and not args.text.strip():
+        raise Unusable(f"{args.project}：--text 的说明不能为空")
+    target = Path(args.project)
+    with _project_lock(target, "写入说明") as lock:
+        project, stamp = _load_locked(target, create=False)
+        form = select_form(project, args.form, args.project)
+        n = _form_index(project, form)
+        if args.rule not in RULES:
+            raise Unusable(f"{args.project}：没有规则“{args.rule}”；规则编号是 fcast check 输出中方括号里的内容")
+        where = (f" 第 {args.row} 行" if args.row is not None else "") + (f"“{args.column}”" if args.column else "")
+        if args.clear:
+            gone = [e for e in project.explanations if e.form_id == form.id and e.rule == args.rule
+                    and _place_matches(form, e, args.row, args.column)]
+            if not gone:
+                raise Unusable(f"{args.project}：{_describe(n, form)}{where}没有规则 {args.rule} 的说明，未改动")
+            project.explanations = [e for e in project.explanations if all(e is not g for g in gone)]
+            done = f"已删除 {_describe(n, form)} 的 {len(gone)} 条说明（[{args.rule}]）"
+        else:
+            found = [f for f in form_findings(project, form, check_form(form, None, project, hints=True), n)
+                     if f.problem.rule == args.rule]
+            here = [f for f in found if _place_matches(form, f.problem, args.row, args.column)]
+            places = "、".join(place_text(form, f.problem) for f in found[:10])
+            if not here:
+                also = f"；此表中该规则的问题在：{places}" if found else ""
+                raise Unusable(f"{args.project}：{_describe(n, form)}{where}没有规则 {args.rule} 的问题{also}，未改动")
+            if len(here) > 1:
+                raise Unusable(f"{args.project}：{_describe(n, form)}中规则 {args.rule} 的问题有 {len(here)} 处："
+                               f"{places}；请用 --row（fcast check 显示的行号）或 --column 指明一处，未改动")
+            (finding,) = here
+            if not explainable(finding.problem, form, project):
+                sev = SEVERITY_NAMES[finding.problem.severity]
+                why = "提示不需要说明" if finding.problem.severity == "hint" else "错误须改正，规则配置不允许用说明代替"
+                raise Unusable(f"{args.project}：[{args.rule}] 是{sev}，{why}，未改动")
+            project.explanations = explain(project, form, finding.problem, args.text)
+            verb = "已更新" if finding.explanation is not None else "已添加"
+            done = f"{verb} {_describe(n, form)}“{place_text(form, finding.problem)}”的说明（[{args.rule}]）"
+        _save_locked(project, target, stamp, lock, "写入说明")
+    print(done, file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_report(args) -> int:
+    """上报前检查清单 of the whole project: --json, or a PDF / Excel file."""
+    from .rules.checklist import checklist, checklist_json
+
+    out = args.pdf or args.xlsx
+    if out:
+        _refuse_same_file(out, args.project, "清单不能写到项目文件本身，未写入任何内容；请换一个文件名")
+        if _is_project_file(out):
+            raise Unusable(f"{out}：这是项目文件，清单不会覆盖项目文件，未写入任何内容；"
+                           "请换一个文件名（如 .pdf / .xlsx）")
+    project = _load(args.project)
+    c = checklist(project)
+    doc = checklist_json(c)
+    if args.json:
+        _print_json(doc)
+        return EXIT_OK
+    from .exchange.checklist import export_checklist_pdf, export_checklist_xlsx
+    from .exchange.report import ExportCancelled, ExportError
+
+    try:
+        (export_checklist_pdf if args.pdf else export_checklist_xlsx)(c, out)
+    except (ExportError, ExportCancelled) as exc:
+        raise Unusable(f"{out}：未导出。{exc}") from None
+    _written.append(str(out))
+    t = doc["totals"]
+    print(f"已导出上报前检查清单到 {out}：共 {t['forms']} 张表单，可上报 {t['ready']} 张；错误 {t['errors']} 个，"
+          f"未说明的警告 {t['warnings']} 个，已说明 {t['explained']} 个，提示 {t['hints']} 个", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="fcast", description="绩效表单助手命令行：导入、列出、检查、评分、导出")
+    parser = argparse.ArgumentParser(
+        prog="fcast", description="绩效表单助手命令行：导入、列出、检查、评分、导出、新年度申报、说明、上报前检查清单")
     parser.add_argument("--version", action="version", version=f"fcast {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -317,6 +498,36 @@ def build_parser() -> argparse.ArgumentParser:
                    help="只导出一张表单：项目编码；编码对应多张表单时用 编码@declaration / 编码@self_evaluation，"
                         "或 fcast list 中的序号")
     p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("rollover", help="由本年度的申报表生成下一年度的申报草稿（写入另一个项目文件）")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--year", type=int, required=True, metavar="N", help="新申报的年度，如 2024")
+    p.add_argument("-o", "--output", required=True, metavar="NEW", help="写入的项目文件（新建或追加；不能是 PROJECT）")
+    p.add_argument("--form", action="append", metavar="REF",
+                   help="只由这张表单生成（可重复）：fcast list 中的序号、项目编码或 编码@类型；"
+                        "默认为最近一年的全部申报表和部门整体表")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_rollover)
+
+    p = sub.add_parser("explain", help="为一个警告写说明（出错说明），或用 --clear 删除说明")
+    p.add_argument("project", metavar="PROJECT")
+    p.add_argument("--form", required=True, metavar="REF", help="fcast list 中的序号、项目编码或 编码@类型")
+    p.add_argument("--rule", required=True, metavar="RULE", help="规则编号，即 fcast check 输出中方括号里的内容")
+    p.add_argument("--row", type=int, metavar="N", help="fcast check 显示的“第 N 行”（--json 的 row 加 1）")
+    p.add_argument("--column", metavar="TITLE",
+                   help="列名或表头字段名，如 指标值、本年度项目金额（万元）；缺少的二级指标写其名称，如 成本指标")
+    what = p.add_mutually_exclusive_group(required=True)
+    what.add_argument("--text", metavar="TEXT", help="说明的内容")
+    what.add_argument("--clear", action="store_true", help="删除这处的说明")
+    p.set_defaults(func=cmd_explain)
+
+    p = sub.add_parser("report", help="上报前检查清单：每张表单的状态、未解决的问题和全部说明")
+    p.add_argument("project", metavar="PROJECT")
+    out = p.add_mutually_exclusive_group(required=True)
+    out.add_argument("--pdf", metavar="OUT")
+    out.add_argument("--xlsx", metavar="OUT")
+    out.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_report)
     return parser
 
 

@@ -1,0 +1,185 @@
+"""The indicator coach (rules Q1–Q8 of ../shared/spec/rules.md) and the review marks of new year's drafts (R1).
+
+The coach gives advice, severity ``hint`` (提示) unless a profile raises a rule (``rules`` of the profile): the
+reasons reviewers send forms back. A hint never changes a score and never blocks "ready to upload". The word lists
+and the 执行率 threshold are profile data (``Profile.coach_words``, ``Profile.low_execution_rate``).
+
+``coach_problems(form, profile, score=None)`` and ``review_problems(form)`` are called by ``checks.check_form``;
+they read the model directly (cheap enough for every keystroke) and pin each problem to its cell like every rule.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
+from ..model import LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Level1, Level2, SelfEvaluation
+from ..model.money import format_money, format_number
+from .catalogue import Problem, problem
+from .profiles import Profile
+from .scoring import EvaluationScore, is_not_applicable, score_self_evaluation
+from .values import Value, parse_value
+
+_LAYOUTS: dict[str, FormLayout] = {"declaration": DECLARATION, "self_evaluation": SELF_EVALUATION,
+                                   "department_overall": DEPARTMENT_OVERALL}
+_NO_DEVIATION = {"", "无", "/", "-", "—", "——", "不适用"}
+
+
+def _column(layout: FormLayout, key: str) -> str:
+    return next((c.title for c in layout.columns if c.key == key), key).lstrip("*")
+
+
+def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
+    for spec in (*layout.header, *layout.texts):
+        if spec.key == key:
+            return spec.label_for(form).lstrip("*")
+    return key
+
+
+def _plain(text: str) -> str:
+    """A text compared as the reader sees it: full-width folded, no spaces."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+
+
+def _first_word(text: str, words) -> str | None:
+    return next((w for w in words if w in text), None)
+
+
+# ---- Q1–Q8 ----------------------------------------------------------------------------------------------------
+
+
+def coach_problems(form: AnyForm, profile: Profile, score: EvaluationScore | None = None) -> list[Problem]:
+    """The coach's advice on one form (severity as in the catalogue: ``hint``)."""
+    layout = _LAYOUTS[form.kind]
+    out: list[Problem] = []
+    name_col, target_col = _column(layout, "name"), _column(layout, "target")
+    words = profile.coach_words
+    seen: dict[str, int] = {}
+    for n, r in enumerate(form.indicators):
+        if is_not_applicable(r) or not r.name.strip():
+            continue
+        name = r.name.strip()
+        key = _plain(name)
+        if key in seen:  # Q1, on every repetition
+            out.append(problem("coach.duplicate_name", "indicators", n, name_col, "name", name=name,
+                               first=seen[key] + 1))
+        else:
+            seen[key] = n
+        target = parse_value(r.target) if r.target.strip() else None
+        level2 = LEVEL2_INFO[r.level2]
+        if r.level2 == Level2.QUANTITY and target is not None and _unmeasurable(target):  # Q2
+            out.append(problem("coach.quantity_unmeasurable", "indicators", n, target_col, "target", name=name,
+                               target=r.target.strip()))
+        if level2.level1 != Level1.SATISFACTION and _about_satisfaction(name, words.get("satisfaction", ())):  # Q3
+            out.append(problem("coach.satisfaction_misplaced", "indicators", n, name_col, "name", name=name,
+                               level2=level2.long))
+        capped = _first_word(name, words.get("capped_percent", ()))
+        if capped and target is not None and _over_100(target):  # Q4
+            out.append(problem("coach.percent_over_100", "indicators", n, target_col, "target", name=name,
+                               target=r.target.strip(), word=capped))
+        if r.level2 == Level2.COST:  # Q7
+            spending = _first_word(_plain(name), words.get("spending_progress", ())) \
+                or _first_word(_plain(r.target), words.get("spending_progress", ()))
+            if spending:
+                out.append(problem("coach.cost_measures_spending", "indicators", n, name_col, "name", name=name,
+                                   word=spending))
+        if target is not None and not isinstance(form, SelfEvaluation):  # Q6
+            why = _outside_year(target, form)
+            if why:
+                out.append(problem("coach.time_outside_year", "indicators", n, target_col, "target", name=name,
+                                   target=r.target.strip(), why=why))
+    if isinstance(form, Declaration):  # Q5
+        years = form.duration_years or 0
+        if years > 1 and form.long_term_goal.strip() and _plain(form.long_term_goal) == _plain(form.annual_goal):
+            label = _label(layout, "long_term_goal", form)
+            out.append(problem("coach.long_term_same_as_annual", "long_term_goal", None, label, "long_term_goal",
+                               years=years))
+    if isinstance(form, SelfEvaluation):  # Q8
+        rate = (score or score_self_evaluation(form, profile)).execution_rate
+        if rate is not None and rate < profile.low_execution_rate and not any(
+                _plain(r.deviation) not in _NO_DEVIATION for r in form.indicators):
+            out.append(problem("coach.low_execution_unexplained", "funds", 0, "执行率(%)", "execution_rate",
+                               rate=format_number(rate), threshold=format_number(profile.low_execution_rate)))
+    return out
+
+
+def _unmeasurable(v: Value) -> bool:
+    """Q2: a quantity target without a number: a level (有效, 及时), a period (每年), or words without digits."""
+    if v.kind in ("qualitative", "periodic"):
+        return True
+    return v.kind == "unrecognised" and not any(ch.isdigit() for ch in unicodedata.normalize("NFKC", v.raw))
+
+
+_SATISFACTION_TAIL = re.compile(r"[（(][^（）()]{0,8}[）)]$|[%％]$")
+
+
+def _about_satisfaction(name: str, words) -> bool:
+    """Q3: the indicator measures satisfaction — its name ends with 满意度/满意率 (a unit in brackets may follow):
+    `群众满意度`, `服务对象满意率（%）`; not `满意度测评次数` (a count of surveys, a real output)."""
+    text = _SATISFACTION_TAIL.sub("", _plain(name))
+    return any(text.endswith(w) for w in words)
+
+
+def _over_100(v: Value) -> bool:
+    """Q4: a target above 100 (per cent, or a bare number) that is not an upper bound."""
+    parts = v.parts if v.kind == "alternatives" else (v,)
+    return any(p.kind == "comparison" and p.number is not None and p.number > 100 and p.unit in ("%", "")
+               and not p.reverse for p in parts)
+
+
+def _outside_year(v: Value, form: Declaration | DepartmentOverall) -> str:
+    """Q6: why a deadline target falls outside the form's year or the project's 实施期限 ("" when it does not)."""
+    year = form.year
+    if year is None:
+        return ""
+    parts = v.parts if v.kind == "alternatives" else (v,)
+    dates = [p.date[0] for p in parts if p.kind == "deadline" and p.date]
+    if not dates:
+        return ""
+    last = year + (form.duration_years or 1) - 1 if isinstance(form, Declaration) else year
+    for d in dates:
+        if d < year:
+            return f"早于本表的年度（{year} 年）：上年的期限可能未改"
+        if d > last and last > year:
+            return f"超出项目的实施期限（{year}–{last} 年）"
+        if d > year:
+            return f"晚于本表的年度（{year} 年）：年度绩效指标应在本年度内完成，跨年度的目标请写入长期目标"
+    return ""
+
+
+# ---- R1: amounts carried over by 新年度申报 --------------------------------------------------------------------
+
+_TASK_COLUMNS = dict(DEPARTMENT_OVERALL.extra["task_columns"])
+
+
+def review_problems(form: AnyForm) -> list[Problem]:
+    """``rollover.amount_review`` on every amount a new year's draft carried over and the user has not touched."""
+    out: list[Problem] = []
+    year = getattr(form, "year", None)
+    shown_year = str(year) if year is not None else "本"
+    if isinstance(form, Declaration):
+        for key in form.review:
+            if key not in ("total_amount", "annual_amount"):
+                continue
+            spec = DECLARATION.field(key)
+            out.append(problem("rollover.amount_review", key, None, spec.label_for(form).lstrip("*"), key,
+                               place=spec.name, value=_amount(getattr(form, key), form.raw.get(key), form.amount_unit),
+                               year=shown_year))
+    elif isinstance(form, DepartmentOverall):
+        for n, task in enumerate(form.tasks):
+            for key in task.review:
+                if key not in _TASK_COLUMNS:
+                    continue
+                who = f"任务“{task.name}”" if task.name.strip() else f"任务第 {n + 1} 行"
+                out.append(problem("rollover.amount_review", "tasks", n, _TASK_COLUMNS[key], key,
+                                   place=f"{who}的{_TASK_COLUMNS[key]}",
+                                   value=_amount(getattr(task, key), task.raw.get(key), "元"), year=shown_year))
+    return out
+
+
+def _amount(value: Decimal | None, raw: str | None, unit: str) -> str:
+    if value is not None:
+        return f"{format_money(value, unit)}{unit}"
+    return f"“{raw}”" if raw else "（空）"
