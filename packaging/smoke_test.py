@@ -112,7 +112,9 @@ def main(argv: list[str]) -> int:
         # a windowed program on Windows has no stdout: the app reports its marks to a file as well
         report = tmp / "marks.txt"
         s.env["FCAST_SMOKE_REPORT"] = str(report)
-        s.run("desktop app starts offscreen on the sample project and quits", [str(s.gui)])
+        # without a file the app shows its start page; the bundled sample is passed explicitly (it opens as a copy)
+        sample = bundle / "_internal" / "resources" / "samples" / "sample.fcast"
+        s.run("desktop app starts offscreen on the sample project and quits", [str(s.gui), str(sample)])
         marks = report.read_text(encoding="utf-8").splitlines() if report.exists() else []
         s.expect("…painted its window, then showed the sample project's forms",
                  marks[:1] == ["FCAST_WINDOW_FIRST_PAINT"] and len(marks) == 2

@@ -9,6 +9,8 @@ import sys
 
 from conftest import ROOT
 
+SAMPLE = ROOT / "resources" / "samples" / "sample.fcast"  # without a file the app shows its start page
+
 PROBE = """
 import sys
 from pathlib import Path
@@ -43,8 +45,8 @@ def test_window_paints_before_the_core_loads_and_exporters_load_only_for_export(
 
 def test_app_reports_first_paint_then_the_shown_project(tmp_path):
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path), FCAST_SMOKE_QUIT_MS="0")
-    done = subprocess.run([sys.executable, "-m", "fcast_desktop.gui.app"], capture_output=True, text=True,
-                          encoding="utf-8", env=env, cwd=ROOT, timeout=120)
+    done = subprocess.run([sys.executable, "-m", "fcast_desktop.gui.app", str(SAMPLE)], capture_output=True,
+                          text=True, encoding="utf-8", env=env, cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr
     marks = [line for line in done.stdout.splitlines() if line.startswith("FCAST_WINDOW")]
     assert marks == ["FCAST_WINDOW_FIRST_PAINT", "FCAST_WINDOW_SHOWN 64"]
@@ -55,7 +57,8 @@ def test_windowed_program_without_stdout_reports_marks_to_a_file(tmp_path):
     report = tmp_path / "marks.txt"
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path), FCAST_SMOKE_QUIT_MS="0",
                FCAST_SMOKE_REPORT=str(report))
-    code = "import sys\nsys.stdout = None\nfrom fcast_desktop.gui.app import main\nsys.exit(main(['fcast-desktop']))\n"
+    code = ("import sys\nsys.stdout = None\nfrom fcast_desktop.gui.app import main\n"
+            f"sys.exit(main(['fcast-desktop', {str(SAMPLE)!r}]))\n")
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, encoding="utf-8", env=env,
                           cwd=ROOT, timeout=120)
     assert done.returncode == 0, done.stderr

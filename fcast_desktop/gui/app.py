@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from ..paths import resources_dir, sample_project
+from ..paths import resources_dir
 
 
 def register_font() -> str | None:
@@ -23,15 +23,53 @@ def register_font() -> str | None:
     return None
 
 
+# Texts Qt shows that its Chinese translation (qtbase_zh_CN) leaves in English: asked only when that translation
+# has none (installed first, so searched last). (context, English) → Chinese.
+QT_TEXT_OVERRIDES = {
+    ("QFileDialog", "&Look in:"): "查找范围(&I)：",
+    ("QFileDialog", "Files of &type:"): "文件类型(&T)：",
+    ("QFileDialog", "Confirm Save As"): "确认另存为",
+    ("QAbstractFileIconProvider", "Folder"): "文件夹",
+    ("QAbstractFileIconProvider", "Drive"): "驱动器",
+    ("QAbstractFileIconProvider", "File"): "文件",
+    ("QAbstractFileIconProvider", "%1 File"): "%1 文件",
+    ("QFileSystemModel", "%1 bytes"): "%1 字节",
+    ("QPlatformTheme", "Don't Save"): "不保存",
+    ("QPrintSettingsOutput", "Page &Set:"): "打印页面(&S)：",
+    ("QPrintSettingsOutput", "All Pages"): "全部页面",
+    ("QPrintSettingsOutput", "Odd Pages"): "奇数页",
+    ("QPrintSettingsOutput", "Even Pages"): "偶数页",
+}
+
+
+def _override_translator(app):
+    from PySide6.QtCore import QTranslator
+
+    class ChineseOverrides(QTranslator):
+        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+            return QT_TEXT_OVERRIDES.get((context, source), "")
+
+        def isEmpty(self):  # noqa: N802
+            return False
+
+    return ChineseOverrides(app)
+
+
 def install_translations(app) -> None:
+    """Chinese for Qt's own texts: qtbase_zh_CN (from Qt, or bundled in resources/translations), and
+    ``QT_TEXT_OVERRIDES`` for what it leaves in English."""
     from PySide6.QtCore import QLibraryInfo, QLocale, QTranslator
 
     QLocale.setDefault(QLocale(QLocale.Language.Chinese, QLocale.Country.China))
+    overrides = _override_translator(app)
+    app.installTranslator(overrides)  # first: the translators installed later are searched before it
+    app._fcast_translators = [overrides]  # kept alive with the application
     path = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
     for name in ("qtbase_zh_CN",):
         translator = QTranslator(app)
         if translator.load(name, path) or translator.load(name, str(resources_dir() / "translations")):
             app.installTranslator(translator)
+            app._fcast_translators.append(translator)
 
 
 def create_application(argv: list[str]):
@@ -312,7 +350,7 @@ def main(argv: list[str] | None = None) -> int:
 
     window = MainWindow(deferred=True)
     window.statusbar.showMessage("正在打开…")
-    window.show()
+    window.show_first()
     app.processEvents()  # paint the window now, before the heavy imports
     smoke_ms = os.environ.get("FCAST_SMOKE_QUIT_MS")
     if smoke_ms:
@@ -332,12 +370,13 @@ def main(argv: list[str] | None = None) -> int:
             window.inform("无法恢复", "这份恢复文件已不存在，或已在另一个窗口中打开。")
         else:
             restore_recovery(window, recovery)
-    elif not offer_recovery(window, requested):
-        target = requested or sample_project()
-        if target.exists():
-            window.open_path(target, check_unsaved=False)
-        elif requested is not None:
-            window.inform("无法打开项目", f"{target}：文件不存在", error=True)
+    elif not offer_recovery(window, requested) and requested is not None:
+        # without a file the start page shows (新建 / 打开 / 最近的项目 / 打开示例（副本）): the bundled sample is
+        # never opened in place, where Ctrl+S would overwrite it in the program folder
+        if requested.exists():
+            window.open_path(requested, check_unsaved=False)
+        else:
+            window.inform("无法打开项目", f"{requested}：文件不存在", error=True)
     if smoke_ms:  # packaging smoke test and start-up benchmark: report the shown project, then quit
         from PySide6.QtCore import QTimer
 

@@ -389,7 +389,9 @@ class Autosaver(QObject):
             _write_json(self.session.meta_file, meta)  # first: a recovery file is never without its owner
             write_atomically(self.session.project_file, data, keep_backup=False)
         except Exception as exc:  # noqa: BLE001 - a timer slot: never raise into Qt; say it when asked
-            self.last_error = getattr(exc, "strerror", None) or str(exc) or type(exc).__name__
+            from .messages import error_text
+
+            self.last_error = error_text(exc)  # shown in the error box: Chinese, not the system's English
             return "failed"
         self._written = count
         self.last_error = ""

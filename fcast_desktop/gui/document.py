@@ -66,6 +66,7 @@ class ProjectDocument(QObject):
         self.loaded_stamp = None  # store.project_file.FileStamp of the file as loaded or last saved
         self.lock = None  # store.lock.ProjectLock held for ``path`` while this document is open
         self.copy_of: Path | None = None  # opened as an unsaved copy of this file (打开副本)
+        self.sample_copy = False  # the program's sample, opened as an unsaved copy (打开示例（副本）)
 
     # ---- forms ------------------------------------------------------------------------------------
 
@@ -169,4 +170,6 @@ class ProjectDocument(QObject):
             return self.path.name + ("（只读）" if self.read_only else "")
         if self.copy_of is not None:
             return f"{self.copy_of.name} 的副本"
+        if self.sample_copy:
+            return "示例项目（副本）"
         return "未命名项目"

@@ -6,7 +6,7 @@ import threading
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QMessageBox, QProgressDialog
+from PySide6.QtWidgets import QMessageBox, QProgressDialog
 
 from ..model import form_title
 
@@ -40,7 +40,9 @@ class ExportWorker(QObject):
             if self._cancel.is_set():
                 self.cancelled.emit()
             else:
-                self.failed.emit(str(exc) or exc.__class__.__name__)
+                from .messages import error_text
+
+                self.failed.emit(error_text(exc, self.path))  # Chinese, never a library's English
             return
         if self._cancel.is_set():
             self.cancelled.emit()
@@ -59,21 +61,20 @@ class ExportController(QObject):
         self.dialog: QProgressDialog | None = None
         self.result: str | None = None
 
-    def run_dialog(self, kind: str) -> None:
+    def run_dialog(self, kind: str, only_current: bool = False) -> None:
+        """Which forms (the current one, or ask: 当前表单 / 整个项目), then where, then export. ``only_current``:
+        the form shown, without asking (导出此表)."""
         window = self.window
         label, file_filter, suffix = KINDS[kind]
         forms = window.document.project.forms
         current = window.document.form(window.current_form_id() or "")
         scope = forms
-        if current is not None and len(forms) > 1:
-            box = QMessageBox(QMessageBox.Icon.Question, f"导出 {label}", f"导出当前表单“{form_title(current)}”，还是整个项目的 {len(forms)} 张表单？",
-                              QMessageBox.StandardButton.Cancel, window)
-            one = box.addButton("当前表单", QMessageBox.ButtonRole.AcceptRole)
-            box.addButton("整个项目", QMessageBox.ButtonRole.AcceptRole)
-            box.exec()
-            if box.clickedButton() is None or box.clickedButton() == box.button(QMessageBox.StandardButton.Cancel):
+        if only_current:
+            scope = [current] if current is not None else []
+        elif current is not None and len(forms) > 1:
+            scope = self._ask_scope(label, current, forms)
+            if scope is None:
                 return
-            scope = [current] if box.clickedButton() == one else forms
         if not scope:
             window.inform(f"导出 {label}", "项目中还没有表单。")
             return
@@ -81,11 +82,41 @@ class ExportController(QObject):
         if len(scope) == 1:
             base = form_title(scope[0])
         start = str(Path(window._last_dir()) / f"{base}{suffix}")
-        path, _ = QFileDialog.getSaveFileName(window, f"导出 {label}", start, file_filter)
+        path = self._choose_path(f"导出 {label}", start, file_filter)
         if path:
             if not path.lower().endswith(suffix):
                 path += suffix
             self.start(kind, scope, Path(path))
+
+    def _ask_scope(self, label: str, current, forms: list) -> list | None:
+        """当前表单 / 整个项目 / 取消 (None); without dialogs (tests) ``answers["export_scope"]``: "current"/"all"."""
+        window = self.window
+        text = f"导出当前表单“{form_title(current)}”，还是整个项目的 {len(forms)} 张表单？"
+        if not window.interactive:
+            window.answers.setdefault("_asked", []).append(("export_scope", text))
+            answer = window.answers.get("export_scope", "current")
+            return None if answer == "cancel" else [current] if answer == "current" else forms
+        box = QMessageBox(QMessageBox.Icon.Question, f"导出 {label}", text, QMessageBox.StandardButton.Cancel, window)
+        box.button(QMessageBox.StandardButton.Cancel).setText("取消(&C)")
+        one = box.addButton("当前表单(&F)", QMessageBox.ButtonRole.AcceptRole)
+        box.addButton("整个项目(&A)", QMessageBox.ButtonRole.AcceptRole)
+        box.exec()
+        clicked = box.clickedButton()
+        box.deleteLater()
+        if clicked is None or clicked == box.button(QMessageBox.StandardButton.Cancel):
+            return None
+        return [current] if clicked == one else forms
+
+    def _choose_path(self, title: str, start: str, file_filter: str) -> str:
+        """The save dialog (Chinese, file_dialogs.py); without dialogs (tests) ``answers["export_path"]``."""
+        window = self.window
+        if not window.interactive:
+            window.answers.setdefault("_asked", []).append(("export_path", start))
+            value = window.answers.get("export_path")
+            return str(value) if value else ""
+        from .file_dialogs import save_file_name
+
+        return save_file_name(window, title, start, file_filter)
 
     def start(self, kind: str, forms: list, path: Path) -> None:
         window = self.window

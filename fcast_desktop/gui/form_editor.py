@@ -4,9 +4,10 @@ indicator grid — all built from the form's layout description (``fcast_desktop
 from __future__ import annotations
 
 import html
+import unicodedata
 
-from PySide6.QtCore import QSignalBlocker, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QFont
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QFont, QKeySequence
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QLineEdit,
+    QMenu,
     QMessageBox,
     QPlainTextEdit,
     QPushButton,
@@ -38,9 +40,57 @@ from .table_view import FormTableView
 
 ERROR_STYLE = "background:#f8d0d0;"
 WARNING_STYLE = "background:#fbe7b5;"
+FOUND_STYLE = "border:2px solid #e08a00;"  # the field a find hit is in (FindController)
 HEADER_MIN_TEXT_LINES = 2
 HEADER_MAX_TEXT_LINES = 8
 _HEADER_HEIGHTS: dict[str, int] = {}  # header pane height the user chose, per form kind, for this session
+
+
+def _choice_key(text: str) -> str:
+    """Two spellings of one choice (`15 其他经费`, `15  其他经费`, `１５ 其他经费`) compare equal."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def choice_list(spec: FieldSpec, current: str = "") -> tuple[str, ...]:
+    """The choices of a combo box as listed: once each, and for coded choices (项目类型 `15 其他经费`) sorted by
+    code — `01 …, 03 …, 15 …, 15 …`, not in the order the layout happens to name them. The form's own value takes
+    the place of a choice it only spells differently."""
+    by_key: dict[str, str] = {}
+    for choice in spec.choices:
+        by_key.setdefault(_choice_key(choice), choice)
+    if current and _choice_key(current) in by_key:
+        by_key[_choice_key(current)] = current
+    choices = list(by_key.values())
+    if choices and all(c.split(" ", 1)[0].isdigit() for c in choices):
+        choices.sort(key=lambda c: (int(c.split(" ", 1)[0]), c))
+    return tuple(choices)
+
+
+class UndoKeysToWindow(QObject):
+    """One undo history: Ctrl+Z / Ctrl+Y (Ctrl+Shift+Z) typed in a header field undo and redo the project's undo
+    stack, as the toolbar's 撤销/重做 do, instead of the field's own little history. Installed on every header
+    editor: it refuses the keys the editor would claim (ShortcutOverride), so the window's actions get them, and
+    drops them when those actions are disabled (nothing to undo), so the field never undoes on its own."""
+
+    KEYS = (QKeySequence.StandardKey.Undo, QKeySequence.StandardKey.Redo)
+
+    @classmethod
+    def is_undo_key(cls, event) -> bool:
+        if any(event.matches(key) for key in cls.KEYS):
+            return True
+        return (event.key() == Qt.Key.Key_Y and event.modifiers() == Qt.KeyboardModifier.ControlModifier) or (
+            event.key() == Qt.Key.Key_Z
+            and event.modifiers() == Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+
+    def eventFilter(self, obj, event):  # noqa: N802
+        kind = event.type()
+        if kind in (QEvent.Type.ShortcutOverride, QEvent.Type.KeyPress) and self.is_undo_key(event):
+            event.ignore()  # not claimed: the shortcut of the window's 撤销/重做 takes it
+            return True
+        return False
+
+
+UNDO_KEYS = UndoKeysToWindow()
 
 
 class TextField(QPlainTextEdit):
@@ -50,6 +100,7 @@ class TextField(QPlainTextEdit):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.setTabChangesFocus(True)
+        self.setUndoRedoEnabled(False)  # the project's undo stack is the only history (UndoKeysToWindow)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._lines = 0
         self.document().documentLayout().documentSizeChanged.connect(self._document_size_changed)
@@ -89,7 +140,15 @@ class FieldEditor:
         self.path = (spec.key,)
         self._pushing = False  # our own edit is being stored: do not write it back into the widget
         self._style = None
+        self._problem_style = ""
+        self._found = False
         self._tip = None
+        for target in (widget, widget.lineEdit() if isinstance(widget, QComboBox) else None):
+            if target is not None:
+                target.installEventFilter(UNDO_KEYS)
+                if isinstance(target, (QLineEdit, QPlainTextEdit)):
+                    target.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+                    target.customContextMenuRequested.connect(lambda pos, t=target: self._context_menu(t, pos))
         if isinstance(widget, QLineEdit):
             widget.textEdited.connect(self._edited)
             widget.editingFinished.connect(self.finish)
@@ -99,6 +158,31 @@ class FieldEditor:
                 widget.lineEdit().editingFinished.connect(self.finish)
         else:
             widget.textChanged.connect(lambda: self._edited(widget.toPlainText()))
+
+    def context_menu(self, target) -> QMenu:
+        """The field's own right-click menu, but its 撤消/重做 are the window's (one undo history)."""
+        menu = target.createStandardContextMenu()
+        window = target.window()
+        for action in menu.actions():
+            name = action.objectName()
+            if name not in ("edit-undo", "edit-redo"):
+                continue
+            mine = getattr(window, "actionUndo" if name == "edit-undo" else "actionRedo", None)
+            replacement = QAction(("撤销(&U)" if name == "edit-undo" else "重做(&R)") + "\t"
+                                  + ("Ctrl+Z" if name == "edit-undo" else "Ctrl+Y"), menu)
+            replacement.setObjectName(name)
+            replacement.setEnabled(mine is not None and mine.isEnabled())
+            if mine is not None:
+                replacement.triggered.connect(mine.trigger)
+            menu.insertAction(action, replacement)
+            menu.removeAction(action)
+        return menu
+
+    @guarded()
+    def _context_menu(self, target, pos) -> None:
+        menu = self.context_menu(target)
+        menu.exec(target.mapToGlobal(pos))
+        menu.deleteLater()
 
     @guarded()  # a slot of the widget's signal: an error is reported afterwards, the typed text stays in the widget
     def _edited(self, text: str) -> None:
@@ -155,12 +239,26 @@ class FieldEditor:
         elif problems:
             style = WARNING_STYLE
         tip = problems_tooltip(problems)
-        if style != self._style:  # restyling a widget costs far more than comparing two strings
-            self._style = style
-            self.widget.setStyleSheet(style)
+        self._problem_style = style
+        self._apply_style()
         if tip != self._tip:
             self._tip = tip
             self.widget.setToolTip(tip)
+
+    def set_found(self, found: bool) -> None:
+        """Outline the field while a find hit is in it."""
+        self._found = found
+        self._apply_style()
+
+    def _apply_style(self) -> None:
+        rules = self._problem_style + (FOUND_STYLE if self._found else "")
+        # a selector, so the colour stays on the field: a combo box's drop-down list keeps its own background
+        style = f"{type(self.widget).__name__}{{{rules}}}" if rules else ""
+        if isinstance(self.widget, TextField) and rules:
+            style = f"TextField, QPlainTextEdit{{{rules}}}"
+        if style != self._style:  # restyling a widget costs far more than comparing two strings
+            self._style = style
+            self.widget.setStyleSheet(style)
 
 
 class FormEditor(QWidget):
@@ -176,6 +274,9 @@ class FormEditor(QWidget):
     HEADER_MAX = 0.55  # the whole header is shown when it needs at most this share of the splitter, else its
     HEADER_SHARE = 0.4  # first block (fields + fund/task table), at least HEADER_SHARE; the rest of it scrolls
     WIDE_HEADER = 1350  # from this editor width the header fields are laid out three pairs per row
+    NARROW_HEADER = 560  # below this editor width, one pair per row
+    SHORT_SPLIT = 420  # a header/grid pane lower than this gives the header at most HEADER_SHARE
+    GRID_MIN_WIDTH = 420  # below this the indicator grid scrolls sideways rather than squeeze its columns further
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(parent)
@@ -253,7 +354,9 @@ class FormEditor(QWidget):
         self.header_toggle = QToolButton()
         self.header_toggle.setObjectName("headerToggle")
         self.header_toggle.setAutoRaise(True)
-        self.header_toggle.setToolTip("收起或展开表头（也可拖动表头与指标表之间的分隔条）")
+        self.header_toggle.setToolTip("收起或展开表头（Ctrl+Shift+H，也可拖动表头与指标表之间的分隔条）")
+        # not in the Tab order: Tab goes from the last header field straight into the grid (视图 → 收起/展开表头)
+        self.header_toggle.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.header_toggle.clicked.connect(self.toggle_header)
         bar.addWidget(self.header_toggle)
         grid_layout.addLayout(bar)
@@ -286,9 +389,9 @@ class FormEditor(QWidget):
         if spec.kind == "choice":
             combo = QComboBox()
             combo.setEditable(spec.editable_choices)
-            combo.addItems(("",) + spec.choices)
             current = get_text(self.form, (spec.key,))
-            if current and combo.findText(current) < 0:
+            combo.addItems(("",) + choice_list(spec, current))
+            if current and combo.findText(current) < 0 and not spec.editable_choices:
                 combo.addItem(current)  # keep what the form says even when it is not a listed choice
             return combo
         if spec.kind == "long_text":
@@ -452,7 +555,9 @@ class FormEditor(QWidget):
             return
         bar = self.grid.verticalScrollBar()
         # leave room for the vertical scroll bar before it shows, or the columns would overflow by its width
-        width = max(900, self.grid.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width()))
+        # columns share the grid's width and their text wraps: no sideways scrolling down to a narrow window
+        width = max(self.GRID_MIN_WIDTH,
+                    self.grid.viewport().width() - (0 if bar.isVisible() else bar.sizeHint().width()))
         if width != getattr(self, "_sized_for", None):
             self._sized_for = width
             self.grid.set_column_widths(width)
@@ -460,11 +565,18 @@ class FormEditor(QWidget):
 
     def resizeEvent(self, event):  # noqa: N802
         super().resizeEvent(event)
-        self._flow_header(3 if self.width() >= self.WIDE_HEADER else 2)
+        width = self.width()
+        self._flow_header(3 if width >= self.WIDE_HEADER else 2 if width >= self.NARROW_HEADER else 1)
         self._size_columns()
         if not self._split_done and self.splitter.height() > 50:
             self._split_done = True
-            QTimer.singleShot(0, self.apply_split)
+            QTimer.singleShot(0, self._first_split)
+
+    def _first_split(self) -> None:
+        if not self._split_applied:
+            self.apply_split()
+
+    _split_applied = False
 
     # header pane ------------------------------------------------------------------------------------
     def header_natural_height(self) -> int:
@@ -495,15 +607,18 @@ class FormEditor(QWidget):
         total = sum(self.splitter.sizes()) or self.splitter.height()
         chosen = _HEADER_HEIGHTS.get(self.form.kind)
         natural = self.header_natural_height()
+        # a short window (1366×768 at 150 %) keeps most of its little height for the grid
+        most = self.HEADER_MAX if total >= self.SHORT_SPLIT else self.HEADER_SHARE
         if chosen is not None:
             header = min(chosen, total - 120)
-        elif natural <= total * self.HEADER_MAX:
+        elif natural <= total * most:
             header = natural
         else:
-            header = min(max(self.first_block_height(), int(total * self.HEADER_SHARE)), int(total * self.HEADER_MAX))
+            header = min(max(self.first_block_height(), int(total * self.HEADER_SHARE)), int(total * most))
             header = max(header, min(natural, total - self.grid_content_height()))  # a short grid leaves room
         header = max(0, header)
         self.splitter.setSizes([header, total - header])
+        self._split_applied = True
         self._update_toggle()
 
     def header_collapsed(self) -> bool:
@@ -691,28 +806,93 @@ class FormEditor(QWidget):
 
     # navigation ---------------------------------------------------------------------------------
     def focus_problem(self, problem) -> None:
-        """Put the cursor on the cell or field a problem points at."""
-        if problem.field == "indicators":
-            model = self.indicator_model
-            if problem.row is not None:
-                row = model.grid_row_of_indicator(problem.row)
-            else:
-                row = next((n for n, g in enumerate(model._rows) if g.level2.value == problem.key), 0)
-            col = next((i for i, c in enumerate(model.columns()) if c.key == problem.key), 0)
-            if problem.row is None:
-                col = next(i for i, c in enumerate(model.columns()) if c.key == "level2")
-            self.grid.setFocus()
-            self.grid.setCurrentIndex(model.index(row, col))
-            self.grid.scrollTo(model.index(row, col))
+        """Put the cursor on the cell or field a problem points at, scrolled into view."""
+        self.reveal(problem, focus=True)
+
+    def settle(self) -> None:
+        """Lay the editor out now — it may have been built a moment ago and not be laid out yet — so that what
+        ``reveal`` scrolls to is where it will stay (the first header/grid split included)."""
+        window = self.window()
+        if window is not None and window.layout() is not None:
+            window.layout().activate()
+        self.layout().activate()
+        if not self._split_applied and self.splitter.height() > 50:
+            self._split_done = True
+            self.apply_split()
+        self.header_widget.layout().activate()
+
+    def _open_header_for(self, widget) -> None:
+        """The header pane is collapsed, or too low to show ``widget``: open it enough (the grid keeps the rest)."""
+        sizes = self.splitter.sizes()
+        total = sum(sizes)
+        need = min(widget.height() + 24, self.header_natural_height())
+        if sizes[0] >= min(need, int(total * self.HEADER_MAX)):
             return
+        height = min(max(need, self._restore_height or 0, int(total * self.HEADER_SHARE)), int(total * self.HEADER_MAX))
+        self.splitter.setSizes([height, total - height])
+        self._update_toggle()
+        self.header_widget.layout().activate()
+
+    def _show_in_header(self, widget) -> None:
+        """Scroll the header pane so all of ``widget`` shows (its top, when it is taller than the pane) — not only
+        its text cursor, which is all QScrollArea.ensureWidgetVisible brings into view for an editor."""
+        self._open_header_for(widget)
+        margin = 8
+        bar = self.header_area.verticalScrollBar()
+        height = self.header_area.viewport().height()
+        top = widget.mapTo(self.header_widget, widget.rect().topLeft()).y() - margin
+        bottom = top + widget.height() + 2 * margin
+        value = bar.value()
+        if bottom > value + height:
+            value = bottom - height
+        if top < value:
+            value = top
+        bar.setValue(max(0, value))
+
+    def clear_found(self) -> None:
+        for field in self.fields.values():
+            if field._found:
+                field.set_found(False)
+
+    def reveal(self, place, focus: bool = True, mark: bool = False) -> bool:
+        """Bring a place — a problem or a find hit: ``field``, ``row``, ``key`` — into view: a header field is
+        scrolled to in the header pane (opened when collapsed), a table cell becomes the current cell and is
+        scrolled to. ``focus``: the keyboard goes there too (a jump from the problems panel); else it stays where it
+        is (the find box). ``mark``: the field is outlined until the next find. False when the place is not shown."""
+        self.settle()
+        self.clear_found()
+        if place.field == "indicators":
+            model = self.indicator_model
+            if place.row is not None:
+                row = model.grid_row_of_indicator(place.row)
+                col = next((i for i, c in enumerate(model.columns()) if c.key == place.key), 0)
+            else:
+                row = next((n for n, g in enumerate(model._rows) if g.level2.value == place.key), 0)
+                col = next(i for i, c in enumerate(model.columns()) if c.key == "level2")
+            self._set_cell(self.grid, model.index(row, col), focus)
+            return True
         for view in self.tables[:-1]:
             model = view.model()
-            if model.table_field == problem.field:
-                row = problem.row if problem.row is not None else model.rowCount() - 1
-                col = next((i for i, c in enumerate(model.columns()) if c.key == problem.key), 0)
-                view.setFocus()
-                view.setCurrentIndex(model.index(max(0, row), col))
-                return
-        editor = self.fields.get(problem.field)
-        if editor is not None:
-            editor.widget.setFocus()
+            if model.table_field == place.field:
+                row = model.display_row_of(place.row) if place.row is not None else model.rowCount() - 1
+                col = next((i for i, c in enumerate(model.columns()) if c.key == place.key), 0)
+                self._show_in_header(view)
+                self._set_cell(view, model.index(max(0, row or 0), col), focus)
+                return True
+        editor = self.fields.get(place.field)
+        if editor is None or not editor.widget.isVisibleTo(self):
+            return False
+        self._show_in_header(editor.widget)
+        if mark:
+            editor.set_found(True)
+        if focus:
+            editor.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        return True
+
+    def _set_cell(self, view: FormTableView, index, focus: bool) -> None:
+        if focus:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
+        view.setCurrentIndex(index)
+        view.scrollTo(index)
+        if view is not self.grid:
+            self._show_in_header(view)

@@ -13,15 +13,16 @@ import re
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QFile, QTimer
-from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtGui import QAction, QGuiApplication, QKeySequence
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
     QAbstractItemView,
     QApplication,
-    QFileDialog,
+    QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
 )
 
@@ -51,12 +52,17 @@ def _import_core() -> None:
     from . import commands
     from .autosave import Autosaver, RecoverySession
     from .document import ProjectDocument
+    from .find import FindController
     from .form_editor import FormEditor
     from .panels import FormIdRole, FormListDelegate, ProblemsPanel, ProjectTreeModel
+    from .start_page import StartPage
 
     globals().update({name: value for name, value in locals().items()})
 
 MAX_RECENT = 8
+FIRST_SIZE = 0.9  # share of the screen's available width and height the window takes at its first start
+SMALL_SCREEN = (1100, 800)  # on a screen smaller than this (logical pixels: 1366×768, 1920×1080 at 150 %) the
+# window starts maximized: every pixel goes to the form
 LOCK_APP = "fcast-desktop"
 FILE_FILTER = "绩效项目文件 (*.fcast);;所有文件 (*)"
 IMPORT_FILTER = "公开表格文本或本程序导出的 Excel (*.txt *.xlsx);;公开表格文本 (*.txt);;Excel 工作簿 (*.xlsx);;所有文件 (*)"
@@ -96,6 +102,13 @@ def _is_not_applicable_row(row) -> bool:
     return all(t.strip() in ("不适用", "无") for t in texts)
 
 
+def button_labels() -> dict:
+    """Qt's Chinese standard buttons (保存, 丢弃, 取消…) have no access keys: these have."""
+    Button = QMessageBox.StandardButton
+    return {Button.Save: "保存(&S)", Button.Discard: "丢弃(&D)", Button.Cancel: "取消(&C)", Button.Yes: "是(&Y)",
+            Button.No: "否(&N)", Button.Ok: "确定(&O)"}
+
+
 class MainWindow(QMainWindow):
     def __init__(self, interactive: bool = True, deferred: bool = False):
         super().__init__()
@@ -113,6 +126,11 @@ class MainWindow(QMainWindow):
         self.terminating = False  # ending on a signal (SIGTERM, log-off): keep the recovery, ask nothing
         self.tree_model: ProjectTreeModel | None = None
         self.problems: ProblemsPanel | None = None
+        self.finder = None  # FindController, with the core
+        self.start_page = None  # StartPage, with the core
+        self.statusSummary = QLabel()  # forms and problem counts: a permanent part of the status bar, so hovering
+        self.statusSummary.setObjectName("statusSummary")  # a menu (its status tips) never wipes it out
+        self.statusbar.addPermanentWidget(self.statusSummary)
         self._setup_actions()
         self._setup_find()
         self._restore_window_state()
@@ -125,6 +143,15 @@ class MainWindow(QMainWindow):
         for action in (self.actionCopy, self.actionPaste, self.actionCut):
             action.setShortcutContext(Qt.ShortcutContext.WidgetShortcut)  # the table view handles the keys
         self.projectTree.setItemDelegate(FormListDelegate(self.projectTree))  # badges stay visible when names elide
+        self.projectTree.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.projectTree.customContextMenuRequested.connect(self._forms_menu_requested)
+        self._tree_timer = QTimer(self)  # arrow keys in the forms list switch the form, once the keys rest
+        self._tree_timer.setSingleShot(True)
+        self._tree_timer.setInterval(60)
+        self._tree_timer.timeout.connect(self._show_tree_current)
+        self.finder = FindController(self, self.findBox, self.findCount)
+        self.start_page = StartPage(self)
+        self.editorStack.addWidget(self.start_page)
         self.session = RecoverySession()
         self.set_document(ProjectDocument(Project()))
         if self._shown_once:  # shown before the core loaded: the problems panel gets its size now
@@ -175,6 +202,23 @@ class MainWindow(QMainWindow):
         self.actionCheckProject.triggered.connect(self.check_project)
         self.actionHelp.triggered.connect(self.show_help)
         self.actionAbout.triggered.connect(self.show_about)
+        self.actionFindNext = QAction("查找下一个(&G)", self)
+        self.actionFindNext.setShortcuts([QKeySequence("F3")])
+        self.actionFindNext.setStatusTip("查找下一处（在查找框中按回车也可以）")
+        self.actionFindPrevious = QAction("查找上一个(&V)", self)
+        self.actionFindPrevious.setShortcuts([QKeySequence("Shift+F3")])
+        self.actionFindPrevious.setStatusTip("查找上一处（在查找框中按 Shift+回车也可以）")
+        self.actionFindNext.triggered.connect(lambda: self.find_next(self.findBox.text()))
+        self.actionFindPrevious.triggered.connect(lambda: self.find_next(self.findBox.text(), backwards=True))
+        self.menuEdit.addAction(self.actionFindNext)
+        self.menuEdit.addAction(self.actionFindPrevious)
+        self.addAction(self.actionFindNext)
+        self.addAction(self.actionFindPrevious)
+        self.actionToggleHeader = QAction("收起/展开表头(&H)", self)
+        self.actionToggleHeader.setShortcuts([QKeySequence("Ctrl+Shift+H")])
+        self.actionToggleHeader.setStatusTip("收起表头，把地方留给指标表；再按一次展开")
+        self.actionToggleHeader.triggered.connect(lambda: self.editor is not None and self.editor.toggle_header())
+        self.menuView.addAction(self.actionToggleHeader)
         toggle = self.problemsDock.toggleViewAction()
         toggle.setText("问题面板(&P)")
         self.menuView.insertAction(self.actionShowProblems, toggle)
@@ -191,23 +235,86 @@ class MainWindow(QMainWindow):
                 action.setIconText(re.sub(r"\(&\w\)", "", action.text()).rstrip("…"))
 
     def _setup_find(self) -> None:
+        """The find box and its "第 i/n 处" count in the toolbar; the behaviour (find.py) comes with the core."""
         self.findBox = QLineEdit()
         self.findBox.setObjectName("findBox")
-        self.findBox.setPlaceholderText("查找（Ctrl+F，回车查找下一个）")
+        self.findBox.setPlaceholderText("查找（Ctrl+F）")
+        self.findBox.setToolTip("查找（Ctrl+F）：回车或 F3 查找下一处，Shift+回车或 Shift+F3 查找上一处，Esc 回到表单")
         self.findBox.setClearButtonEnabled(True)
+        self.findBox.setMinimumWidth(120)
         self.findBox.setMaximumWidth(260)
+        self.findCount = QLabel()
+        self.findCount.setObjectName("findCount")
         self.mainToolBar.addSeparator()
         self.mainToolBar.addWidget(self.findBox)
-        self.findBox.returnPressed.connect(lambda: self.find_next(self.findBox.text()))
+        self.mainToolBar.addWidget(self.findCount)
         self.actionFind.triggered.connect(lambda: (self.findBox.setFocus(), self.findBox.selectAll()))
 
+    # ---- window size: fits the screen it is on -------------------------------------------------------------
+    @staticmethod
+    def screen_key(screen) -> str:
+        """Settings key of a screen: its name and size (logical pixels, so a change of scaling counts as another
+        screen) — a laptop alone and the same laptop at the office monitor each keep their own window geometry."""
+        if screen is None:
+            return "screen"
+        size = screen.size()
+        name = re.sub(r"[^0-9A-Za-z_.-]+", "_", screen.name() or "screen")
+        return f"{name}-{size.width()}x{size.height()}"
+
+    def _screen(self):
+        return self.screen() or QGuiApplication.primaryScreen()
+
     def _restore_window_state(self) -> None:
+        """The geometry and panes this window had when last closed on this screen; at the first start on a screen,
+        FIRST_SIZE of its available area, centred. Never larger than the screen's available area."""
         s = settings()
-        geometry = s.value("window/geometry")
-        state = s.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
+        screen = self._screen()
+        key = self.screen_key(screen)
+        geometry = s.value(f"window/{key}/geometry")
+        state = s.value(f"window/{key}/state")
+        if isinstance(geometry, QByteArray) and self.restoreGeometry(geometry):
+            self.keep_on_screen(screen)  # e.g. the same screen name at a larger scaling
+        else:
+            self.fit_to_screen(screen)
         self._state_restored = isinstance(state, QByteArray) and self.restoreState(state)
+
+    start_maximized = False  # set by fit_to_screen on a small screen: show_first() maximizes
+
+    def fit_to_screen(self, screen=None) -> None:
+        """First start on a screen: FIRST_SIZE of its available area, centred; maximized on a small screen."""
+        screen = screen or self._screen()
+        if screen is None:
+            return
+        area = screen.availableGeometry()
+        self.start_maximized = area.width() < SMALL_SCREEN[0] or area.height() < SMALL_SCREEN[1]
+        share = 1.0 if self.start_maximized else FIRST_SIZE
+        width, height = int(area.width() * share), int(area.height() * share)
+        self.resize(width, height)
+        self.move(area.x() + (area.width() - width) // 2, area.y() + max(0, (area.height() - height) // 3))
+
+    def show_first(self) -> None:
+        """Show the window as it starts: maximized at the first start on a small screen, else as sized."""
+        if self.start_maximized:
+            self.showMaximized()
+        else:
+            self.show()
+
+    def keep_on_screen(self, screen=None) -> None:
+        """No larger than the available area (less the window frame), and inside it."""
+        screen = screen or self._screen()
+        if screen is None or self.isMaximized() or self.isFullScreen():
+            return
+        area = screen.availableGeometry()
+        frame = self.frameGeometry().size() - self.geometry().size() if self.isVisible() else None
+        extra_w, extra_h = (frame.width(), frame.height()) if frame is not None else (0, 0)
+        width = min(self.width(), area.width() - extra_w)
+        height = min(self.height(), area.height() - extra_h)
+        if (width, height) != (self.width(), self.height()):
+            self.resize(width, height)
+        x = min(max(self.x(), area.x()), area.right() - width - extra_w + 1)
+        y = min(max(self.y(), area.y()), area.bottom() - height - extra_h + 1)
+        if (x, y) != (self.x(), self.y()):
+            self.move(max(area.x(), x), max(area.y(), y))
 
     _state_restored = False
     _shown_once = False
@@ -225,16 +332,17 @@ class MainWindow(QMainWindow):
         if self._state_restored:
             return
         width = self.width()
-        tree = max(220, min(320, int(width * 0.2)))
+        tree = max(180 if width < SMALL_SCREEN[0] else 220, min(320, int(width * 0.2)))
         self.mainSplitter.setSizes([tree, max(400, width - tree)])
         if self.document is not None:  # else finish_setup() does it (Qt's enums come with the core)
             self._fit_dock()
         QTimer.singleShot(0, self.projectTree, self._tree_from_top)
 
     def _fit_dock(self) -> None:
+        """The problems panel: about a fifth of the window, between two and six problem rows."""
         if not self._state_restored:
             height = self.height()
-            self.resizeDocks([self.problemsDock], [max(110, min(200, int(height * 0.18)))], Qt.Orientation.Vertical)
+            self.resizeDocks([self.problemsDock], [max(100, min(200, int(height * 0.18)))], Qt.Orientation.Vertical)
 
     def _tree_from_top(self) -> None:
         """The forms list at its final size: from the top (a group header is never left just above the view),
@@ -253,8 +361,9 @@ class MainWindow(QMainWindow):
 
     def _save_window_state(self) -> None:
         s = settings()
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState())
+        key = self.screen_key(self._screen())
+        s.setValue(f"window/{key}/geometry", self.saveGeometry())
+        s.setValue(f"window/{key}/state", self.saveState())
 
     # ---- document ----------------------------------------------------------------------------------
     def set_document(self, document: ProjectDocument) -> None:
@@ -273,6 +382,7 @@ class MainWindow(QMainWindow):
         self._show_editor(None)
         self.tree_model = ProjectTreeModel(document, self)
         self.projectTree.setModel(self.tree_model)
+        self.projectTree.selectionModel().currentChanged.connect(self._tree_current_changed)
         self.projectTree.expandAll()
         if self.problems is not None:
             self.problemsLayout.removeWidget(self.problems)
@@ -321,19 +431,71 @@ class MainWindow(QMainWindow):
         forms = self.document.project.forms
         errors = sum(self.document.findings(f.id).errors for f in forms)
         warnings = sum(self.document.findings(f.id).warnings for f in forms)
-        self.statusbar.showMessage(f"{len(forms)} 张表单　错误 {errors} 个　警告 {warnings} 个")
+        self.statusSummary.setText(f"{len(forms)} 张表单　错误 {errors} 个　警告 {warnings} 个")
 
     def _forms_changed(self) -> None:
         self.projectTree.expandAll()
         if self.editor is not None and self.document.form(self.editor.form_id) is None:
             self._show_editor(None)
+        elif self.editor is None:
+            self._show_editor(None)  # the start page, or the hint to pick a form
         self._filter_tree(self.formFilter.text())
 
     # ---- forms list --------------------------------------------------------------------------------
     def _tree_activated(self, index) -> None:
         form_id = index.data(FormIdRole)
         if form_id:
+            self._tree_timer.stop()
             self.select_form(form_id, from_tree=True)
+
+    def _tree_current_changed(self, current, _previous) -> None:
+        """Arrow keys in the forms list switch the form shown (once the keys rest: holding ↓ does not build every
+        form's editor on the way)."""
+        form_id = current.data(FormIdRole) if current.isValid() else None
+        if form_id and (self.editor is None or self.editor.form_id != form_id):
+            self._tree_timer.start()
+
+    def _show_tree_current(self) -> None:
+        form_id = self.projectTree.currentIndex().data(FormIdRole)
+        if form_id and self.document is not None and self.document.form(form_id) is not None:
+            self.select_form(form_id, from_tree=True)
+
+    def _forms_menu_requested(self, pos) -> None:
+        index = self.projectTree.indexAt(pos)
+        if not index.isValid():
+            index = self.projectTree.currentIndex()
+        menu = self.forms_menu(index)
+        if menu is not None:
+            menu.exec(self.projectTree.viewport().mapToGlobal(pos))
+            menu.deleteLater()
+
+    def forms_menu(self, index) -> QMenu | None:
+        """The forms list's right-click menu (also Shift+F10 / the menu key) for the form at ``index``: it is shown
+        first, then 打开, 复制表单, 由申报表生成自评表 (declarations), 删除, 导出此表 (PDF / Excel)."""
+        form_id = index.data(FormIdRole) if index.isValid() else None
+        form = self.document.form(form_id) if form_id else None
+        if form is None:
+            return None
+        menu = QMenu(self.projectTree)
+        menu.setObjectName("formsMenu")
+
+        def on_form(action) -> None:  # every item acts on the form right-clicked: shown first
+            self.select_form(form_id)
+            action()
+
+        menu.addAction("打开(&O)", lambda: self.select_form(form_id)).setObjectName("formsMenuOpen")
+        menu.addAction("复制表单(&C)", lambda: on_form(self.duplicate_form)).setObjectName("formsMenuDuplicate")
+        derive = menu.addAction("由申报表生成自评表(&G)", lambda: on_form(self.evaluation_from_declaration))
+        derive.setObjectName("formsMenuEvaluation")
+        derive.setEnabled(isinstance(form, Declaration))
+        menu.addSeparator()
+        menu.addAction("删除(&D)", lambda: on_form(self.delete_form)).setObjectName("formsMenuDelete")
+        menu.addSeparator()
+        export = menu.addMenu("导出此表(&E)")
+        export.setObjectName("formsMenuExport")
+        export.addAction("PDF(&P)…", lambda: on_form(lambda: self.export_dialog("pdf", only_current=True)))
+        export.addAction("Excel(&X)…", lambda: on_form(lambda: self.export_dialog("xlsx", only_current=True)))
+        return menu
 
     def _filter_tree(self, text: str) -> None:
         text = text.strip()
@@ -365,7 +527,12 @@ class MainWindow(QMainWindow):
             self.editor.deleteLater()
             self.editor = None
         if form_id is None or self.document.form(form_id) is None:
-            self.editorStack.setCurrentWidget(self.emptyPage)
+            if self.start_page is not None and not self.document.project.forms:
+                self.start_page.refresh()
+                self.editorStack.setCurrentWidget(self.start_page)
+                self.start_page.buttons["declaration"].setFocus()  # the keyboard starts on the start page
+            else:
+                self.editorStack.setCurrentWidget(self.emptyPage)
             if self.problems:
                 self.problems.set_current_form("")
             return
@@ -449,16 +616,25 @@ class MainWindow(QMainWindow):
         if not self.interactive:
             self.answers.setdefault("_asked", []).append((key, text + ("\n" + details if details else "")))
             return self.answers.get(key, default)
-        if not labels and not details:
-            return QMessageBox.question(self, title, text, buttons, default)
+        box = self.question_box(title, text, buttons, default, labels, details)
+        box.exec()
+        answer = box.standardButton(box.clickedButton()) if box.clickedButton() else QMessageBox.StandardButton.Cancel
+        box.deleteLater()
+        return answer
+
+    def question_box(self, title: str, text: str, buttons, default, labels: dict | None = None,
+                     details: str = "") -> QMessageBox:
+        """The box ``ask`` shows: every button with an access key (保存(&S), 丢弃(&D), 取消(&C)…) — Qt's own
+        Chinese buttons have none — unless ``labels`` names it otherwise."""
         box = QMessageBox(QMessageBox.Icon.Question, title, text, buttons, self)
+        box.setObjectName("questionBox")
         box.setDefaultButton(default)
         if details:
             box.setInformativeText(details)
-        for button, label in (labels or {}).items():
-            box.button(button).setText(label)
-        box.exec()
-        return box.standardButton(box.clickedButton()) if box.clickedButton() else QMessageBox.StandardButton.Cancel
+        for button, label in {**button_labels(), **(labels or {})}.items():
+            if box.button(button) is not None:
+                box.button(button).setText(label)
+        return box
 
     def inform(self, title: str, text: str, details: str = "", error: bool = False) -> None:
         self.statusbar.showMessage(text.splitlines()[0], 8000)
@@ -493,9 +669,17 @@ class MainWindow(QMainWindow):
         self.commit_pending_edit()
         if not self.maybe_save():
             return
-        path, _ = QFileDialog.getOpenFileName(self, "打开项目", self._last_dir(), FILE_FILTER)
+        from .file_dialogs import open_file_name
+
+        path = open_file_name(self, "打开项目", self._last_dir(), FILE_FILTER)
         if path:
             self.open_path(Path(path), check_unsaved=False)
+
+    def open_sample(self) -> bool:
+        """打开示例（副本）: the bundled sample project as an unsaved copy (start page)."""
+        from ..paths import sample_project
+
+        return self.open_path(sample_project())
 
     def open_path(self, path: Path, check_unsaved: bool = True) -> bool:
         """Open a project for writing: this window holds the file's lock while it shows it. When another window
@@ -505,6 +689,8 @@ class MainWindow(QMainWindow):
         if check_unsaved and not self.maybe_save():
             return False
         path = Path(path)
+        if _is_bundled_sample(path):
+            return self._open_sample_copy(path)
         mode, lock = self._lock_for_opening(path)
         if mode is None:
             return False
@@ -536,6 +722,21 @@ class MainWindow(QMainWindow):
             self.statusbar.showMessage("已打开副本：这是未保存的新项目，保存时请选择文件名", 8000)
         return True
 
+    def _open_sample_copy(self, path: Path) -> bool:
+        """The program's own sample opens as an unsaved copy: no file, no lock, not in 最近的项目 — the program
+        folder is never written to (saving asks for a file name, in the user's documents folder)."""
+        try:
+            project, _stamp = load_project_stamped(path)
+        except ProjectFileError as exc:
+            self.inform("无法打开示例项目", str(exc), error=True)
+            return False
+        document = ProjectDocument(project, None)
+        document.sample_copy = True
+        self._discard_recovery()
+        self.set_document(document)
+        self.statusbar.showMessage("示例项目已作为副本打开：可以随意修改；保存时请选择文件名", 8000)
+        return True
+
     def _lock_for_opening(self, path: Path):
         """(mode, lock): ("write", lock or None), ("read_only", None), ("copy", None), or (None, None) to cancel."""
         current = self.document
@@ -563,7 +764,7 @@ class MainWindow(QMainWindow):
             return None, None
         except OSError as exc:  # e.g. a read-only folder: open anyway, the saves still check the file
             self.statusbar.showMessage(
-                f"无法在“{path.parent}”中建立锁文件（{exc.strerror or exc}）：他人同时打开此文件时将无法提醒", 10000)
+                f"无法在“{path.parent}”中建立锁文件（{_os_reason(exc)}）：他人同时打开此文件时将无法提醒", 10000)
             return "write", None
         return "write", lock
 
@@ -573,8 +774,9 @@ class MainWindow(QMainWindow):
             self.answers.setdefault("_asked", []).append(("save_as_path", start))
             value = self.answers.get("save_as_path")
             return str(value) if value else ""
-        path, _ = QFileDialog.getSaveFileName(self, "项目另存为", start, FILE_FILTER)
-        return path
+        from .file_dialogs import save_file_name
+
+        return save_file_name(self, "项目另存为", start, FILE_FILTER)
 
     def save(self) -> bool:
         self.commit_pending_edit()
@@ -587,15 +789,21 @@ class MainWindow(QMainWindow):
         doc = self.document
         if doc.path is not None:
             start = doc.path if not doc.read_only else doc.path.with_name(doc.path.stem + "（我的修改）.fcast")
-        elif doc.copy_of is not None:
+        elif doc.copy_of is not None and not _in_program_folder(doc.copy_of):
             start = doc.copy_of.with_name(doc.copy_of.stem + "（副本）.fcast")
         else:
-            start = Path(self._last_dir()) / "绩效表单.fcast"
+            name = "示例项目.fcast" if getattr(doc, "sample_copy", False) else "绩效表单.fcast"
+            start = Path(self._last_dir()) / name
         path = self.choose_save_path(str(start))
         if not path:
             return False
         if not path.endswith(".fcast"):
             path += ".fcast"
+        if _in_program_folder(Path(path)):
+            self.inform("不能保存到程序文件夹",
+                        f"“{path}”在程序自己的文件夹中（示例项目所在处），程序更新时会被替换。请保存到其他文件夹，"
+                        "例如“文档”。", error=True)
+            return False
         return self._save_to(Path(path))
 
     def _ask_conflict(self, path: Path, why: str) -> str:
@@ -657,7 +865,9 @@ class MainWindow(QMainWindow):
         except (ProjectFileError, OSError) as exc:
             if new_lock is not None:
                 new_lock.release()
-            reason = str(exc) if isinstance(exc, ProjectFileError) else f"{path}：{exc.strerror or exc}"
+            from .messages import os_error_text
+
+            reason = str(exc) if isinstance(exc, ProjectFileError) else os_error_text(exc, path)
             self.inform("保存失败", f"无法保存：{reason}\n原文件未被改动。", error=True)
             return False
         if not same:
@@ -709,8 +919,14 @@ class MainWindow(QMainWindow):
             self.session.close()
 
     def _last_dir(self) -> str:
-        recent = self.recent_files()
-        return str(Path(recent[0]).parent) if recent else str(Path.home())
+        """Where file dialogs start: the folder of the last project used, else the user's documents folder."""
+        from .file_dialogs import documents_dir
+
+        for recent in self.recent_files():
+            folder = Path(recent).parent
+            if folder.is_dir() and not _in_program_folder(folder):
+                return str(folder)
+        return documents_dir()
 
     def recent_files(self) -> list[str]:
         value = settings().value("recentFiles", [])
@@ -719,6 +935,8 @@ class MainWindow(QMainWindow):
         return [v for v in (value or []) if v]
 
     def _add_recent(self, path: Path) -> None:
+        if _in_program_folder(path):
+            return
         files = [str(path.resolve())] + [f for f in self.recent_files() if f != str(path.resolve())]
         settings().setValue("recentFiles", files[:MAX_RECENT])
 
@@ -736,26 +954,66 @@ class MainWindow(QMainWindow):
     # ---- import ------------------------------------------------------------------------------------
     def import_dialog(self) -> None:
         self.commit_pending_edit()
-        paths, _ = QFileDialog.getOpenFileNames(self, "导入公开表格", self._last_dir(), IMPORT_FILTER)
+        from .file_dialogs import open_file_names
+
+        paths = open_file_names(self, "导入公开表格", self._last_dir(), IMPORT_FILTER)
         if paths:
             self.import_paths([Path(p) for p in paths])
 
     def import_paths(self, paths: list[Path]) -> int:
+        """Import the files (one undo step) and show what happened, line by line (import_dialog.py). Returns the
+        number of forms added."""
         from ..cli import form_identity
         from ..exchange.importer import import_file
         from ..exchange.report import ImportFailed
+        from .import_dialog import ImportLine, ImportResultDialog, note_form, summary_text
+        from .messages import error_text
 
-        forms, notes, failures = [], [], []
+        self.commit_pending_edit()
+        kinds = {"declaration": "目标申报表", "self_evaluation": "绩效自评表", "department_overall": "部门整体目标表"}
+        existing = {form_identity(f): f.id for f in self.document.project.forms}
+        new, lines, failed, skipped = [], [], 0, 0
         for path in paths:
             try:
                 result = import_file(path)
             except ImportFailed as exc:
-                failures.append(str(exc))
+                what = str(exc).split("：", 1)[1] if "：" in str(exc) else str(exc)
+                lines.append(ImportLine(str(path), exc.line, "无法导入", what))
+                failed += 1
                 continue
-            forms.extend(result.forms)
-            notes.extend(str(n) for n in result.notes)
-        existing = {form_identity(f) for f in self.document.project.forms}
-        new = [f for f in forms if form_identity(f) not in existing]
+            except Exception as exc:  # noqa: BLE001 - an unreadable file is reported, it never ends the import
+                if not isinstance(exc, OSError):
+                    from .safety import report_later
+
+                    report_later()
+                lines.append(ImportLine(str(path), None, "无法导入", error_text(exc)))
+                failed += 1
+                continue
+            starts: dict[str, list[tuple[int, str]]] = {}
+            file_lines = []
+            for form in result.forms:
+                name, _, line = (form.source or "").rpartition(":")
+                number = int(line) if line.isdigit() else None
+                identity = form_identity(form)
+                what = f"{kinds.get(form.kind, '表单')}“{form_title(form)}”"
+                if identity in existing:
+                    skipped += 1
+                    file_lines.append(ImportLine(str(path), number, "未导入", f"{what}已在项目中，未重复导入",
+                                                 existing[identity]))
+                    shown = existing[identity]
+                else:
+                    existing[identity] = form.id
+                    new.append(form)
+                    file_lines.append(ImportLine(str(path), number, "已导入", what, form.id))
+                    shown = form.id
+                if number is not None:
+                    starts.setdefault(name or Path(path).name, []).append((number, shown))
+            labels = {"error": "无法读取", "warning": "注意", "info": "说明"}
+            for note in result.notes:
+                file_lines.append(ImportLine(note.path, note.line, labels.get(note.level, "说明"), note.message,
+                                             note_form(starts, note.path, note.line)))
+            file_lines.sort(key=lambda ln: (ln.line is None, ln.line or 0))
+            lines.extend(file_lines)
         if new:
             self.document.undo_stack.push(
                 commands.FormListCommand(self.document, self.document.project.forms + new, f"导入 {len(new)} 张表单",
@@ -764,15 +1022,23 @@ class MainWindow(QMainWindow):
                 from ..cli import _complete_project_header
 
                 _complete_project_header(self.document.project)
-        summary = f"导入 {len(new)} 张表单"
-        if len(forms) > len(new):
-            summary += f"；{len(forms) - len(new)} 张已在项目中，未重复导入"
-        if failures:
-            summary += f"；{len(failures)} 个文件无法导入"
-        details = "\n".join(failures + notes)
-        self.inform("导入结果", summary + ("\n\n" + "\n".join(failures) if failures else ""), details,
-                    error=bool(failures))
+        lines.sort(key=lambda ln: ln.outcome != "无法导入")  # files that could not be imported first (stable)
+        summary = summary_text(len(new), skipped, failed)
+        self.statusbar.showMessage(summary, 8000)
+        dialog = ImportResultDialog(summary, lines, self)
+        dialog.formRequested.connect(self.select_form)
+        if self.import_result is not None:
+            self.import_result.close()
+            self.import_result.deleteLater()
+        self.import_result = dialog
+        if not self.interactive:
+            self.answers.setdefault("_messages", []).append(("导入结果", summary, dialog.text()))
+        else:
+            dialog.show()  # not modal: the user can go from line to line and look at each form
+            dialog.raise_()
         return len(new)
+
+    import_result = None  # the last ImportResultDialog
 
     def dragEnterEvent(self, event):  # noqa: N802
         if event.mimeData().hasUrls() and any(u.isLocalFile() for u in event.mimeData().urls()):
@@ -826,25 +1092,84 @@ class MainWindow(QMainWindow):
         self.statusbar.showMessage("已删除表单（可按 Ctrl+Z 撤销）", 5000)
 
     def evaluation_from_declaration(self) -> None:
+        """由申报表生成自评表: 绩效自评年度 from the declaration (its 年度, else its 时效 targets). When the project
+        already has the self-evaluation of that project and year, offer to update it — 三级指标 and 指标值 refreshed,
+        the user's 实际完成值, 分值, 得分 and 偏差原因 kept — instead of making a duplicate. One undo step."""
+        from ..model.evaluation_update import declaration_year, existing_evaluation
+
         self.commit_pending_edit()
         form = self.document.form(self.current_form_id() or "")
         if not isinstance(form, Declaration):
             self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
             return
+        year = declaration_year(form)
+        existing = existing_evaluation(self.document.project, form, year)
+        if existing is not None:
+            self._update_evaluation(form, existing, year)
+            return
         fix = self._unit_trap_fix(form)
         if fix is False:
             return
         # the corrected 年初预算数 goes in with the new form: one undo step
-        evaluation = evaluation_from_declaration(form, initial_budget=fix)
+        evaluation = evaluation_from_declaration(form, evaluation_year=year, initial_budget=fix)
         text = "由申报表生成自评表" + ("（年初预算数已改正单位）" if fix is not None else "")
         self._push_forms(self.document.project.forms + [evaluation], text, evaluation.id)
         if fix is not None:
             self.statusbar.showMessage(
                 f"已生成自评表，年初预算数按 {fix:,.2f} 元填写；申报表的本年度项目金额仍需改正", 10000)
+        elif year is None:
+            self.statusbar.showMessage("已生成自评表；申报表的时效指标没有写年份，请填写绩效自评年度", 10000)
+        else:
+            self.statusbar.showMessage(f"已生成 {year} 年度的绩效自评表", 6000)
         if self.editor is not None and hasattr(self.editor, "funds_view"):  # show the copied amount
             view = self.editor.funds_view
             col = next(i for i, c in enumerate(view.model().columns()) if c.key == "initial_budget")
             view.setCurrentIndex(view.model().index(0, col))
+
+    def _update_evaluation(self, declaration, evaluation, year) -> None:
+        from ..model.editing import get_text
+        from ..model.evaluation_update import update_evaluation
+
+        Button = QMessageBox.StandardButton
+        year_text = f"{year} 年度" if year is not None else "未填年度"
+        answer = self.ask(
+            "evaluation_update", "由申报表生成自评表",
+            f"项目“{form_title(declaration)}”已有{year_text}的绩效自评表。\n\n"
+            "按申报表更新这张自评表，而不是再生成一张重复的？",
+            Button.Yes | Button.Cancel, Button.Yes,
+            labels={Button.Yes: "更新自评表(&U)", Button.Cancel: "取消(&C)"},
+            details="更新：三级指标和年度指标值按申报表刷新，申报表新增的指标行加入；已填写的实际完成值、分值、得分、"
+                    "偏差原因全部保留；表头中空着的项目（如预期目标、年初预算数）按申报表补填，已填写的不改。"
+                    "可按 Ctrl+Z 撤销。")
+        if answer != Button.Yes:
+            return
+        fix = None
+        funds = evaluation.funds
+        if funds.total.initial_budget is None or funds.appropriation.initial_budget is None:
+            fix = self._unit_trap_fix(declaration)  # the amount is about to be copied
+            if fix is False:
+                return
+        update = update_evaluation(evaluation, declaration, year, initial_budget=fix)
+        new = update.form
+        paths = [("project_code",), ("project_name",), ("year",), ("implementing_unit",), ("budget_unit",),
+                 ("expected_goal",), ("declaration_id",), ("funds", "total", "initial_budget"),
+                 ("funds", "appropriation", "initial_budget")]
+        changes = [(path, get_text(new, path, grouping=False)) for path in paths
+                   if get_text(new, path) != get_text(evaluation, path)]
+        stack = self.document.undo_stack
+        stack.beginMacro("由申报表更新自评表")
+        try:
+            stack.push(commands.ReplaceRowsCommand(self.document, evaluation.id, "indicators", new.indicators,
+                                                   "由申报表更新指标"))
+            if changes:
+                stack.push(commands.SetCellsCommand(self.document, evaluation.id, changes, "由申报表补填表头"))
+        finally:
+            stack.endMacro()
+        self.select_form(evaluation.id)
+        message = "已按申报表更新自评表：" + update.summary()
+        if update.notes:
+            message += "；" + "；".join(update.notes)
+        self.statusbar.showMessage(message + "（可按 Ctrl+Z 撤销）", 15000)
 
     def _unit_trap_fix(self, declaration):
         """Before 由申报表生成自评表 copies 本年度项目金额 into 年初预算数: when the declaration's amount carries the N3
@@ -966,36 +1291,45 @@ class MainWindow(QMainWindow):
         self.problemsDock.show()
 
     def go_to_problem(self, form_id: str, problem) -> None:
+        """A problem double-clicked (or Enter) in the problems panel: its cell or field shown — scrolled into view,
+        the header pane opened if needed — with the keyboard there, ready to correct it."""
         self.select_form(form_id)
         if self.editor is not None:
-            QTimer.singleShot(0, lambda: self.editor and self.editor.focus_problem(problem))
+            # after the panel's own handling of the click, which would otherwise keep the focus
+            QTimer.singleShot(0, self.editor, lambda: self.show_place(problem, focus=True))
 
-    def find_next(self, text: str) -> bool:
-        """Jump to the next cell or field containing ``text`` (Enter in the find box repeats)."""
-        from ..model.search import find_matches
+    def show_place(self, place, focus: bool = True, mark: bool = False) -> bool:
+        """Show the form of ``place`` (a problem or a find hit) and bring the place into view (FormEditor.reveal)."""
+        form_id = getattr(place, "form_id", None)  # a find hit names its form; a problem is of the form shown
+        if form_id and self.document is not None and self.document.form(form_id) is not None:
+            self.select_form(form_id)
+        return self.editor is not None and self.editor.reveal(place, focus=focus, mark=mark)
 
-        text = text.strip()
-        if not text:
+    def clear_find_mark(self) -> None:
+        if self.editor is not None:
+            self.editor.clear_found()
+
+    def focus_editor(self) -> None:
+        """Esc in the find box: the keyboard back to the form, at the current cell."""
+        if self.editor is not None:
+            self.editor.grid.setFocus()
+
+    def find_next(self, text: str | None = None, backwards: bool = False) -> bool:
+        """The next (``backwards``: previous) place showing the find box's text (find.py): Enter / Shift+Enter in
+        the box, F3 / Shift+F3 anywhere. ``text`` replaces the box's text first."""
+        if self.finder is None:
             return False
-        matches = find_matches(self.document.project, text)
-        if not matches:
-            self.statusbar.showMessage(f"没有找到“{text}”", 4000)
-            return False
-        last_text, last_index = getattr(self, "_find_state", ("", -1))
-        index = (last_index + 1) % len(matches) if last_text == text else 0
-        self._find_state = (text, index)
-        match = matches[index]
-        self.select_form(match.form_id)
-        self.editor.focus_problem(match)
-        self.statusbar.showMessage(f"“{text}”：第 {index + 1} 处，共 {len(matches)} 处", 5000)
-        return True
+        if text is not None and text != self.findBox.text():
+            self.findBox.setText(text)
+        return self.finder.find(backwards=backwards)
 
     # ---- export and print --------------------------------------------------------------------------
-    def export_dialog(self, kind: str) -> None:
+    def export_dialog(self, kind: str, only_current: bool = False) -> None:
+        """导出 PDF / Excel; ``only_current``: the form shown, without asking (导出此表 in the forms list's menu)."""
         self.commit_pending_edit()
         from .export import ExportController
 
-        ExportController(self).run_dialog(kind)
+        ExportController(self).run_dialog(kind, only_current=only_current)
 
     def print_current(self) -> None:
         self.commit_pending_edit()
@@ -1063,3 +1397,20 @@ def _is_bundled_sample(path: Path) -> bool:
     from ..paths import sample_project
 
     return _same_file(Path(path), sample_project())
+
+
+def _os_reason(exc: OSError) -> str:
+    from .messages import os_reason
+
+    return os_reason(exc)
+
+
+def _in_program_folder(path: Path) -> bool:
+    """Inside the program's own resources (the bundled sample's folder): nothing of the user's goes there."""
+    from ..paths import resources_dir
+
+    try:
+        Path(os.path.realpath(path)).relative_to(os.path.realpath(resources_dir()))
+    except ValueError:
+        return False
+    return True

@@ -128,7 +128,9 @@ def _outline(family: str, text: str, pixels: float, origin: QPointF) -> QPainter
 def _refuse(parent, exc: Exception) -> None:
     from PySide6.QtWidgets import QMessageBox
 
-    QMessageBox.warning(parent, "无法打印", str(exc))
+    from .messages import error_text
+
+    QMessageBox.warning(parent, "无法打印", error_text(exc))
 
 
 def print_form(parent, project, form) -> None:
