@@ -221,10 +221,21 @@ _FIRST_NUMBER = re.compile(r"\d")
 
 
 @lru_cache(maxsize=2048)
+def _normalised(text: str) -> str:
+    """The text with its digits normalised, once per text for every reader here (one cache keyed by the text)."""
+    return normalise_digits(text)
+
+
 def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple[Calculation, ...]:
     """Every checkable ``… = result`` (or ``≈ result``) expression in ``text`` (result in money or a number).
-    Never raises; text without expressions gives ``()``."""
-    t = normalise_digits(text or "")
+    Never raises; text without expressions gives ``()``. Cached by (text, tolerance), the same key whether the
+    tolerance is passed or left to its default, so the D9 check and ``find_part_slips`` read a text once."""
+    return _calculations(text or "", tolerance)
+
+
+@lru_cache(maxsize=2048)
+def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
+    t = _normalised(text)
     out = []
     for m in _RESULT.finditer(t):
         # the expression ends just before `=` (spaces skipped), within ``_CHAIN_SPAN`` characters and after the
@@ -305,12 +316,17 @@ _FIGURE = re.compile(rf"{_NUM_START}(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万
 
 def money_figures(text: str) -> list[Decimal]:
     """Amounts written in a text (`共1.2万元`, `464万元`, `12000元`), in 元; rates (`1000元/人`) excluded."""
+    return list(_money_figures(text or ""))
+
+
+@lru_cache(maxsize=2048)
+def _money_figures(text: str) -> tuple[Decimal, ...]:
     out = []
-    for m in _FIGURE.finditer(normalise_digits(text or "")):
+    for m in _FIGURE.finditer(_normalised(text)):
         value = _figure_value(m)
         if value is not None:
             out.append(value)
-    return out
+    return tuple(out)
 
 
 def _figure_value(m: re.Match[str]) -> Decimal | None:
@@ -339,14 +355,18 @@ class PartSlip:
     difference: str  # `0.08万元`
 
 
-@lru_cache(maxsize=2048)
 def find_part_slips(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple[PartSlip, ...]:
     """Within one clause, the amount written just before the first expression must equal the stated result of the
     first expression or of the first k expressions together. Only near misses (within 5 %) are reported: a
     figure far off is some other amount (a monthly rate, a contract total), not this part. ``tolerance`` only makes
     the expressions the same (cached) ones the D9 check reads; it does not change the result."""
-    t = normalise_digits(text or "")
-    calcs = [c for c in find_calculations(text, tolerance) if c.stated_yuan is not None]
+    return _part_slips(text or "", tolerance)
+
+
+@lru_cache(maxsize=2048)
+def _part_slips(text: str, tolerance: Decimal) -> tuple[PartSlip, ...]:
+    t = _normalised(text)
+    calcs = [c for c in _calculations(text, tolerance) if c.stated_yuan is not None]
     if not calcs:
         return ()
     out = []

@@ -34,6 +34,7 @@ from ..model.money import (
 from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
 from .coach import coach_problems, review_problems
+from .index import FormIndex, active_index, search_declaration
 from .profiles import Profile, load_profile, profile_for_code
 from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation, weight_sums
 from .values import comparable_numbers, parse_value
@@ -393,7 +394,7 @@ FUND_ROW_TITLES = dict(SELF_EVALUATION.extra["fund_rows"])  # total → 年度�
 
 
 def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Project | None = None,
-                          score: EvaluationScore | None = None) -> list[Problem]:
+                          score: EvaluationScore | None = None, index: FormIndex | None = None) -> list[Problem]:
     layout = SELF_EVALUATION
     out: list[Problem] = []
     for key, text in form.raw.items():
@@ -433,7 +434,7 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
     _evaluation_rows(form, layout, profile, score, out)
     _weights(form, layout, profile, out)
     if project is not None:
-        _drift(form, layout, project, profile, out, funds_trap)
+        _drift(form, layout, project, profile, out, funds_trap, index)
     return out
 
 
@@ -562,23 +563,20 @@ def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: li
                            expected=format_number(profile.total_weight)))
 
 
-def declaration_of(form: SelfEvaluation, project: Project) -> Declaration | None:
-    """S15: the declaration the evaluation was made from, else one of the same 项目编码 and the same year."""
-    decl = None
-    if form.declaration_id:
-        decl = next((f for f in project.forms if f.id == form.declaration_id), None)
-    if decl is None and form.project_code:
-        decl = next((f for f in project.forms if isinstance(f, Declaration) and f.project_code == form.project_code
-                     and f.year is not None and f.year == form.year), None)
-    return decl if isinstance(decl, Declaration) else None
+def declaration_of(form: SelfEvaluation, project: Project, index: FormIndex | None = None) -> Declaration | None:
+    """S15: the declaration the evaluation was made from, else one of the same 项目编码 and the same year: looked up
+    in ``index`` or the whole-project check's (``rules.index.indexed``), so that check stays linear in the forms;
+    searched otherwise."""
+    index = index or active_index(project)
+    return index.declaration_of(form) if index is not None else search_declaration(form, project)
 
 
 def _drift(form: SelfEvaluation, layout: FormLayout, project: Project, profile: Profile, out: list[Problem],
-           funds_trap: str | None = None) -> None:
+           funds_trap: str | None = None, index: FormIndex | None = None) -> None:
     """S15: an evaluation made from a declaration of the same project and year keeps its rows and targets, and its
     年初预算数 agrees with the declaration's 本年度项目金额 (a 10,000× gap, or a copy of a declaration amount N3
     doubts, is a warning on 年初预算数)."""
-    decl = declaration_of(form, project)
+    decl = declaration_of(form, project, index)
     if decl is None:
         return
     if funds_trap != "initial_budget":
@@ -681,12 +679,16 @@ def form_profile(form: AnyForm, profile: Profile) -> Profile:
 
 
 def check_form(form: AnyForm, profile: Profile | None, project: Project | None = None,
-               score: EvaluationScore | None = None, *, hints: bool = False) -> list[Problem]:
+               score: EvaluationScore | None = None, *, hints: bool = False,
+               index: FormIndex | None = None) -> list[Problem]:
     """Every problem of ``form``. A self-evaluation's ``score`` (from ``rules.score_self_evaluation``) may be passed
     in when the caller has it, to score only once per edit. ``profile`` None: the project's (or the default).
 
     ``hints``: also the indicator coach's advice (severity ``hint``, ``rules.coach``). Without it, only errors and
-    warnings are returned — a coach rule a profile raises to a warning included."""
+    warnings are returned — a coach rule a profile raises to a warning included.
+
+    ``index``: a ``rules.index.FormIndex`` of ``project.forms`` kept by the caller (up to date with its edits), so
+    the S15 lookup costs no search of the project; whole-project loops use ``rules.index.indexed`` instead."""
     if profile is None:
         profile = load_profile(project.profile if project is not None else None)
     profile = form_profile(form, profile)
@@ -694,7 +696,7 @@ def check_form(form: AnyForm, profile: Profile | None, project: Project | None =
         out = check_declaration(form, profile)
     elif isinstance(form, SelfEvaluation):
         score = score or score_self_evaluation(form, profile)
-        out = check_self_evaluation(form, profile, project, score)
+        out = check_self_evaluation(form, profile, project, score, index)
     else:
         out = check_department(form, profile)
     out += review_problems(form)

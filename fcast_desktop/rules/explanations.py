@@ -34,6 +34,7 @@ from ..model import AnyForm, Explanation, Project
 from ..model.editing import get_text
 from .catalogue import Problem
 from .checks import FUND_ROWS, check_form, form_profile
+from .index import indexed
 from .profiles import load_profile
 
 KINDS = ("error", "warning", "explained", "hint")
@@ -133,8 +134,9 @@ def findings(project: Project, hints: bool = True) -> list[Finding]:
     """Every problem of every form (the coach's hints too unless ``hints`` is False), with its explanation."""
     profile = load_profile(project.profile)
     out: list[Finding] = []
-    for n, form in enumerate(project.forms):
-        out += form_findings(project, form, check_form(form, profile, project, hints=hints), n)
+    with indexed(project):  # cross-form rules look declarations up instead of scanning every form
+        for n, form in enumerate(project.forms):
+            out += form_findings(project, form, check_form(form, profile, project, hints=hints), n)
     return out
 
 

@@ -19,6 +19,7 @@ from decimal import Decimal
 from ..model import LEVEL1_INFO, LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Project, SelfEvaluation, form_code
 from ..model.money import format_number
 from .checks import check_form, form_profile
+from .index import indexed
 from .profiles import load_profile
 from .scoring import score_self_evaluation
 
@@ -30,7 +31,9 @@ def _num(value) -> str | None:
 def check_project(project: Project, hints: bool = False) -> list[tuple[int, object]]:
     """Every problem of every form, as (form index, Problem), in project order (``hints``: with the coach's)."""
     profile = load_profile(project.profile)
-    return [(n, p) for n, form in enumerate(project.forms) for p in check_form(form, profile, project, hints=hints)]
+    with indexed(project):
+        return [(n, p) for n, form in enumerate(project.forms)
+                for p in check_form(form, profile, project, hints=hints)]
 
 
 def check_entries(project: Project, hints: bool = False) -> list[dict]:
@@ -39,7 +42,9 @@ def check_entries(project: Project, hints: bool = False) -> list[dict]:
     from .explanations import findings
 
     out = []
-    for f in findings(project, hints=hints):
+    with indexed(project):
+        found = findings(project, hints=hints)
+    for f in found:
         form, p = project.forms[f.form], f.problem
         entry = {"form": f.form, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
                  "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message}
