@@ -133,9 +133,25 @@ def _coverage_of(path: str) -> frozenset[int]:
         return _parse_cmap(fh.read())
 
 
+def _font_inputs() -> tuple:
+    """What :func:`font_candidates` looks at: while these are the same, so is the font file it finds."""
+    return (os.environ.get("FCAST_FONT"), getattr(sys, "_MEIPASS", None), getattr(sys, "frozen", False),
+            sys.executable)
+
+
+_coverage_found: tuple[tuple, frozenset[int]] | None = None
+
+
 def coverage() -> frozenset[int]:
-    """Every code point the bundled font can print (cached after the first call, ~30 ms)."""
-    return _coverage_of(str(font_path()))
+    """Every code point the bundled font can print (read once, ~30 ms). An export asks for every printed text, so
+    the font file is looked up again only when what :func:`font_candidates` looks at has changed — not per text
+    (looking it up costs a ``resolve()`` and ``stat`` calls per candidate)."""
+    global _coverage_found
+    inputs = _font_inputs()
+    found = _coverage_found
+    if found is None or found[0] != inputs:
+        found = _coverage_found = (inputs, _coverage_of(str(font_path())))
+    return found[1]
 
 
 def missing_characters(text: str) -> set[str]:

@@ -24,6 +24,7 @@ import io
 import os
 import re
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from .report import ExportCancelled, ExportError
@@ -102,10 +103,15 @@ def export_pdf(
 
 def printed_forms(project: Project, forms: Sequence[AnyForm]) -> list[PrintedForm]:
     """The printed layout of each form, with its computed values and its own stars (``rules.form_stars``)."""
+    return [build_printed(form, *_rules_values(project, form)) for form in forms]
+
+
+def _rules_values(project: Project, form: AnyForm) -> tuple[dict[str, str], bool]:
+    """What the rules add to a printed form: its computed values and whether it carries the 福田 stars."""
     from ..rules import form_stars
     from ..rules.report import computed_values
 
-    return [build_printed(form, computed_values(form, project), form_stars(form, project)) for form in forms]
+    return computed_values(form, project), form_stars(form, project)
 
 
 def pdf_metrics() -> TextMetrics:
@@ -123,7 +129,10 @@ def form_pages(project: Project, forms: Sequence[AnyForm]) -> list[Page]:
     printed = printed_forms(project, forms)
     check_printable(forms, printed)
     metrics = pdf_metrics()
-    return [page for n, pf in enumerate(printed) for page in compose_pages(pf, metrics, n)]
+    from .checklist import with_appendix  # a form's 审核说明 page(s) follow it (issue 15)
+
+    return [page for n, (form, pf) in enumerate(zip(forms, printed))
+            for page in with_appendix(compose_pages(pf, metrics, n), project, form, metrics, n)]
 
 
 def render_pdf(
@@ -140,10 +149,20 @@ def render_pdf(
         progress(0, total)
     if is_cancelled and is_cancelled():
         raise ExportCancelled()
-    printed = printed_forms(project, forms)
-    check_printable(forms, printed)
+    # every text is checked before anything is drawn; the printed layouts are made one form at a time, twice
+    # (they are cheap to make, and holding them for thousands of forms is not), the rules asked once
+    values: list[tuple[dict[str, str], bool]] = []
+    problems: list[tuple[str, str, set[str]]] = []
+    for n, form in enumerate(forms):
+        if is_cancelled and is_cancelled():
+            raise ExportCancelled()
+        values.append(_rules_values(project, form))
+        problems += _missing_in_form(n, form, build_printed(form, *values[n]))
+    if problems:
+        raise MissingCharactersError(problems)
     font = register_reportlab_font()
     metrics = pdf_metrics()
+    from .checklist import with_appendix
 
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, initialFontName=font, initialFontSize=BODY_SIZE,
@@ -152,20 +171,40 @@ def render_pdf(
     canvas.setAuthor("绩效表单助手")
     canvas.setSubject("预算绩效表单")
     canvas.setCreator(f"fcast-desktop {__version__}")
-    for n, pf in enumerate(printed):
+    encoded: dict[str, list] = {}
+    packed = 0
+    for n, form in enumerate(forms):
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
-        for page in compose_pages(pf, metrics, n):
-            draw_page(canvas, page, font)
+        pages = compose_pages(build_printed(form, *values[n]), metrics, n)
+        for page in with_appendix(pages, project, form, metrics, n):  # its 审核说明 page(s), if any (issue 15)
+            draw_page(canvas, page, font, encoded)
+        packed = _pack_pages(canvas, packed)
         if progress and n + 1 < total:
             progress(n + 1, total)
-    canvas.save()
+    from reportlab import rl_config
+
+    a85 = rl_config.useA85
+    rl_config.useA85 = 0  # binary streams: ASCII85 (7-bit text) makes them 25 % larger and costs a third of saving
+    try:
+        canvas.save()
+    finally:
+        rl_config.useA85 = a85
     return buf.getvalue()
 
 
-def draw_page(canvas, page: Page, font: str) -> None:
-    """One page on a reportlab canvas (y grows upwards there: flipped from the page's top-left coordinates)."""
+def draw_page(canvas, page: Page, font: str, encoded: dict[str, list] | None = None) -> None:
+    """One page on a reportlab canvas (y grows upwards there: flipped from the page's top-left coordinates).
+
+    Boxes and text lines are written as PDF operators (``canvas.addLiteral``), the same operators reportlab's
+    ``rect`` and ``drawString`` write, without their per-call overhead (a ``drawString`` measures the text and
+    makes a text object of its own): a page holds ~100 of each, a district's export 100,000s. Numbers are
+    formatted by reportlab's ``fp_str``, once per distinct value; a text is split into the font's subsets by
+    the font itself (which also records the glyphs to embed), once per document when ``encoded`` is passed —
+    a dict kept for the whole document (:func:`render_pdf`), since a subset code once given never changes."""
     from reportlab.lib.colors import HexColor, black
+    from reportlab.lib.rl_accel import escapePDF
+    from reportlab.pdfbase.pdfmetrics import getFont
 
     h = page.height
     canvas.setPageSize((page.width, page.height))
@@ -177,14 +216,27 @@ def draw_page(canvas, page: Page, font: str) -> None:
     canvas.setFillColor(black)
     canvas.setStrokeColor(black)
     width = None
+    ops: list[str] = []
     for b in page.boxes:
         if b.line_width != width:
+            if ops:
+                canvas.addLiteral("\n".join(ops))
+                ops = []
             width = b.line_width
             canvas.setLineWidth(width)
-        canvas.rect(b.x, h - b.y - b.h, b.w, b.h, stroke=1, fill=0)
-    size = None
+        ops.append(f"n {_num(b.x)} {_num(h - b.y - b.h)} {_num(b.w)} {_num(b.h)} re S")  # = canvas.rect(stroke=1)
+    if ops:
+        canvas.addLiteral("\n".join(ops))
+    face = getFont(font)
+    doc = canvas._doc
+    encoded = {} if encoded is None else encoded
+    ops = []
+    size = subset = None
     for t in page.texts:
         if t.bold:
+            if ops:
+                canvas.addLiteral("BT " + " ".join(ops) + " ET")
+                ops = []
             canvas.saveState()
             text = canvas.beginText()
             text.setFont(font, t.size)
@@ -194,13 +246,52 @@ def draw_page(canvas, page: Page, font: str) -> None:
             text.textOut(t.text)
             canvas.drawText(text)
             canvas.restoreState()
-            size = None
+            size = subset = None
             continue
-        if t.size != size:
-            size = t.size
-            canvas.setFont(font, size)
-        canvas.drawString(t.x, h - t.y, t.text)
+        parts = encoded.get(t.text)
+        if parts is None:  # what drawString writes for a TrueType font: (subset, "(bytes) Tj") per run
+            if len(encoded) >= 20_000:  # the labels of every form, and not every text of a large export
+                encoded.clear()
+            parts = encoded[t.text] = [(sub, f"({escapePDF(chunk)}) Tj")
+                                       for sub, chunk in face.splitString(t.text, doc)]
+        ops.append(f"1 0 0 1 {_num(t.x)} {_num(h - t.y)} Tm")
+        for sub, tj in parts:
+            if sub != subset or t.size != size:
+                subset, size = sub, t.size
+                ops.append(f"{face.getSubsetInternalName(sub, doc)} {_num(size)} Tf")
+            ops.append(tj)
+    if ops:
+        canvas.addLiteral("BT " + " ".join(ops) + " ET")
     canvas.showPage()
+
+
+def _pack_pages(canvas, start: int) -> int:
+    """Compress the content of the pages drawn since page ``start`` now, as reportlab would when saving (Flate;
+    ASCII85 is not used, see :func:`render_pdf`), instead of holding their text until the document is saved: the
+    document then grows by ~3 kB per page, not ~30 kB. Returns the number of pages so far."""
+    import zlib
+
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFName, PDFStream
+
+    pages = canvas._doc.Pages.pages
+    for page in pages[start:]:
+        stream = getattr(page, "stream", None)
+        if page.Contents or not stream or not page.compression or not isinstance(stream, str):
+            continue  # (reportlab makes such a page's content itself when saving)
+        contents = PDFStream(content=zlib.compress(stream.encode("utf8")))
+        contents.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
+        contents.__Comment__ = "page stream"
+        page.Contents = contents
+        page.stream = None
+    return len(pages)
+
+
+@lru_cache(maxsize=65536)
+def _num(value: float) -> str:
+    """A number as reportlab writes it (``fp_str``); a page's coordinates repeat on every page like it."""
+    from reportlab.lib.rl_accel import fp_str
+
+    return fp_str(value)
 
 
 def check_printable(forms: Sequence[AnyForm], printed: Sequence[PrintedForm] | None = None) -> None:
@@ -219,11 +310,19 @@ def missing_in_forms(
         printed = [build_printed(f) for f in forms]
     out: list[tuple[str, str, set[str]]] = []
     for n, (form, pf) in enumerate(zip(forms, printed)):
-        where = f"第 {n + 1} 张表（{FORM_KIND_TITLES.get(form.kind, form.kind)}：{form_title(form)}）"
-        for text, fld in _printed_texts(pf):
-            chars = missing_characters(text)
-            if chars:
-                out.append((where, fld, chars))
+        out += _missing_in_form(n, form, pf)
+    return out
+
+
+def _missing_in_form(n: int, form: AnyForm, pf: PrintedForm) -> list[tuple[str, str, set[str]]]:
+    """(form, field, characters) for the texts of the ``n``-th form that hold characters the font cannot print;
+    the field is named only for those."""
+    out: list[tuple[str, str, set[str]]] = []
+    for text, fld in _printed_texts(pf):
+        chars = missing_characters(text)
+        if chars:
+            where = f"第 {n + 1} 张表（{FORM_KIND_TITLES.get(form.kind, form.kind)}：{form_title(form)}）"
+            out.append((where, fld if isinstance(fld, str) else _field_name(pf.layout, fld), chars))
     return out
 
 
@@ -276,6 +375,7 @@ def _short(text: str, n: int = 12) -> str:
 
 
 def _printed_texts(pf: PrintedForm):
+    """(text, field name or the printed cell to name it from) for every printed text of ``pf``."""
     yield pf.title, "表名"
     if pf.subtitle:
         yield pf.subtitle, "副标题"
@@ -285,7 +385,7 @@ def _printed_texts(pf: PrintedForm):
         for row in (*section.repeat, *section.rows, *section.trailer):
             for cell in row.cells:
                 if cell.text:
-                    yield cell.text, _field_name(pf.layout, cell)
+                    yield cell.text, cell
 
 
 

@@ -44,6 +44,7 @@ import unicodedata
 from copy import copy
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import cache
 from datetime import date, datetime, time
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -130,10 +131,9 @@ def export_xlsx(
     existing file is left as it was) and :class:`ExportCancelled` is raised. The file is written atomically.
     """
     total = len(forms) + 1
-    wb = build_workbook(project, forms, progress=lambda d, _t: progress and progress(d, total),
-                        is_cancelled=is_cancelled)
     buf = io.BytesIO()
-    wb.save(buf)
+    _save_streamed(project, forms, buf, progress=lambda d, _t: progress and progress(d, total),
+                   is_cancelled=is_cancelled)
     if is_cancelled and is_cancelled():
         raise ExportCancelled()
     write_atomically(Path(out_path), buf.getvalue(), keep_backup=False)
@@ -143,36 +143,77 @@ def export_xlsx(
 
 def build_workbook(project: Project, forms: list[AnyForm], progress: Progress | None = None,
                    is_cancelled: Cancelled | None = None):
-    """The openpyxl Workbook of :func:`export_xlsx` (not saved)."""
+    """The workbook of :func:`export_xlsx` as an ordinary openpyxl Workbook in memory (not saved): the same
+    sheets, cells and settings; :func:`export_xlsx` writes each sheet out as soon as it is made instead."""
+    wb = _new_workbook(project, write_only=False)
+    _fill_workbook(wb, project, forms, progress, is_cancelled)
+    return wb
+
+
+def _new_workbook(project: Project, write_only: bool):
     from openpyxl import Workbook
 
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=write_only)
+    if not write_only:
+        wb.remove(wb.active)
     _set_normal_font(wb)
     wb.properties.creator = "绩效表单助手 fcast-desktop " + __version__
     wb.properties.title = project.unit or "绩效表单"
+    return wb
+
+
+def _save_streamed(project: Project, forms: list[AnyForm], out, progress: Progress | None,
+                   is_cancelled: Cancelled | None) -> None:
+    """The workbook of :func:`build_workbook` saved to the file object ``out``, one sheet at a time: each form's
+    sheet is made, compressed into the package at once (``xl/worksheets/sheetN.xml``) and dropped, the hidden
+    round-trip sheet goes row by row to its temporary file (openpyxl's write-only sheet), and openpyxl's own
+    writer adds the workbook part, the styles and the rest at the end. Memory is bounded per form."""
+    from datetime import timezone
+    from zipfile import ZIP_DEFLATED, ZipFile
+
+    wb = _new_workbook(project, write_only=True)
+    archive = ZipFile(out, "w", ZIP_DEFLATED, allowZip64=True)
+    try:
+        _fill_workbook(wb, project, forms, progress, is_cancelled, archive)
+        wb.properties.modified = datetime.now(tz=timezone.utc).replace(tzinfo=None)  # as openpyxl's save does
+        _sheet_classes().ExcelWriter(wb, archive).save()  # closes the archive
+    finally:
+        archive.close()
+        _remove_sheet_files(wb)
+
+
+def _fill_workbook(wb, project: Project, forms: list[AnyForm], progress: Progress | None,
+                   is_cancelled: Cancelled | None, archive=None) -> None:
+    """One sheet per form, then the hidden round-trip sheet. With ``archive`` (:func:`_save_streamed`) each
+    form's sheet is written into it as soon as it is made and replaced by what the workbook part needs of it."""
     from ..rules import form_stars
     from ..rules.report import computed_values
 
     styles = _Styles()
-    metas = []
+    meta = _MetaSheet(wb)  # made first so that its rows can be written as the forms are; moved behind them below
     names = sheet_names(forms)
     for n, (form, name) in enumerate(zip(forms, names)):
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
-        ws = wb.create_sheet(name)
-        meta = write_form_sheet(ws, form, computed_values(form, project), form_stars(form, project), styles)
-        meta["sheet"] = name
-        meta["index"] = n
-        metas.append(meta)
+        ws = _new_sheet(wb, name)
+        sheet_meta = write_form_sheet(ws, form, computed_values(form, project), form_stars(form, project), styles)
+        if archive is not None:
+            _archive_sheet(wb, ws, archive)
+        sheet_meta["sheet"] = name
+        sheet_meta["index"] = n
+        meta.add(sheet_meta)
         if progress:
             progress(n + 1, len(forms))
     if not forms:
-        ws = wb.create_sheet("说明")
+        ws = _new_sheet(wb, "说明")
         ws["A1"] = "项目中没有表单。"
-    _write_meta_sheet(wb, metas)
+        if archive is not None:
+            _archive_sheet(wb, ws, archive)
+    from .checklist import add_explanation_sheet  # 审核说明 of the exported forms that have explanations (issue 15)
+
+    add_explanation_sheet(wb, project, forms, styles, names, archive)
+    wb._sheets.append(wb._sheets.pop(0))  # the round-trip sheet last, as it always was
     wb.active = 0
-    return wb
 
 
 def _set_normal_font(wb) -> None:
@@ -185,6 +226,199 @@ def _set_normal_font(wb) -> None:
     font = Font(name=NORMAL_FONT, size=10)
     wb._fonts = IndexedList([font])
     wb._named_styles["Normal"].font = font
+
+
+def _new_sheet(wb, name: str, cls=None):
+    """A new last sheet ``name`` of ``wb`` (an ordinary worksheet unless ``cls`` says otherwise). The names are
+    unique and valid already (:func:`sheet_names`), so openpyxl's title check is skipped: it compares each new
+    title with the title of every sheet before it, quadratic in sheets."""
+    if cls is None:
+        from openpyxl.worksheet.worksheet import Worksheet
+
+        cls = Worksheet
+    ws = cls(None, None)  # without its workbook, the title setter checks nothing
+    ws._parent = wb
+    ws._WorkbookChild__title = name
+    wb._add_sheet(ws)
+    return ws
+
+
+def _archive_sheet(wb, ws, archive) -> None:
+    """Write the finished sheet ``ws`` (the last of ``wb``) into ``archive`` under the name openpyxl's writer
+    will give it, and keep only what the workbook part needs of it (:class:`_WrittenSheet`)."""
+    index = len(wb._sheets) - 1  # its place once the round-trip sheet (now first) is moved behind the forms
+    path = f"xl/worksheets/sheet{index}.xml"
+    archive.writestr(path, sheet_xml(ws))
+    wb._sheets[-1] = _sheet_classes().WrittenSheet(ws, path)
+
+
+def sheet_xml(ws) -> bytes:
+    """The XML part of worksheet ``ws``, byte for byte what openpyxl's ``WorksheetWriter`` writes: the parts
+    around the cells by that writer itself, the rows and cells (nearly all of the time it takes) as text here
+    (:func:`_rows_xml`). A sheet holding cells of another kind (formulas, dates, comments, links — the export
+    writes none) is left to openpyxl entirely."""
+    from openpyxl.worksheet._writer import WorksheetWriter
+
+    rows = _rows_xml(ws)
+    if rows is None:
+        writer = WorksheetWriter(ws, out=io.BytesIO())
+        writer.write()
+        return writer.read()
+    writer = _sheet_classes().TopAndTailWriter(ws, out=io.BytesIO())  # all but the rows and the merges
+    writer.write()
+    data = writer.read()
+    # the marks are elements: nothing else in the part can read so (text is escaped)
+    data = data.replace(b"<sheetData />", b"<sheetData>" + rows.encode("utf-8") + b"</sheetData>", 1)
+    merged = ws.merged_cells.ranges
+    if merged:  # as openpyxl's MergeCells element, in the order of the same set
+        refs = "".join(f'<mergeCell ref="{ref.coord}" />' for ref in merged)
+        data = data.replace(b"<mergeCells />", f'<mergeCells count="{len(merged)}">{refs}</mergeCells>'.encode(), 1)
+    return data
+
+
+def _rows_xml(ws) -> str | None:
+    """The content of ``<sheetData>`` as openpyxl writes it (rows in order with their dimensions; each cell with
+    a value or a style, ``<is><t>`` for text), or None if a cell is of a kind written otherwise."""
+    from openpyxl.cell.cell import Cell, MergedCell
+    from openpyxl.compat import safe_string
+
+    rows: dict[int, list] = {}
+    for (r, _c), cell in sorted(ws._cells.items()):
+        rows.setdefault(r, []).append(cell)
+    for r in ws.row_dimensions.keys() - rows.keys():  # styled rows without cells
+        rows[r] = []
+    dims = ws.row_dimensions
+    out: list[str] = []
+    for r, cells in sorted(rows.items()):
+        attrs = {"r": f"{r}"}
+        attrs.update(dims.get(r, {}))
+        out.append(f"<row{_attributes(attrs)}>")
+        for cell in cells:
+            if type(cell) not in (Cell, MergedCell) or getattr(cell, "_comment", None) is not None \
+                    or getattr(cell, "_hyperlink", None) is not None:
+                return None
+            styled = cell.has_style
+            value = cell._value
+            if value is None and not styled:
+                continue
+            kind = cell.data_type
+            if kind not in ("s", "n"):
+                return None
+            # what openpyxl.cell._writer._set_attributes makes of a text or number cell
+            attrs = f' r="{cell.coordinate}" s="{cell.style_id}"' if styled else f' r="{cell.coordinate}"'
+            attrs += ' t="inlineStr"' if kind == "s" else ' t="n"'
+            if value is None or value == "":
+                out.append(f"<c{attrs} />")
+            elif kind == "s":
+                if not isinstance(value, str):  # rich text
+                    return None
+                space = ' xml:space="preserve"' if value.strip() and value != value.strip() else ""
+                out.append(f"<c{attrs}><is><t{space}>{_escape_text(value)}</t></is></c>")
+            else:
+                out.append(f"<c{attrs}><v>{_escape_text(safe_string(value))}</v></c>")
+        out.append("</row>")
+    return "".join(out)
+
+
+def _attributes(attrs: dict) -> str:
+    return "".join(f' {k}="{_escape_attribute(str(v))}"' for k, v in attrs.items())
+
+
+def _escape_text(text: str) -> str:
+    """As ElementTree escapes character data."""
+    if "&" in text:
+        text = text.replace("&", "&amp;")
+    if "<" in text:
+        text = text.replace("<", "&lt;")
+    if ">" in text:
+        text = text.replace(">", "&gt;")
+    return text
+
+
+def _escape_attribute(text: str) -> str:
+    """As ElementTree escapes attribute values."""
+    from xml.etree.ElementTree import _escape_attrib
+
+    return _escape_attrib(text) if _ATTRIBUTE_SPECIAL.search(text) else text
+
+
+_ATTRIBUTE_SPECIAL = re.compile('[&<>"\r\n\t]')
+
+
+@cache
+def _sheet_classes():
+    """The openpyxl subclasses of the streamed export, made on first use (openpyxl is imported only then)."""
+    import types
+
+    from openpyxl.worksheet._writer import WorksheetWriter
+    from openpyxl.worksheet.worksheet import Worksheet
+    from openpyxl.writer.excel import ExcelWriter as _ExcelWriter
+    from openpyxl.xml.functions import Element
+
+    class TopAndTailWriter(WorksheetWriter):
+        """openpyxl's sheet writer with an empty ``<sheetData />`` where the rows go (:func:`sheet_xml`)."""
+
+        def write_rows(self):
+            self.xf.send(Element("sheetData"))
+
+        def write_merged_cells(self):
+            if self.ws.merged_cells:
+                self.xf.send(Element("mergeCells"))
+
+    class WrittenSheet(Worksheet):
+        """What the workbook keeps of a sheet already in the package: its name, state, print titles and
+        relations — what the workbook part and the package list still read — and no cells, merges or settings
+        (an empty openpyxl worksheet alone takes ~12 kB; a district's export has 10,000 sheets)."""
+
+        closed = True
+        legacy_drawing = None
+        _drawing = None
+
+        def __init__(self, sheet, path: str):  # no Worksheet.__init__: nothing to set up
+            from openpyxl.packaging.relationship import RelationshipList
+
+            self._parent = sheet._parent
+            self._WorkbookChild__title = sheet.title
+            self.written_path = path
+            self._rels = RelationshipList()
+            self.sheet_state = sheet.sheet_state
+            self._print_rows, self._print_cols, self._print_area = (sheet._print_rows, sheet._print_cols,
+                                                                    sheet._print_area)
+            self.defined_names = sheet.defined_names
+            self.auto_filter = sheet.auto_filter
+            self._tables = sheet._tables
+            self._charts, self._images, self._comments, self._pivots = [], [], [], []
+
+    class ExcelWriter(_ExcelWriter):
+        """openpyxl's package writer, for sheets already in the package only listing them."""
+
+        def write_worksheet(self, ws):
+            if isinstance(ws, WrittenSheet):
+                if ws.path[1:] != ws.written_path:  # the sheets were reordered after being written
+                    raise RuntimeError(f"sheet {ws.written_path} would be listed as {ws.path}")
+                self.manifest.append(ws)
+                return
+            super().write_worksheet(ws)
+
+    return types.SimpleNamespace(TopAndTailWriter=TopAndTailWriter, WrittenSheet=WrittenSheet,
+                                 ExcelWriter=ExcelWriter)
+
+
+def _remove_sheet_files(wb) -> None:
+    """Close and delete the temporary file of the round-trip sheet if it is left (an export cancelled or failed
+    before saving; saving deletes it itself)."""
+    for ws in wb._sheets:
+        if not getattr(ws, "closed", True):  # the round-trip sheet, still open
+            try:
+                ws.close()
+            except Exception:  # noqa: BLE001 — a stream that cannot be finished cleanly: its file goes anyway
+                pass
+        writer = getattr(ws, "_writer", None)
+        if writer is not None:
+            try:
+                writer.cleanup()
+            except (OSError, ValueError):  # already deleted by the save
+                pass
 
 
 # ==================================================================================================
@@ -209,16 +443,20 @@ def sheet_names(forms: list[AnyForm]) -> list[str]:
     """
     used: set[str] = set(_RESERVED_NAMES)
     first_kind: dict[str, str] = {}
+    # candidates of a name already taken: the next form of that name goes on from there (a district's 2,000 基层党建
+    # forms cost 2,000 steps, not 2,000 × 2,000 / 2); the names taken never become free, so the result is the same
+    taken: dict[tuple[str, str], int] = {}
     out = []
     for form in forms:
         base = _clean_sheet_name(form_title(form))
         owner = first_kind.setdefault(base, form.kind)
         stem = "" if owner == form.kind else "-" + FORM_KIND_SHORT[form.kind]
-        suffixes = itertools.chain((stem,), (f"{stem}({k})" for k in itertools.count(2)))
-        for suffix in suffixes:
+        for k in itertools.count(taken.get((base, stem), 0)):
+            suffix = f"{stem}({k + 1})" if k else stem  # 水电费, 水电费(2), 水电费(3) …
             name = base[: MAX_SHEET_NAME - len(suffix)].rstrip().rstrip("'") + suffix
             if name.casefold() not in used:
                 break
+        taken[(base, stem)] = k + 1
         used.add(name.casefold())
         out.append(name)
     return out
@@ -426,6 +664,7 @@ def write_form_sheet(ws, form: AnyForm, computed: dict[str, str], stars: bool, s
 def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold: bool,
          shrink: bool = False) -> None:
     from openpyxl.cell.cell import MergedCell
+    from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.merge import MergedCellRange
 
     col = cell.col + 1
@@ -439,7 +678,10 @@ def _put(ws, st: _Styles, row: int, cell: PCell, value, number_format: str, bold
         # what ws.merge_cells() does, without its slow per-edge border arithmetic: every cell of the merge gets
         # the full thin border (Excel draws borders per cell)
         end_row, end_col = row + cell.rowspan - 1, col + cell.colspan - 1
-        ws.merged_cells.add(MergedCellRange(ws, f"{c.coordinate}:{ws.cell(row=end_row, column=end_col).coordinate}"))
+        # (the range is named without creating its last cell: openpyxl would merge that cell's default border into
+        # the first cell's, a costly no-op)
+        # (and added without MultiCellRange.add's search of the sheet's merges: the layout never merges twice)
+        ws.merged_cells.ranges.add(MergedCellRange(ws, f"{c.coordinate}:{get_column_letter(end_col)}{end_row}"))
         for r in range(row, end_row + 1):
             for cc in range(col, end_col + 1):
                 if r != row or cc != col:
@@ -850,17 +1092,48 @@ class _Codec:
 # the hidden metadata sheet
 
 
-def _write_meta_sheet(wb, metas: list[dict]) -> None:
-    ws = wb.create_sheet(META_SHEET)
-    ws.sheet_state = "hidden"
-    ws.append([FORMAT_MARKER, FORMAT_VERSION, __version__, META_NOTE])
-    for meta in metas:
+class _MetaSheet:
+    """The hidden round-trip sheet, written a row at a time as the forms are done: in a write-only workbook
+    straight to its temporary file, so that no form's metadata waits in memory for the others."""
+
+    def __init__(self, wb):
+        from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+        from openpyxl.worksheet.worksheet import Worksheet
+
+        self.ws = _new_sheet(wb, META_SHEET, WriteOnlyWorksheet if wb.write_only else Worksheet)
+        self.ws.sheet_state = "hidden"
+        self.rows = 0
+        self._append([FORMAT_MARKER, FORMAT_VERSION, __version__, META_NOTE])
+
+    def add(self, meta: dict) -> None:
         doc = json.dumps(meta, ensure_ascii=False, separators=(",", ":"))
         chunks = [doc[i : i + META_CHUNK] for i in range(0, len(doc), META_CHUNK)] or [""]
-        ws.append([meta["sheet"], meta["index"], len(chunks), *chunks])
-        for c in ws[ws.max_row]:
+        self._append([meta["sheet"], meta["index"], len(chunks), *chunks])
+
+    def _append(self, values: list) -> None:
+        """One row at the end (without asking the sheet for its last row, which scans every cell); a text that
+        starts with "=" stays text, never a formula."""
+        self.rows += 1
+        if self.ws.parent.write_only:
+            from openpyxl.cell import WriteOnlyCell
+
+            cells = [WriteOnlyCell(self.ws, value=v) for v in values]
+            for c in cells:
+                if c.data_type == "f":
+                    c.data_type = "s"
+            self.ws.append(cells)
+            return
+        for col, value in enumerate(values, 1):
+            c = self.ws.cell(row=self.rows, column=col, value=value)
             if c.data_type == "f":
                 c.data_type = "s"
+
+
+def _write_meta_sheet(wb, metas: list[dict]) -> None:
+    """The round-trip sheet of ``metas`` (one per form sheet) as the last sheet of ``wb``."""
+    sheet = _MetaSheet(wb)
+    for meta in metas:
+        sheet.add(meta)
 
 
 __all__ = [
