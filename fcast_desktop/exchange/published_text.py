@@ -263,6 +263,42 @@ def _is_indicator_header(line: Line) -> bool:
     return "三级指标" in names and ("一级指标" in names or "二级指标" in names)
 
 
+def header_columns(header: Line | None, titles: tuple[str, ...]) -> list[int] | None:
+    """Positions of the content columns named ``titles`` in an indicator header line (a title ending in “…” matches
+    the start of the header cell), or None when the header lacks one or lists them out of order."""
+    if header is None:
+        return None
+    names = [normalise_label(c).lstrip("*") for c in header.cells]
+    columns = []
+    for title in titles:
+        prefix = title.rstrip("…")
+        matches = (i for i, n in enumerate(names) if (n.startswith(prefix) if prefix != title else n == title))
+        found = next(matches, None)
+        if found is None:
+            return None
+        columns.append(found)
+    return columns if columns == sorted(columns) and len(set(columns)) == len(columns) else None
+
+
+def cells_by_column(line: Line, rest: list[str], columns: list[int] | None,
+                    reach: int | None = None) -> list[str] | None:
+    """The content cells of an indicator row read by the header's columns, empty cells kept (a draft whose 得分 or
+    指标值 is still blank), or None when the row does not sit under the header: its 三级指标 cell must be filled,
+    its filled cells must be exactly the content cells ``rest``, all under content columns (a shifted row keeps
+    being read by the order of its filled cells), and the line must hold the empty cells up to the ``reach``-th
+    content column (default: all): a line cut short is not a draft but an incomplete row, reported as before."""
+    if not columns or columns[0] >= len(line.cells) or not line.cells[columns[0]]:
+        return None
+    if len(line.cells) <= columns[(reach or len(columns)) - 1]:
+        return None
+    tail = line.cells[columns[0]:]
+    if [c for c in tail if c] != rest:
+        return None
+    if any(c for i, c in enumerate(line.cells) if i >= columns[0] and i not in columns):
+        return None
+    return [line.cells[i] if i < len(line.cells) else "" for i in columns]
+
+
 class DeclarationReader(_Reader):
     def read(self) -> Declaration:
         header_lines, table_lines = self._split_at_table()
@@ -309,9 +345,17 @@ class DeclarationReader(_Reader):
 
     def _indicators(self, lines: list[Line]) -> list[DeclarationIndicator]:
         rows = []
+        columns = None
         for line, level2, rest in indicator_rows(self, lines):
             if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= 3:
                 rest = [NOT_APPLICABLE] * 3
+            if len(rest) != 3:
+                if columns is None:
+                    header = next((h for h in lines if h.no < line.no and _is_indicator_header(h)), None)
+                    columns = header_columns(header, ("三级指标", "指标值", "指标解释")) or []
+                by_column = cells_by_column(line, rest, columns)
+                if by_column is not None:  # a draft: 指标值 or 指标解释 still empty
+                    rest = by_column
             if len(rest) != 3:
                 self.note(line.no, "error", f"指标行应有三级指标、指标值、指标解释三项，实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
                 continue
@@ -375,6 +419,9 @@ def _eval_label(cell: str) -> str | None:
     return _EVAL_LABELS.get(normalise_label(cell))
 
 
+_EVAL_COLUMNS = ("三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因…")
+
+
 def _is_number(cell: str) -> bool:
     return looks_numeric(cell)
 
@@ -387,6 +434,7 @@ class SelfEvaluationReader(_Reader):
         header: list[Line] = []
         indicator_lines: list[Line] = []
         total_line: Line | None = None
+        indicator_header: Line | None = None
         for line in self.lines[1:]:
             if line.blank:
                 continue
@@ -404,6 +452,7 @@ class SelfEvaluationReader(_Reader):
                 continue
             if _is_indicator_header(line):
                 section = "indicators"
+                indicator_header = indicator_header or line
                 continue
             if first == "总分":
                 section = "end"
@@ -429,7 +478,7 @@ class SelfEvaluationReader(_Reader):
                     self.note(line, "warning", f"绩效自评年度“{value}”不是年份，已原样保留")
             else:
                 setattr(form, key, value)
-        form.indicators = self._indicators(indicator_lines)
+        form.indicators = self._indicators(indicator_lines, indicator_header)
         if section != "end":
             self.note(self.lines[-1].no, "info", "表中没有“总分”行（表格可能不完整）")
         elif total_line is not None:
@@ -504,9 +553,14 @@ class SelfEvaluationReader(_Reader):
         if not any(normalise_label(c) in ("年初预算数", "全年预算数") for c in cells):
             self.note(line.no, "warning", f"资金使用情况中无法识别的行，未导入：{' | '.join(cells)}")
 
-    def _indicators(self, lines: list[Line]) -> list[EvaluationIndicator]:
+    def _indicators(self, lines: list[Line], header: Line | None = None) -> list[EvaluationIndicator]:
         rows = []
+        columns = header_columns(header, _EVAL_COLUMNS)
         for line, level2, rest in indicator_rows(self, lines):
+            by_column = cells_by_column(line, rest, columns, reach=5)  # 偏差原因 may be cut off when empty
+            if by_column is not None and not all(by_column[:5]):
+                rows.append(self._draft_row(line, level2, by_column))
+                continue
             # from the right: [deviation text]?, score, weight
             deviation = ""
             if len(rest) >= 3 and not _is_number(rest[-1]) and _is_number(rest[-2]) and _is_number(rest[-3]):
@@ -547,6 +601,20 @@ class SelfEvaluationReader(_Reader):
                 )
             )
         return rows
+
+    def _draft_row(self, line: Line, level2: Level2, cells: list[str]) -> EvaluationIndicator:
+        """A row with empty cells read by its columns: a draft whose 实际完成值, 分值 or 得分 is still to be filled
+        (the rules flag what is missing and suggest the score)."""
+        name, target, actual, weight_text, score_text, deviation = cells
+        raw = {}
+        values = {}
+        for key, what, text in (("weight", "分值", weight_text), ("score", "得分", score_text)):
+            values[key] = parse_decimal(text, SCORE) if text else None
+            if text and values[key] is None:
+                raw[key] = text
+                self.note(line.no, "warning", unreadable_score(text, what))
+        return EvaluationIndicator(level2=level2, name=name, target=target, actual=actual, weight=values["weight"],
+                                   score=values["score"], deviation=deviation, raw=raw)
 
 
 # ---- 部门（单位）整体支出绩效目标申报表 ------------------------------------------------------------
