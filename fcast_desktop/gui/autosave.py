@@ -130,6 +130,16 @@ class RecoverySession:
         _LIVE_SESSIONS.add(self.id)
         return True
 
+    def __del__(self):
+        """A window deleted without closing (never in the program; tests do it): its lock file is closed, which
+        lets the lock go, instead of being left to the garbage collector."""
+        fh = getattr(self, "_lock_file", None)
+        if fh is not None:
+            try:
+                fh.close()
+            except OSError:
+                pass
+
     def _unlock(self) -> None:
         _LIVE_SESSIONS.discard(self.id)
         if self._lock_file is not None:

@@ -251,3 +251,30 @@ class FormListCommand(QUndoCommand):
     @_safe
     def undo(self) -> None:
         self._set(self.old_forms, self.undo_select)
+
+
+class ExplanationsCommand(QUndoCommand):
+    """出错说明 added, changed or removed (``project.explanations`` replaced by the list the rules made): one undo
+    step; the findings of ``form_id`` are computed again, so the warning shows as explained (or open) at once."""
+
+    def __init__(self, document, form_id: str, explanations: list, text: str):
+        super().__init__(text)
+        self.document = document
+        self.form_id = form_id
+        self.old = list(document.project.explanations)
+        self.new = list(explanations)
+
+    def _set(self, explanations: list) -> None:
+        self.document.project.explanations = list(explanations)
+        if self.document.form(self.form_id) is not None:
+            self.document.notify_form_changed(self.form_id)
+        else:
+            self.document.notify_forms_changed()
+
+    @_safe
+    def redo(self) -> None:
+        self._set(self.new)
+
+    @_safe
+    def undo(self) -> None:
+        self._set(self.old)

@@ -21,17 +21,39 @@ from .safety import report_later
 class Findings:
     """Rules output for one form, cached for the views."""
 
-    problems: list = field(default_factory=list)  # rules.Problem
+    problems: list = field(default_factory=list)  # rules.Problem, the coach's hints too
     score: object | None = None  # rules.EvaluationScore for self-evaluations
-    by_cell: dict[tuple, list] = field(default_factory=dict)  # (field, row, key) → problems
+    by_cell: dict[tuple, list] = field(default_factory=dict)  # (field, row, key) → open errors and warnings
+    items: list = field(default_factory=list)  # rules.explanations.Finding per problem (its kind, its 说明)
+
+    def kinds(self) -> list[str]:
+        """error / warning / explained / hint of each problem (an explained warning is not counted as a warning)."""
+        return [f.kind for f in self.items] if len(self.items) == len(self.problems) else \
+            [p.severity for p in self.problems]
+
+    def _count(self, kind: str) -> int:
+        return sum(k == kind for k in self.kinds())
 
     @property
     def errors(self) -> int:
-        return sum(p.severity == "error" for p in self.problems)
+        return self._count("error")
 
     @property
     def warnings(self) -> int:
-        return sum(p.severity == "warning" for p in self.problems)
+        """Open warnings: neither explained nor hints."""
+        return self._count("warning")
+
+    @property
+    def explained(self) -> int:
+        return self._count("explained")
+
+    @property
+    def hints(self) -> int:
+        return self._count("hint")
+
+    def explanation(self, problem):
+        """The 说明 that applies to ``problem`` (None: none)."""
+        return next((f.explanation for f in self.items if f.problem is problem), None)
 
 
 def _rules():
@@ -101,14 +123,21 @@ class ProjectDocument(QObject):
         rules = _rules()
         try:
             score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
-            problems = rules.check_form(form, self.profile, self.project, score)
+            problems = rules.check_form(form, self.profile, self.project, score, hints=True)
         except Exception:  # noqa: BLE001 - a rules bug must never cost the user's edit or crash the window
             report_later()  # after the Qt callback that got here has returned
             problems, score = [], None
-        by_cell: dict[tuple, list] = {}
-        for p in problems:
-            by_cell.setdefault((p.field, p.row, p.key), []).append(p)
-        found = Findings(problems, score, by_cell)
+        try:
+            from ..rules.explanations import form_findings
+
+            items = form_findings(self.project, form, problems, self.index_of(form_id))
+        except Exception:  # noqa: BLE001 - the problems are shown, unexplained, rather than none
+            report_later()
+            items = []
+        found = Findings(problems, score, {}, items)
+        for p, kind in zip(problems, found.kinds()):
+            if kind in ("error", "warning"):  # cells are marked for what needs doing, not for advice or 说明
+                found.by_cell.setdefault((p.field, p.row, p.key), []).append(p)
         self._findings[form_id] = found
         return found
 

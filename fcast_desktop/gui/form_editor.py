@@ -378,7 +378,7 @@ class FormEditor(QWidget):
         document.formChanged.connect(self._on_form_changed)
         document.findingsChanged.connect(self._on_findings)
         self.refresh_all()
-        QTimer.singleShot(0, self._size_columns)
+        QTimer.singleShot(0, self, self._size_columns)  # not after the editor is gone
 
     @property
     def form(self) -> AnyForm:
@@ -570,7 +570,7 @@ class FormEditor(QWidget):
         self._size_columns()
         if not self._split_done and self.splitter.height() > 50:
             self._split_done = True
-            QTimer.singleShot(0, self._first_split)
+            QTimer.singleShot(0, self, self._first_split)
 
     def _first_split(self) -> None:
         if not self._split_applied:
@@ -798,7 +798,8 @@ class FormEditor(QWidget):
                 total = "—" if score.total is None else format_number(score.total)
                 pieces.append((f"总分 {total}　等级 {score.grade or '—'}", False))
             pieces.append(("　｜　", False))
-        pieces.append((f"错误 {findings.errors} 个　警告 {findings.warnings} 个", False))
+        explained = f"，已说明 {findings.explained} 个" if findings.explained else ""
+        pieces.append((f"错误 {findings.errors} 个　警告 {findings.warnings} 个{explained}", False))
         return pieces
 
     def summary_text(self) -> str:

@@ -184,6 +184,8 @@ class MainWindow(QMainWindow):
         self.actionExportXlsx.triggered.connect(lambda: self.export_dialog("xlsx"))
         self.actionPrint.triggered.connect(self.print_current)
         self.actionPrintPreview.triggered.connect(self.print_preview)
+        self.actionRollover.triggered.connect(self.new_year)
+        self.actionChecklist.triggered.connect(self.checklist_preview)
         self.actionQuit.triggered.connect(self.close)
         self.actionUndo.triggered.connect(self.undo)
         self.actionRedo.triggered.connect(self.redo)
@@ -391,6 +393,8 @@ class MainWindow(QMainWindow):
         self.problems = ProblemsPanel(document, self.problemsContents)
         self.problemsLayout.addWidget(self.problems)
         self.problems.problemActivated.connect(self.go_to_problem)
+        self.problems.explainRequested.connect(self.explain_problem)
+        self.problems.unexplainRequested.connect(self.unexplain_problem)
         stack = document.undo_stack
         stack.cleanChanged.connect(self._update_title)
         stack.canUndoChanged.connect(self.actionUndo.setEnabled)
@@ -429,9 +433,17 @@ class MainWindow(QMainWindow):
 
     def _update_status(self, *_args) -> None:
         forms = self.document.project.forms
-        errors = sum(self.document.findings(f.id).errors for f in forms)
-        warnings = sum(self.document.findings(f.id).warnings for f in forms)
-        self.statusSummary.setText(f"{len(forms)} 张表单　错误 {errors} 个　警告 {warnings} 个")
+        found = [self.document.findings(f.id) for f in forms]
+        errors = sum(f.errors for f in found)
+        warnings = sum(f.warnings for f in found)
+        explained = sum(f.explained for f in found)
+        hints = sum(f.hints for f in found)
+        text = f"{len(forms)} 张表单　错误 {errors} 个　警告 {warnings} 个"
+        if explained:
+            text += f"，已说明 {explained} 个"
+        if hints:
+            text += f"　提示 {hints} 个"
+        self.statusSummary.setText(text)
 
     def _forms_changed(self) -> None:
         self.projectTree.expandAll()
@@ -1284,11 +1296,90 @@ class MainWindow(QMainWindow):
         self.document.undo_stack.push(commands.ReplaceRowsCommand(
             self.document, self.editor.form_id, "indicators", rows, "设为不适用"))
 
+    def new_year(self) -> None:
+        """文件 → 新年度申报…: the dialog (rollover_dialog.py); OK adds the drafts as one undo step. In
+        non-interactive mode (tests) ``answers["rollover"]``, a function given the dialog, sets it up and returns
+        whether to accept (absent: accept as proposed)."""
+        from .rollover_dialog import RolloverDialog
+
+        self.commit_pending_edit()
+        project = self.document.project
+        if not any(f.kind in ("declaration", "department_overall") for f in project.forms):
+            self.inform("新年度申报", "项目中没有申报表或部门整体表，无法生成新年度申报。")
+            return
+        dialog = RolloverDialog(project, self)
+        try:
+            if self.interactive:
+                accepted = dialog.exec() == dialog.DialogCode.Accepted
+            else:
+                hook = self.answers.get("rollover")
+                accepted = bool(hook(dialog)) if callable(hook) else True
+            made = dialog.result_rollover() if accepted else None
+            if accepted and made is None and dialog.error:
+                self.inform("新年度申报", dialog.error, error=True)
+        finally:
+            dialog.deleteLater()
+        if not made or not made.drafts:
+            return
+        self._push_forms(project.forms + list(made.drafts), f"新年度申报（{made.year} 年，{len(made.drafts)} 张）",
+                         made.drafts[0].id)
+        reviews = f"，{len(made.reviews)} 处金额待核对" if made.reviews else ""
+        self.statusbar.showMessage(f"已生成 {made.year} 年度的 {len(made.drafts)} 张申报草稿{reviews}（可按 Ctrl+Z 撤销）",
+                                   10000)
+
     # ---- problems and find -------------------------------------------------------------------------
     def check_project(self) -> None:
         self.commit_pending_edit()
         self.document.check_all()
         self.problemsDock.show()
+
+    def explain_problem(self, form_id: str, problem, text: str | None = None) -> bool:
+        """说明… on a warning of the problems panel: the text asked (tests: ``answers["explanation"]``; an explained
+        warning offers its text to change), stored with the rule, the place and the values judged (rules/
+        explanations.py) in one undo step. True when stored."""
+        from ..rules.explanations import explain
+
+        self.commit_pending_edit()
+        form = self.document.form(form_id)
+        if form is None:
+            return False
+        old = self.document.findings(form_id).explanation(problem)
+        if text is None:
+            prompt = f"为什么这里可以不改？写明原因，审核时随表单一起提供：\n{problem.message}"
+            if self.interactive:
+                from PySide6.QtWidgets import QInputDialog
+
+                text, ok = QInputDialog.getMultiLineText(self, "出错说明", prompt, old.text if old else "")
+                if not ok:
+                    return False
+            else:
+                self.answers.setdefault("_asked", []).append(("explanation", prompt))
+                text = self.answers.get("explanation")
+                if text is None:
+                    return False
+        try:
+            explanations = explain(self.document.project, form, problem, str(text))
+        except ValueError as exc:
+            self.inform("出错说明", str(exc), error=True)
+            return False
+        self.document.undo_stack.push(commands.ExplanationsCommand(
+            self.document, form_id, explanations, "修改说明" if old else "添加说明"))
+        self.statusbar.showMessage("已保存说明：这条警告不再计入警告（可按 Ctrl+Z 撤销）", 6000)
+        return True
+
+    def unexplain_problem(self, form_id: str, problem) -> bool:
+        """清除说明: the warning counts again; one undo step."""
+        from ..rules.explanations import unexplain
+
+        self.commit_pending_edit()
+        form = self.document.form(form_id)
+        if form is None:
+            return False
+        explanations = unexplain(self.document.project, form, problem)
+        if len(explanations) == len(self.document.project.explanations):
+            return False
+        self.document.undo_stack.push(commands.ExplanationsCommand(self.document, form_id, explanations, "清除说明"))
+        return True
 
     def go_to_problem(self, form_id: str, problem) -> None:
         """A problem double-clicked (or Enter) in the problems panel: its cell or field shown — scrolled into view,
@@ -1344,6 +1435,30 @@ class MainWindow(QMainWindow):
 
         if self.editor is not None:
             preview_form(self, self.document.project, self.editor.form)
+
+    def checklist_preview(self) -> None:
+        """文件 → 上报前检查清单: the print preview of the project's checklist (gui/checklist.py); tests (not
+        interactive) keep the dialog in ``answers["_checklist_preview"]`` instead of showing it."""
+        from .checklist import checklist_preview_dialog
+        from .messages import error_text
+
+        self.commit_pending_edit()
+        try:
+            preview = checklist_preview_dialog(self)
+        except Exception as exc:  # noqa: BLE001 - a character the font lacks, a rules bug: told, never into Qt
+            self.inform("上报前检查清单", f"无法生成检查清单：\n{error_text(exc)}", error=True)
+            return
+        if not self.interactive:
+            self.answers["_checklist_preview"] = preview
+            return
+        preview.exec()
+        preview.deleteLater()
+
+    def export_checklist(self, kind: str) -> None:
+        from .checklist import export_checklist
+
+        self.commit_pending_edit()
+        export_checklist(self, kind)
 
     # ---- help --------------------------------------------------------------------------------------
     def show_help(self) -> None:

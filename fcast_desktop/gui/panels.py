@@ -14,6 +14,9 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QMenu,
+    QPushButton,
+    QSizePolicy,
     QStyle,
     QStyledItemDelegate,
     QStyleOptionViewItem,
@@ -31,6 +34,9 @@ GroupRole = Qt.ItemDataRole.UserRole + 13  # ((title, shorter titles…), count)
 ERROR_COLOR = QColor("#b00020")
 WARNING_COLOR = QColor("#8a5a00")
 OK_COLOR = QColor("#1b6e20")
+EXPLAINED_COLOR = QColor("#8a8f98")  # 已说明: still listed, greyed
+HINT_COLOR = QColor("#2f5d8a")
+KIND_NAMES = {"error": "错误", "warning": "警告", "explained": "已说明", "hint": "提示"}
 DETAIL_COLOR = QColor("#5f6b7a")
 KIND_ORDER = tuple(FORM_KIND_TITLES)  # the forms list groups in the official order
 # a group title that does not fit the list's width is shown shorter, the first that fits (the full title is its
@@ -311,6 +317,8 @@ class ProblemsModel(QAbstractTableModel):
         super().__init__(parent)
         self.document = document
         self.rows: list[tuple[str, object]] = []  # (form id, problem)
+        self.kinds: list[str] = []  # error / warning / explained / hint of each row
+        self.explanations: list = []  # the 说明 (model.Explanation) of each row, or None
         self._grid_rows: dict[str, dict[int, int]] = {}  # form id → indicator index → grid row (see location())
         document.findingsChanged.connect(self.refresh)
         document.formsChanged.connect(self.refresh)
@@ -333,11 +341,17 @@ class ProblemsModel(QAbstractTableModel):
             self._grid_rows.pop(form_id, None)
         else:
             self._grid_rows.clear()
-        rows = [(form.id, p) for form in self.document.project.forms for p in self.document.findings(form.id).problems]
-        if rows == self.rows:
+        rows, kinds, explanations = [], [], []
+        for form in self.document.project.forms:
+            found = self.document.findings(form.id)
+            rows += [(form.id, p) for p in found.problems]
+            kinds += found.kinds()
+            explanations += [f.explanation for f in found.items] if len(found.items) == len(found.problems) \
+                else [None] * len(found.problems)
+        if rows == self.rows and kinds == self.kinds and explanations == self.explanations:
             return  # typing that changes no problem keeps the list, its selection and its scroll position
         self.beginResetModel()
-        self.rows = rows
+        self.rows, self.kinds, self.explanations = rows, kinds, explanations
         self.endResetModel()
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
@@ -355,34 +369,43 @@ class ProblemsModel(QAbstractTableModel):
         if not index.isValid() or not (0 <= index.row() < len(self.rows)):
             return None
         form_id, p = self.rows[index.row()]
+        kind = self.kinds[index.row()] if index.row() < len(self.kinds) else p.severity
+        explanation = self.explanations[index.row()] if index.row() < len(self.explanations) else None
         col = index.column()
         if role == Qt.ItemDataRole.DisplayRole:
             if col == 0:
-                return "错误" if p.severity == "error" else "警告"
+                return KIND_NAMES.get(kind, kind)
             if col == 1:
                 form = self.document.form(form_id)
                 return form_title(form) if form else ""
             if col == 2:
                 return self.location(form_id, p)
             if col == 3:
-                return p.message
+                return p.message + (f"　【说明】{explanation.text}" if explanation is not None else "")
             return rule_code(p.rule)
-        if role == Qt.ItemDataRole.ForegroundRole and col == 0:
-            return QBrush(ERROR_COLOR if p.severity == "error" else WARNING_COLOR)
+        if role == Qt.ItemDataRole.ForegroundRole:
+            if kind == "explained":
+                return QBrush(EXPLAINED_COLOR)
+            if col == 0:
+                return QBrush({"error": ERROR_COLOR, "hint": HINT_COLOR}.get(kind, WARNING_COLOR))
+            return None
         if role == Qt.ItemDataRole.ToolTipRole and col == 3:
-            return p.message
+            return p.message + (f"\n说明：{explanation.text}" if explanation is not None else "")
         if role == Qt.ItemDataRole.ToolTipRole and col == 2:
             return self.location(form_id, p)
         if role == Qt.ItemDataRole.ToolTipRole and col == 4:
             return f"规则 {rule_code(p.rule)}（{p.rule}），见使用说明中的规则列表"
         if role == Qt.ItemDataRole.UserRole:
-            return p.severity
+            return kind
         if role == FormIdRole:
             return form_id
         return None
 
     def problem(self, row: int):
         return self.rows[row]
+
+    def kind(self, row: int) -> str:
+        return self.kinds[row]
 
 
 def rule_code(rule_id: str) -> str:
@@ -398,15 +421,19 @@ class ProblemsFilter(QSortFilterProxyModel):
         super().__init__(parent)
         self.severity = ""
         self.form_id = ""
+        self.hints = False
 
-    def set_filter(self, severity: str, form_id: str) -> None:
+    def set_filter(self, severity: str, form_id: str, hints: bool = False) -> None:
         self.beginFilterChange()
-        self.severity, self.form_id = severity, form_id
+        self.severity, self.form_id, self.hints = severity, form_id, hints
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
 
     def filterAcceptsRow(self, row, parent):  # noqa: N802
         index = self.sourceModel().index(row, 0, parent)
-        if self.severity and index.data(Qt.ItemDataRole.UserRole) != self.severity:
+        kind = index.data(Qt.ItemDataRole.UserRole)
+        if self.severity and kind != self.severity:
+            return False
+        if not self.severity and kind == "hint" and not self.hints:
             return False
         if self.form_id and index.data(FormIdRole) != self.form_id:
             return False
@@ -417,6 +444,8 @@ class ProblemsPanel(QWidget):
     """Sortable, filterable list of problems; double-click (or Enter) jumps to the cell."""
 
     problemActivated = Signal(str, object)  # form id, problem
+    explainRequested = Signal(str, object)  # form id, problem: 说明… (the window asks for the text)
+    unexplainRequested = Signal(str, object)  # form id, problem: 清除说明
 
     def __init__(self, document, parent=None):
         super().__init__(parent)
@@ -433,14 +462,32 @@ class ProblemsPanel(QWidget):
         self.severity.addItem("全部", "")
         self.severity.addItem("仅错误", "error")
         self.severity.addItem("仅警告", "warning")
+        self.severity.addItem("仅已说明", "explained")
+        self.severity.addItem("仅提示", "hint")
+        self.show_hints = QCheckBox("提示")
+        self.show_hints.setObjectName("showHints")
+        self.show_hints.setToolTip("显示填报建议（提示）：不影响上报，也不计入警告")
+        self.show_hints.setChecked(False)  # off: the list is what needs doing; the count names the hints
         self.only_current = QCheckBox("只看当前表单")
         self.only_current.setObjectName("onlyCurrentForm")
+        self.explain_button = QPushButton("说明(&E)…")
+        self.explain_button.setObjectName("explainButton")
+        self.explain_button.setToolTip("为选中的警告写说明：写明原因后它不再计为警告（灰色显示）")
+        self.unexplain_button = QPushButton("清除说明")
+        self.unexplain_button.setObjectName("unexplainButton")
         self.count = QLabel()
+        self.count.setObjectName("problemsCount")
+        # the counts give way on a narrow window (full text in the tooltip) rather than widen the window
+        self.count.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.count.setMinimumWidth(0)
+        self.count.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         bar.addWidget(QLabel("显示："))
         bar.addWidget(self.severity)
+        bar.addWidget(self.show_hints)
         bar.addWidget(self.only_current)
-        bar.addStretch(1)
-        bar.addWidget(self.count)
+        bar.addWidget(self.explain_button)
+        bar.addWidget(self.unexplain_button)
+        bar.addWidget(self.count, 1)
         layout.addLayout(bar)
         self.view = QTableView()
         self.view.setObjectName("problemsView")
@@ -457,7 +504,14 @@ class ProblemsPanel(QWidget):
             self.view.setColumnWidth(col, width)
         layout.addWidget(self.view)
         self.severity.currentIndexChanged.connect(self._apply_filter)
+        self.show_hints.toggled.connect(self._apply_filter)
         self.only_current.toggled.connect(self._apply_filter)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu_requested)
+        self.explain_button.clicked.connect(self.explain_current)
+        self.unexplain_button.clicked.connect(self.unexplain_current)
+        self.view.selectionModel().currentChanged.connect(self._update_buttons)
+        self.model.modelReset.connect(self._update_buttons)
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         self.model.modelReset.connect(self._update_count)
@@ -468,12 +522,90 @@ class ProblemsPanel(QWidget):
         self._apply_filter()
 
     def _apply_filter(self, *_args) -> None:
-        self.proxy.set_filter(self.severity.currentData(), self.current_form_id if self.only_current.isChecked() else "")
+        self.proxy.set_filter(self.severity.currentData(), self.current_form_id if self.only_current.isChecked() else "",
+                              self.show_hints.isChecked())
         self._update_count()
+        self._update_buttons()
 
     def _update_count(self) -> None:
-        errors = sum(p.severity == "error" for _f, p in self.model.rows)
-        self.count.setText(f"共 {len(self.model.rows)} 个问题（错误 {errors} 个）；显示 {self.proxy.rowCount()} 个")
+        kinds = self.model.kinds
+        errors, warnings = kinds.count("error"), kinds.count("warning")
+        explained, hints = kinds.count("explained"), kinds.count("hint")
+        text = f"错误 {errors} 个，警告 {warnings} 个"
+        if explained:
+            text += f"，已说明 {explained} 个"
+        if hints:
+            text += f"，提示 {hints} 个"
+        self.count.setText(f"共 {len(self.model.rows)} 个问题（{text}）；显示 {self.proxy.rowCount()} 个")
+        self.count.setToolTip(self.count.text())
+
+    # ---- 说明 ----------------------------------------------------------------------------------------
+
+    def current_row(self) -> int | None:
+        """The source row of the problem selected in the list (None: none)."""
+        index = self.view.currentIndex()
+        if not index.isValid():
+            return None
+        row = self.proxy.mapToSource(index).row()
+        return row if 0 <= row < len(self.model.rows) else None
+
+    def select_row(self, row: int) -> None:
+        """Make source row ``row`` the current one (shown by the filter)."""
+        index = self.proxy.mapFromSource(self.model.index(row, 0))
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+
+    def _explainable(self, row: int | None) -> bool:
+        if row is None:
+            return False
+        form_id, problem = self.model.rows[row]
+        form = self.document.form(form_id)
+        if form is None or self.model.kinds[row] in ("hint", "explained"):
+            return False
+        from ..rules.explanations import explainable
+
+        try:
+            return explainable(problem, form, self.document.project)
+        except Exception:  # noqa: BLE001 - a bad rule profile: no 说明 offered
+            return False
+
+    def _update_buttons(self, *_args) -> None:
+        row = self.current_row()
+        self.explain_button.setEnabled(self._explainable(row) or (row is not None and self.model.kinds[row] == "explained"))
+        self.unexplain_button.setEnabled(row is not None and self.model.kinds[row] == "explained")
+
+    def explain_current(self) -> None:
+        row = self.current_row()
+        if row is not None and (self._explainable(row) or self.model.kinds[row] == "explained"):
+            self.explainRequested.emit(*self.model.rows[row])
+
+    def unexplain_current(self) -> None:
+        row = self.current_row()
+        if row is not None and self.model.kinds[row] == "explained":
+            self.unexplainRequested.emit(*self.model.rows[row])
+
+    def context_menu(self, row: int | None) -> QMenu:
+        """The list's right-click menu for source row ``row``: 转到, 说明…, 清除说明."""
+        menu = QMenu(self.view)
+        menu.setObjectName("problemsMenu")
+        go = menu.addAction("转到(&G)", lambda: row is not None and self.problemActivated.emit(*self.model.rows[row]))
+        go.setEnabled(row is not None)
+        explained = row is not None and self.model.kinds[row] == "explained"
+        explain = menu.addAction("修改说明(&E)…" if explained else "说明(&E)…", self.explain_current)
+        explain.setObjectName("problemsMenuExplain")
+        explain.setEnabled(explained or self._explainable(row))
+        clear = menu.addAction("清除说明(&R)", self.unexplain_current)
+        clear.setObjectName("problemsMenuUnexplain")
+        clear.setEnabled(explained)
+        return menu
+
+    def _menu_requested(self, pos) -> None:
+        index = self.view.indexAt(pos)
+        if index.isValid():
+            self.view.setCurrentIndex(index)
+        menu = self.context_menu(self.current_row())
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+        menu.deleteLater()
 
     def _activated(self, index) -> None:
         source = self.proxy.mapToSource(index)

@@ -78,6 +78,7 @@ def set_text(form: AnyForm, path: Path, text: str) -> bool:
     obj, name = _container(form, path)
     kind = _field_type(obj, name)
     text = "" if text is None else str(text)
+    _touched(obj, name)
     if kind == "text":
         try:
             setattr(obj, name, text)
@@ -105,15 +106,29 @@ def set_text(form: AnyForm, path: Path, text: str) -> bool:
     return True
 
 
-def snapshot(form: AnyForm, path: Path) -> tuple[Any, str | None]:
-    """The stored state at ``path`` (value and raw text), for exact undo."""
-    obj, name = _container(form, path)
-    return getattr(obj, name), obj.raw.get(name)
+def _touched(obj: Record, name: str) -> None:
+    """The user edited ``name``: its review mark (set by 新年度申报 on amounts kept from last year) goes."""
+    review = getattr(obj, "review", None)
+    if review and name in review:
+        obj.review = [k for k in review if k != name]
 
 
-def restore(form: AnyForm, path: Path, state: tuple[Any, str | None]) -> None:
+def snapshot(form: AnyForm, path: Path) -> tuple[Any, str | None, bool]:
+    """The stored state at ``path`` (value, raw text, and whether it is marked for review), for exact undo."""
     obj, name = _container(form, path)
-    value, raw_text = state
+    return getattr(obj, name), obj.raw.get(name), name in (getattr(obj, "review", None) or ())
+
+
+def restore(form: AnyForm, path: Path, state: tuple) -> None:
+    """Put back a :func:`snapshot`; a (value, raw text) pair leaves the review mark as it is."""
+    obj, name = _container(form, path)
+    value, raw_text = state[0], state[1]
+    if len(state) > 2 and hasattr(obj, "review"):
+        marked = name in obj.review
+        if state[2] and not marked:
+            obj.review = [*obj.review, name]
+        elif not state[2] and marked:
+            obj.review = [k for k in obj.review if k != name]
     raw = dict(obj.raw)
     if raw_text is None:
         raw.pop(name, None)
