@@ -7,7 +7,6 @@ stderr naming the file and, where known, the line. ``--json`` prints one JSON do
 from __future__ import annotations
 
 import argparse
-import errno
 import json
 import os
 import sys
@@ -16,6 +15,7 @@ from pathlib import Path
 
 from . import __version__
 from .model import FORM_KIND_TITLES, AnyForm, DepartmentOverall, Project, form_code, form_unit
+from .store.os_errors import os_error_text
 from .store.project_file import ProjectFileError, load_project, save_project
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -537,35 +537,9 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-_ERRNO_TEXT = {
-    errno.ENOSPC: "磁盘空间不足",
-    errno.EACCES: "没有权限",
-    errno.EPERM: "没有权限",
-    errno.ENOENT: "文件或文件夹不存在",
-    errno.EROFS: "磁盘是只读的",
-    errno.EISDIR: "这是一个文件夹",
-    errno.ENOTDIR: "路径中有一部分不是文件夹",
-    errno.EEXIST: "文件已存在",
-    errno.EBUSY: "文件正被其他程序占用",
-    errno.EIO: "读写磁盘出错",
-    errno.ENAMETOOLONG: "文件名太长",
-    errno.EINVAL: "文件名或参数无效",
-    errno.EMFILE: "打开的文件太多",
-}
-if hasattr(errno, "EDQUOT"):
-    _ERRNO_TEXT[errno.EDQUOT] = "超出磁盘配额"
-
-
 def describe_os_error(exc: OSError) -> str:
     """One Chinese line for an operating-system error: the file and what went wrong (no English strerror)."""
-    where = getattr(exc, "filename", "") or ""
-    text = exc.strerror or ""
-    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):  # the system's own text is English here
-        if getattr(exc, "winerror", None) in (32, 33):
-            text = "文件正被其他程序占用"
-        else:
-            text = _ERRNO_TEXT.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
-    return f"{where}：{text}" if where else text
+    return os_error_text(exc)
 
 
 def _internal_error(exc: BaseException) -> str:
