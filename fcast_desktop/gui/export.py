@@ -78,6 +78,8 @@ class ExportController(QObject):
         if not scope:
             window.inform(f"导出 {label}", "项目中还没有表单。")
             return
+        if not self._confirm_errors(label, scope):
+            return
         base = window.document.path.stem if window.document.path else "绩效表单"
         if len(scope) == 1:
             base = form_title(scope[0])
@@ -106,6 +108,28 @@ class ExportController(QObject):
         if clicked is None or clicked == box.button(QMessageBox.StandardButton.Cancel):
             return None
         return [current] if clicked == one else forms
+
+    def _confirm_errors(self, label: str, scope: list) -> bool:
+        """Forms with errors are named, with how many, before they are exported: 仍然导出 / 取消
+        (tests: ``answers["export_errors"]``)."""
+        window = self.window
+        try:
+            counted = [(f, window.document.findings(f.id).errors) for f in scope]
+        except Exception:  # noqa: BLE001 - a rules bug must not stop the export; the panel reports it
+            return True
+        faulty = [(f, n) for f, n in counted if n]
+        if not faulty:
+            return True
+        total = sum(n for _f, n in faulty)
+        names = [f"“{form_title(f)}”：{n} 处错误" for f, n in faulty[:10]]
+        if len(faulty) > 10:
+            names.append(f"……另有 {len(faulty) - 10} 张表单")
+        text = (f"要导出的 {len(scope)} 张表单中，有 {len(faulty)} 张共 {total} 处错误尚未改正，导出的文件会带着这些"
+                f"错误（超出分值的得分按分值计入总分并打印）。仍然导出吗？")
+        button = QMessageBox.StandardButton
+        answer = window.ask("export_errors", f"导出 {label}", text, button.Yes | button.Cancel, button.Cancel,
+                            labels={button.Yes: "仍然导出(&E)", button.Cancel: "取消(&C)"}, details="\n".join(names))
+        return answer == button.Yes
 
     def _choose_path(self, title: str, start: str, file_filter: str) -> str:
         """The save dialog (Chinese, file_dialogs.py); without dialogs (tests) ``answers["export_path"]``."""

@@ -103,6 +103,9 @@ Computed = dict[str, str]
 MONEY_FORMAT_GROUPED = "#,##0.00"
 MONEY_FORMAT_PLAIN = "0.00"
 SCORE_FORMAT = "0.##"
+SUGGESTED_MARK = "*"  # after a 得分 the rules suggested and the user did not type
+SUGGESTED_SCORE_FORMAT = 'General"*"'  # Excel: the number stays a number and shows the mark
+SUGGESTED_NOTE = "注：带 * 的得分为程序按规则计算的建议得分，未经填写人确认。"
 
 # Column grids of the blocks that do not fit the indicator columns (shares of the width; their edges fall on the
 # layout's edges where they can, so that the sheet grid of the Excel export stays small).
@@ -259,11 +262,19 @@ def _self_evaluation(form: SelfEvaluation, layout: FormLayout, computed: Compute
     ]
     table_header = PRow([PCell(c.title, i, role="header", align="center") for i, c in enumerate(layout.columns) if i > 0])
     indicator_rows = []
+    any_suggested = False
     for n, r in enumerate(form.indicators):
         score_text = computed.get(f"rows.{n}.score")
         score_cell = _score_cell(r.score, r.raw.get("score"), 7, f"indicators.{n}.score")
+        if r.score is not None and score_text and Decimal(score_text) != r.score:
+            # a typed 得分 outside [0, 分值] prints what counts in 总分, so the column adds up (the model keeps it)
+            score_cell = _score_cell(Decimal(score_text), None, 7, f"indicators.{n}.score")
         if r.score is None and not r.raw.get("score") and score_text:
-            score_cell = PCell(score_text, 7, role="computed", align="center")
+            suggested = bool(computed.get(f"rows.{n}.suggested"))
+            score_cell = PCell(score_text + (SUGGESTED_MARK if suggested else ""), 7, role="computed",
+                               align="center", number=Decimal(score_text),
+                               number_format=SUGGESTED_SCORE_FORMAT if suggested else SCORE_FORMAT)
+            any_suggested = any_suggested or suggested
         indicator_rows.append(
             PRow(
                 [
@@ -286,11 +297,14 @@ def _self_evaluation(form: SelfEvaluation, layout: FormLayout, computed: Compute
             PCell("—", 8, role="total", align="center"),
         ]
     )
+    trailer = [total]
+    if any_suggested:
+        trailer.append(PRow([PCell(SUGGESTED_NOTE, 0, len(layout.columns), role="value")]))
     sections = [
         Section("header", header, widths=list(SELF_EVALUATION_HEADER)),
         Section("block", funds_rows, widths=list(SELF_EVALUATION_FUNDS)),
         Section("block", goal_rows),
-        Section("indicators", indicator_rows, repeat=[table_header], caption=layout.table_caption, trailer=[total]),
+        Section("indicators", indicator_rows, repeat=[table_header], caption=layout.table_caption, trailer=trailer),
     ]
     return sections, ""
 

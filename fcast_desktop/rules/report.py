@@ -93,7 +93,9 @@ def computed_values(form: AnyForm, project: Project | None = None) -> dict[str, 
         out["grade"] = s.grade
     for i, rs in enumerate(s.rows):
         if rs.effective is not None:
-            out[f"rows.{i}.score"] = format_number(rs.effective)
+            out[f"rows.{i}.score"] = format_number(rs.effective)  # what counts in 总分 (a typed 12 of 10: 10)
+            if rs.entered is None:
+                out[f"rows.{i}.suggested"] = "1"  # the rules' suggestion, not typed: the export marks it
     return out
 
 
