@@ -2,7 +2,7 @@
 
     .venv/bin/python benchmarks/bench_pdf.py [--forms 100] [--runs 3] [--out /tmp/bench.pdf]
 
-The seed project is imported from ../shared/seeds (000, 002, 003, 004: 44 forms) as `fcast import` does; its forms
+The seed project is imported from tests/data/seeds (000, 002, 003, 004: 44 forms) as `fcast import` does; its forms
 are repeated in order until there are ``--forms`` of them. The first run includes importing reportlab and loading
 the font (what a user pays once per session); the others show the steady state.
 """
@@ -19,7 +19,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def seed_project():

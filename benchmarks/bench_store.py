@@ -13,7 +13,7 @@ from fcast_desktop.exchange.importer import import_file  # noqa: E402
 from fcast_desktop.model import Project  # noqa: E402
 from fcast_desktop.store.project_file import load_project, save_project  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 
 
 def main() -> None:

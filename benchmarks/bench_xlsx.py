@@ -1,6 +1,6 @@
 """Excel export of 100 forms (target: under 5 s), the import back, and LibreOffice headless as a yardstick.
 
-The 100 forms are the 44 seed forms (../shared/seeds 000, 002, 003, 004) repeated. Prints one line per figure;
+The 100 forms are the 44 seed forms (tests/data/seeds 000, 002, 003, 004) repeated. Prints one line per figure;
 ``--json`` prints them as one JSON document. LibreOffice (``soffice``) is optional: without it that line says so.
 """
 
@@ -23,7 +23,7 @@ from fcast_desktop.exchange.xlsx_import import import_xlsx  # noqa: E402
 from fcast_desktop.model import Project  # noqa: E402
 from fcast_desktop.model.forms import new_id  # noqa: E402
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "data" / "seeds"
 TARGET_S = 5.0
 FORMS = 100
 

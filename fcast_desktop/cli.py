@@ -1,4 +1,4 @@
-"""`fcast`: the headless twin of the desktop app (see ../shared/spec/cli.md).
+"""`fcast`: the headless twin of the desktop app (see docs/spec/cli.md).
 
 Exit status: 0 success; 1 `check` found an error-level problem; 2 unusable input, with one Chinese line on
 stderr naming the file and, where known, the line. ``--json`` prints one JSON document on stdout and nothing else.

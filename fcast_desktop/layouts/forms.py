@@ -1,7 +1,7 @@
 """The one description of each official form's layout.
 
 Read by the Qt editor (header editors, grid columns, merged 一级/二级 cells), the PDF writer and the Excel
-writer, so the three cannot drift apart. Labels are the forms' own words (see ../shared/seeds).
+writer, so the three cannot drift apart. Labels are the forms' own words (see tests/data/seeds).
 
 A printed form is a grid of ``len(columns)`` columns. Header and summary blocks place their cells on that grid
 with :class:`Cell` spans; the indicator table uses one column per :class:`ColumnSpec`.

@@ -1,4 +1,4 @@
-"""Validation and scoring: pure functions over the model, no Qt (spec: ../shared/spec/rules.md).
+"""Validation and scoring: pure functions over the model, no Qt (spec: docs/spec/rules.md).
 
 Public API (used by the GUI, the CLI and the exporters)::
 

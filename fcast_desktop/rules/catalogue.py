@@ -19,7 +19,7 @@ SEVERITY_NAMES: dict[str, str] = {"error": "错误", "warning": "警告", "hint"
 @dataclass(frozen=True)
 class Rule:
     id: str
-    code: str  # N1, V1, D1… of ../shared/spec/rules.md
+    code: str  # N1, V1, D1… of docs/spec/rules.md
     severity: Severity
     applies: str  # which forms
     template: str  # Chinese message; {placeholders} filled by the check
@@ -207,7 +207,7 @@ def problem(rule_id: str, field: str, row: int | None, column: str, key: str | N
     return Problem(rule.id, rule.severity, rule.template.format(**params), field, row, column, key)
 
 
-_SOURCES = {  # the marks of ../shared/spec/rules.md, for rules that cite no reason of their own
+_SOURCES = {  # the marks of docs/spec/rules.md, for rules that cite no reason of their own
     "seeds": "公开的深圳表格（种子）一致遵守",
     "official": "财政部文件或官方表式",
     "system": "预算系统的实际校验",

@@ -1,4 +1,4 @@
-"""Validation of one form (rules N, V, D, S, P of ../shared/spec/rules.md). Pure functions, no Qt.
+"""Validation of one form (rules N, V, D, S, P of docs/spec/rules.md). Pure functions, no Qt.
 
 ``check_form`` returns every problem at once, each pinned to its place (see ``catalogue.Problem``).
 It is called after every keystroke in the GUI, so it reads the model directly and caches value parsing.

@@ -1,4 +1,4 @@
-"""The indicator coach (rules Q1–Q8 of ../shared/spec/rules.md) and the review marks of new year's drafts (R1).
+"""The indicator coach (rules Q1–Q8 of docs/spec/rules.md) and the review marks of new year's drafts (R1).
 
 The coach gives advice, severity ``hint`` (提示) unless a profile raises a rule (``rules`` of the profile): the
 reasons reviewers send forms back. A hint never changes a score and never blocks "ready to upload". The word lists

@@ -1,4 +1,4 @@
-"""The rules as the CLI and the exporters consume them (shapes of ../shared/spec/cli.md):
+"""The rules as the CLI and the exporters consume them (shapes of docs/spec/cli.md):
 
 - ``check_entries(project, hints=False) -> list[dict]``: `fcast check --json` (with ``hints=True``), one object per
   problem: form, form_type, project_code, severity, rule, field, row, column, message, and ``explanation`` on an
