@@ -7,6 +7,7 @@ Views never validate inside ``data()``.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -78,6 +79,20 @@ class ProjectDocument(QObject):
         self.path = path
         self.undo_stack = QUndoStack(self)
         self._findings: dict[str, Findings] = {}
+        # running totals of the kinds (error / warning / explained / hint) over the cached findings, kept by
+        # ``_store``/``_drop`` (subtract the form's old counts, add its new ones) so the status bar costs O(1)
+        self._counts: dict[str, Counter] = {}
+        self._totals: Counter = Counter()
+        # the S15 lookups (rules.index.FormIndex), rebuilt only when forms are added/removed/replaced or an edit
+        # changes what the index is keyed on (a form's id, a 申报表's 项目编码 or year): see ``_index_stale``
+        self._index = None
+        self._index_keys: dict[int, tuple] = {}  # id(form object) → _index_key(form) when the index was built
+        # S15 pairs: self-evaluation id → its 申报表 (or None), and id(申报表) → the self-evaluations paired with it,
+        # so an edit of a 申报表 re-checks those (and only those) forms too
+        self._pairing: dict[str, object] = {}
+        self._dependents: dict[int, set[str]] = {}
+        self._checked: dict[str, object] = {}  # form id → the form object its cached findings were computed for
+        self._positions: dict[str, int] = {}  # form id → its place in project.forms (checked before use)
         self._profile = None
         self._by_id: dict[str, AnyForm] = {f.id: f for f in self.project.forms}
         # counts every change (redo, undo, typing merged into the previous undo step): the undo stack's index does
@@ -100,7 +115,68 @@ class ProjectDocument(QObject):
         return form
 
     def index_of(self, form_id: str) -> int:
-        return next(i for i, f in enumerate(self.project.forms) if f.id == form_id)
+        forms = self.project.forms
+        pos = self._positions.get(form_id)
+        if pos is None or pos >= len(forms) or forms[pos].id != form_id:
+            self._positions = {}
+            for i, f in enumerate(forms):
+                self._positions.setdefault(f.id, i)
+            pos = self._positions.get(form_id)
+            if pos is None:
+                raise StopIteration(form_id)  # as the former search did for an unknown id
+        return pos
+
+    # ---- cross-form index --------------------------------------------------------------------------
+
+    @staticmethod
+    def _index_key(form) -> tuple:
+        return (form.id, type(form).__name__, getattr(form, "project_code", None), getattr(form, "year", None))
+
+    def form_index(self):
+        """The ``rules.index.FormIndex`` of the project's forms, built when first needed after a change."""
+        if self._index is None:
+            from ..rules.index import FormIndex
+
+            self._set_index(FormIndex(self.project.forms))
+        return self._index
+
+    def _set_index(self, index) -> set[str]:
+        """Keep ``index``; the self-evaluations whose 申报表 differs from the one of the index before (none when
+        there was none: nothing was checked against it)."""
+        had_index = self._index is not None
+        old = self._pairing
+        self._index = index
+        self._index_keys = {id(f): self._index_key(f) for f in index.forms}
+        self._pairing, self._dependents = {}, {}
+        for f in index.forms:
+            if isinstance(f, SelfEvaluation):
+                self._pair(f.id, index.declaration_of(f))
+        if not had_index:
+            return set()
+        return {fid for fid, decl in self._pairing.items() if old.get(fid) is not decl} | \
+            {fid for fid in old if fid not in self._pairing}
+
+    def _pair(self, evaluation_id: str, declaration) -> None:
+        before = self._pairing.get(evaluation_id)
+        if before is not None:
+            self._dependents.get(id(before), set()).discard(evaluation_id)
+        self._pairing[evaluation_id] = declaration
+        if declaration is not None:
+            self._dependents.setdefault(id(declaration), set()).add(evaluation_id)
+
+    def _rebuild_index(self) -> set[str]:
+        from ..rules.index import FormIndex
+
+        return self._set_index(FormIndex(self.project.forms))
+
+    def _invalidate_index(self) -> None:
+        self._index = None
+        self._index_keys = {}
+        self._pairing, self._dependents = {}, {}
+
+    def _index_stale(self, form) -> bool:
+        """Whether an edit of ``form`` changed what the index is built on (or ``form`` is not the indexed object)."""
+        return form is None or self._index_keys.get(id(form)) != self._index_key(form)
 
     # ---- rules ------------------------------------------------------------------------------------
 
@@ -123,7 +199,8 @@ class ProjectDocument(QObject):
         rules = _rules()
         try:
             score = rules.score_self_evaluation(form, self.profile) if isinstance(form, SelfEvaluation) else None
-            problems = rules.check_form(form, self.profile, self.project, score, hints=True)
+            problems = rules.check_form(form, self.profile, self.project, score, hints=True,
+                                        index=self.form_index())
         except Exception:  # noqa: BLE001 - a rules bug must never cost the user's edit or crash the window
             report_later()  # after the Qt callback that got here has returned
             problems, score = [], None
@@ -138,13 +215,47 @@ class ProjectDocument(QObject):
         for p, kind in zip(problems, found.kinds()):
             if kind in ("error", "warning"):  # cells are marked for what needs doing, not for advice or 说明
                 found.by_cell.setdefault((p.field, p.row, p.key), []).append(p)
-        self._findings[form_id] = found
+        self._store(form_id, found, form)
         return found
 
-    def check_all(self) -> None:
+    def _store(self, form_id: str, found: Findings, form=None) -> None:
+        self._drop(form_id)
+        self._findings[form_id] = found
+        self._checked[form_id] = form
+        counts = Counter(found.kinds())
+        self._counts[form_id] = counts
+        self._totals.update(counts)
+
+    def _drop(self, form_id: str) -> None:
+        self._findings.pop(form_id, None)
+        self._checked.pop(form_id, None)
+        old = self._counts.pop(form_id, None)
+        if old:
+            self._totals.subtract(old)
+
+    def _clear_findings(self) -> None:
         self._findings.clear()
-        for form in self.project.forms:
-            self._compute(form.id)
+        self._checked.clear()
+        self._counts.clear()
+        self._totals = Counter()
+
+    def totals(self) -> Counter:
+        """Problems of the whole project by kind (error / warning / explained / hint), from running totals: O(1)
+        per edit; forms not yet checked (just added) are checked first."""
+        if len(self._findings) < len(self.project.forms):
+            for form in self.project.forms:
+                if form.id not in self._findings:
+                    self._compute(form.id)
+        return self._totals
+
+    def check_all(self) -> None:
+        from ..rules.index import indexed
+
+        self._clear_findings()
+        with indexed(self.project) as index:
+            self._set_index(index)  # still right after the loop: checking edits nothing
+            for form in self.project.forms:
+                self._compute(form.id)
         self.findingsChanged.emit("")
 
     # ---- change notification (called by undo commands) ---------------------------------------------
@@ -154,8 +265,21 @@ class ProjectDocument(QObject):
         every row, a row repainted) reads the new scores and problems, never those of the form before the change
         (after an inserted row the old scores would belong to other rows)."""
         self._count_modification()
-        self._findings.pop(form_id, None)
+        form = self.form(form_id)
+        others: set[str] = set()
+        if self._index is not None:
+            if self._index_stale(form):  # its id, 项目编码 or year changed (or it was replaced): the lookups moved
+                others = self._rebuild_index()
+            elif isinstance(form, SelfEvaluation):  # its own 项目编码, year or 申报表 id may pair it anew
+                self._pair(form_id, self._index.declaration_of(form))
+            if form is not None and not isinstance(form, SelfEvaluation):
+                others |= self._dependents.get(id(form), set())  # S15 compares them with this 申报表
+        others.discard(form_id)
+        self._drop(form_id)
         self._compute(form_id)
+        for other in others:
+            self._drop(other)
+            self._compute(other)
         if rows_changed:
             self.formRowsChanged.emit(form_id)
         else:
@@ -163,12 +287,18 @@ class ProjectDocument(QObject):
             if paths:
                 self.cellsChanged.emit(form_id, list(paths))
         self.findingsChanged.emit(form_id)
+        for other in others:
+            self.findingsChanged.emit(other)
 
     def notify_forms_changed(self) -> None:
         self._count_modification()
         self._by_id = {f.id: f for f in self.project.forms}
-        ids = set(self._by_id)
-        self._findings = {k: v for k, v in self._findings.items() if k in ids}
+        self._positions = {}
+        # forms removed or replaced (an undo puts back other objects), and self-evaluations now paired otherwise
+        stale = [k for k in self._findings if self._by_id.get(k) is not self._checked.get(k)]
+        stale += self._rebuild_index() if self._index is not None else []
+        for k in stale:
+            self._drop(k)
         self.formsChanged.emit()
         self.findingsChanged.emit("")
 
@@ -180,6 +310,8 @@ class ProjectDocument(QObject):
         """A change failed half-way (reported elsewhere): every view shows the project as it now is."""
         try:
             self._by_id = {f.id: f for f in self.project.forms}
+            self._invalidate_index()
+            self._positions = {}
             self._count_modification()
             self.check_all()
             self.formsChanged.emit()

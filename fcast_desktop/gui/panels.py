@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections import Counter
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRect, QSize, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFontMetrics, QIcon, QStandardItem, QStandardItemModel
@@ -47,15 +48,19 @@ SHORTER_KIND_TITLES = {"declaration": ("项目支出绩效目标申报表", "项
 NO_YEAR = "年度未填"
 
 
+def _same_name_key(form) -> str:
+    """（…） and (…) look alike in the list: names are compared as NFKC, without spaces."""
+    return unicodedata.normalize("NFKC", form_title(form)).replace(" ", "")
+
+
 def form_details(forms: list) -> dict[str, str]:
     """What tells a form from others of the same name in the list (a declaration and the self-evaluation made from
     it, two years of one project, two projects of one name): its year (``NO_YEAR`` when not filled in); for forms
     of the same kind and year also the last digits of the 项目编码 (at least 4, as many as needed) — the code alone
     when the year tells nothing (every form of that name has it). Forms with a name of their own get none."""
     by_title: dict[str, list] = {}
-    for f in forms:  # （…） and (…) look alike in the list: names are compared as NFKC, without spaces
-        key = unicodedata.normalize("NFKC", form_title(f)).replace(" ", "")
-        by_title.setdefault(key, []).append(f)
+    for f in forms:
+        by_title.setdefault(_same_name_key(f), []).append(f)
     details: dict[str, str] = {}
     for same in by_title.values():
         if len(same) < 2:
@@ -90,6 +95,11 @@ class ProjectTreeModel(QStandardItemModel):
         super().__init__(parent)
         self.document = document
         self.items: dict[str, QStandardItem] = {}
+        self._details: dict[str, str] = {}
+        self._keys: dict[str, tuple] = {}
+        self._title_of: dict[str, str] = {}  # form id → its name as ``form_details`` compares it
+        self._groups: dict[str, list[str]] = {}  # that name → the ids of its forms, in project order
+        self._groups_ok = False
         document.formsChanged.connect(self.rebuild)
         document.findingsChanged.connect(self.update_badges)
         self.rebuild()
@@ -123,22 +133,54 @@ class ProjectTreeModel(QStandardItemModel):
     def update_badges(self, form_id: str = "") -> None:
         """The form's name as the item text; its problem counts in ``BadgeRole`` and what tells it from forms of the
         same name in ``DetailRole``, drawn right-aligned by ``FormListDelegate`` so they stay visible however long the
-        name (the name is elided, never the badge or the year)."""
+        name (the name is elided, never the badge or the year).
+
+        ``form_id``: only that form changed. A name, year or code typed in it can change the details of the forms
+        of its old and its new name, and of no other (``form_details`` compares forms of one name only), so only
+        those are worked out again: typing costs the same in a project of 60 forms or of 10,000."""
         one = form_id and form_id in self.items
         form = self.document.form(form_id) if one else None
         key = (form_title(form), getattr(form, "year", None), form_code(form)) if form is not None else None
         changed = []
-        if not one or key != self._keys.get(form_id):  # a name, year or code typed in one form can change the
-            self._details = form_details(self.document.project.forms)  # details of the others of its name
-            self._keys = {f.id: (form_title(f), getattr(f, "year", None), form_code(f))
-                          for f in self.document.project.forms}
+        if not one or not self._groups_ok:
+            forms = self.document.project.forms
+            self._details = form_details(forms)
+            self._keys = {f.id: (form_title(f), getattr(f, "year", None), form_code(f)) for f in forms}
+            self._title_of = {f.id: _same_name_key(f) for f in forms}
+            self._groups = {}
+            for f in forms:
+                self._groups.setdefault(self._title_of[f.id], []).append(f.id)
+            self._groups_ok = len(self._title_of) == len(forms)  # forms sharing an id: always the whole list
             changed = [fid for fid, item in self.items.items() if item.data(DetailRole) != self._details.get(fid, "")]
+        elif key != self._keys.get(form_id):
+            self._keys[form_id] = key
+            old_title, new_title = self._title_of.get(form_id), _same_name_key(form)
+            if old_title != new_title:
+                if old_title in self._groups:
+                    self._groups[old_title] = [fid for fid in self._groups[old_title] if fid != form_id]
+                group = self._groups.setdefault(new_title, [])
+                group.append(form_id)
+                group.sort(key=self._position)
+                self._title_of[form_id] = new_title
+            affected = list(dict.fromkeys(self._groups.get(old_title, []) + self._groups.get(new_title, [])))
+            affected.sort(key=self._position)
+            details = form_details([f for f in map(self.document.form, affected) if f is not None])
+            for fid in affected:
+                if details.get(fid):
+                    self._details[fid] = details[fid]
+                else:
+                    self._details.pop(fid, None)
+            changed = [fid for fid in affected
+                       if fid in self.items and self.items[fid].data(DetailRole) != self._details.get(fid, "")]
         ids = [form_id] if one else list(self.items)
         for fid in dict.fromkeys(ids + changed):
             self._describe(fid, self.items[fid], self._details.get(fid, ""))
 
-    _details: dict[str, str] = {}
-    _keys: dict[str, tuple] = {}
+    def _position(self, form_id: str) -> int:
+        try:
+            return self.document.index_of(form_id)
+        except StopIteration:
+            return -1
 
     def _describe(self, fid: str, item: QStandardItem, detail: str) -> None:
         form = self.document.form(fid)
@@ -319,6 +361,13 @@ class ProblemsModel(QAbstractTableModel):
         self.rows: list[tuple[str, object]] = []  # (form id, problem)
         self.kinds: list[str] = []  # error / warning / explained / hint of each row
         self.explanations: list = []  # the 说明 (model.Explanation) of each row, or None
+        self.kind_counts: Counter = Counter()  # of ``kinds``, kept with it (the panel's count costs no pass)
+        # each form's slice of the rows (forms in project order), so one form's change replaces only its rows
+        self._order: list[str] = []
+        self._position: dict[str, int] = {}
+        self._start: dict[str, int] = {}
+        self._length: dict[str, int] = {}
+        self._spans_ok = False
         self._grid_rows: dict[str, dict[int, int]] = {}  # form id → indicator index → grid row (see location())
         document.findingsChanged.connect(self.refresh)
         document.formsChanged.connect(self.refresh)
@@ -337,22 +386,83 @@ class ProblemsModel(QAbstractTableModel):
         return problem_location(problem, grid_row_of)
 
     def refresh(self, form_id: str = "", *_args) -> None:
+        """``form_id``: only that form's findings changed, so only its rows (one slice of the list, the forms in
+        project order) are replaced; "" (or a form the list does not know yet): the whole list is rebuilt."""
         if form_id:
             self._grid_rows.pop(form_id, None)
+            if self._refresh_form(form_id):
+                return
         else:
             self._grid_rows.clear()
+        self._refresh_all()
+
+    def _form_rows(self, form_id: str) -> tuple[list, list, list]:
+        found = self.document.findings(form_id)
+        rows = [(form_id, p) for p in found.problems]
+        kinds = found.kinds()
+        explanations = [f.explanation for f in found.items] if len(found.items) == len(found.problems) \
+            else [None] * len(found.problems)
+        return rows, kinds, explanations
+
+    def _refresh_all(self) -> None:
         rows, kinds, explanations = [], [], []
+        order, start, length = [], {}, {}
         for form in self.document.project.forms:
-            found = self.document.findings(form.id)
-            rows += [(form.id, p) for p in found.problems]
-            kinds += found.kinds()
-            explanations += [f.explanation for f in found.items] if len(found.items) == len(found.problems) \
-                else [None] * len(found.problems)
+            r, k, e = self._form_rows(form.id)
+            if form.id not in start:
+                start[form.id], length[form.id] = len(rows), len(r)
+            order.append(form.id)
+            rows += r
+            kinds += k
+            explanations += e
+        # forms sharing an id cannot be told apart by id: such a project is always rebuilt whole
+        self._spans_ok = len(start) == len(order)
+        self._order, self._start, self._length = order, start, length
+        self._position = {fid: i for i, fid in enumerate(order)}
         if rows == self.rows and kinds == self.kinds and explanations == self.explanations:
             return  # typing that changes no problem keeps the list, its selection and its scroll position
         self.beginResetModel()
         self.rows, self.kinds, self.explanations = rows, kinds, explanations
+        self.kind_counts = Counter(kinds)
         self.endResetModel()
+
+    def _refresh_form(self, form_id: str) -> bool:
+        """Replace ``form_id``'s rows; False when the list must be rebuilt instead (forms added, removed, moved)."""
+        forms = self.document.project.forms
+        pos = self._position.get(form_id)
+        if (not self._spans_ok or pos is None or len(self._order) != len(forms) or forms[pos].id != form_id):
+            return False
+        rows, kinds, explanations = self._form_rows(form_id)
+        start, old = self._start[form_id], self._length[form_id]
+        end = start + old
+        if rows == self.rows[start:end] and kinds == self.kinds[start:end] \
+                and explanations == self.explanations[start:end]:
+            return True
+        self.kind_counts.subtract(self.kinds[start:end])
+        self.kind_counts.update(kinds)
+        new = len(rows)
+        common = min(old, new)
+        if new < old:
+            self.beginRemoveRows(QModelIndex(), start + new, end - 1)
+            del self.rows[start + new:end], self.kinds[start + new:end], self.explanations[start + new:end]
+            self.endRemoveRows()
+        self.rows[start:start + common] = rows[:common]
+        self.kinds[start:start + common] = kinds[:common]
+        self.explanations[start:start + common] = explanations[:common]
+        if common:
+            self.dataChanged.emit(self.index(start, 0), self.index(start + common - 1, len(self.COLUMNS) - 1))
+        if new > old:
+            self.beginInsertRows(QModelIndex(), end, start + new - 1)
+            self.rows[end:end] = rows[common:]
+            self.kinds[end:end] = kinds[common:]
+            self.explanations[end:end] = explanations[common:]
+            self.endInsertRows()
+        if new != old:
+            self._length[form_id] = new
+            delta = new - old
+            for fid in self._order[pos + 1:]:  # ints only: the later forms' rows moved by ``delta``
+                self._start[fid] += delta
+        return True
 
     def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
         return 0 if parent.isValid() else len(self.rows)
@@ -515,6 +625,8 @@ class ProblemsPanel(QWidget):
         self.view.activated.connect(self._activated)
         self.view.doubleClicked.connect(self._activated)
         self.model.modelReset.connect(self._update_count)
+        for signal in (self.model.rowsInserted, self.model.rowsRemoved, self.model.dataChanged):
+            signal.connect(self._rows_changed)  # one form's rows replaced (ProblemsModel._refresh_form)
         self._update_count()
 
     def set_current_form(self, form_id: str) -> None:
@@ -527,10 +639,14 @@ class ProblemsPanel(QWidget):
         self._update_count()
         self._update_buttons()
 
+    def _rows_changed(self, *_args) -> None:
+        self._update_count()
+        self._update_buttons()
+
     def _update_count(self) -> None:
-        kinds = self.model.kinds
-        errors, warnings = kinds.count("error"), kinds.count("warning")
-        explained, hints = kinds.count("explained"), kinds.count("hint")
+        kinds = self.model.kind_counts
+        errors, warnings = kinds["error"], kinds["warning"]
+        explained, hints = kinds["explained"], kinds["hint"]
         text = f"错误 {errors} 个，警告 {warnings} 个"
         if explained:
             text += f"，已说明 {explained} 个"
