@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import sys
 from pathlib import Path
 
@@ -38,6 +39,22 @@ def seed_project_file(tmp_path_factory, seed_paths) -> Path:
     code = main(["import", *(str(seed_paths[k]) for k in ("000", "002", "003", "004")), "-o", str(out)])
     assert code == 0
     return out
+
+
+@pytest.fixture
+def project_copy(tmp_path, seed_project_file) -> Path:
+    """A writable copy of the seed project, for tests that edit or save it."""
+    path = tmp_path / "seeds.fcast"
+    shutil.copy(seed_project_file, path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def app():
+    """The one QApplication of the session (offscreen), with the app's fonts and translations."""
+    from fcast_desktop.gui.app import create_application
+
+    return create_application(["fcast-desktop"])
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ Chinese text is sent as key events carrying the text (``type_text``): QTest's ke
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -26,20 +25,6 @@ pytestmark = pytest.mark.gui
 Button = QMessageBox.StandardButton
 Key = Qt.Key
 Mod = Qt.KeyboardModifier
-
-
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
-@pytest.fixture
-def project_copy(tmp_path, seed_project_file) -> Path:
-    path = tmp_path / "seeds.fcast"
-    shutil.copy(seed_project_file, path)
-    return path
 
 
 @pytest.fixture

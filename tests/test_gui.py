@@ -5,7 +5,6 @@ Chinese text is sent as key events carrying the text (QTest's keyClicks is Latin
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -32,20 +31,6 @@ def type_text(widget, text: str) -> None:
 def press(widget, key, modifiers=Qt.KeyboardModifier.NoModifier) -> None:
     QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyPress, key, modifiers))
     QApplication.sendEvent(widget, QKeyEvent(QEvent.Type.KeyRelease, key, modifiers))
-
-
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
-@pytest.fixture
-def project_copy(tmp_path, seed_project_file) -> Path:
-    path = tmp_path / "seeds.fcast"
-    shutil.copy(seed_project_file, path)
-    return path
 
 
 @pytest.fixture

@@ -20,13 +20,6 @@ Button = QMessageBox.StandardButton
 SAMPLE = ROOT / "resources" / "samples" / "sample.fcast"
 
 
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
 @pytest.fixture
 def window(app, qtbot, tmp_path):
     from fcast_desktop.gui.main_window import MainWindow

@@ -29,20 +29,6 @@ Button = QMessageBox.StandardButton
 ROOT = Path(__file__).resolve().parents[1]
 
 
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
-@pytest.fixture
-def project_copy(tmp_path, seed_project_file) -> Path:
-    path = tmp_path / "seeds.fcast"
-    shutil.copy(seed_project_file, path)
-    return path
-
-
 @pytest.fixture
 def make_window(app, qtbot):
     """MainWindow(interactive=False) instances, closed (discarding) at the end of the test."""

@@ -40,13 +40,6 @@ def _big_project_file(tmp_path: Path, n_forms: int) -> Path:
     return path
 
 
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
 def _open(qtbot, path: Path):
     from fcast_desktop.gui.main_window import MainWindow
 

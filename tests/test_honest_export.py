@@ -143,13 +143,6 @@ def error_window(app, qtbot, tmp_path):
     w.close()
 
 
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
 @pytest.mark.gui
 @pytest.mark.parametrize("kind", ["pdf", "xlsx"])
 def test_export_of_forms_with_errors_asks_and_cancel_writes_nothing(error_window, tmp_path, kind):

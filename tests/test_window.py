@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -28,20 +27,6 @@ pytestmark = pytest.mark.gui
 Button = QMessageBox.StandardButton
 SAMPLE = ROOT / "resources" / "samples" / "sample.fcast"
 LATIN_WORD = r"[A-Za-z]{3,}"  # English left in a visible text ("Look in", "bytes", "Folder")
-
-
-@pytest.fixture(scope="session")
-def app():
-    from fcast_desktop.gui.app import create_application
-
-    return create_application(["fcast-desktop"])
-
-
-@pytest.fixture
-def project_copy(tmp_path, seed_project_file) -> Path:
-    path = tmp_path / "seeds.fcast"
-    shutil.copy(seed_project_file, path)
-    return path
 
 
 @pytest.fixture
