@@ -390,14 +390,9 @@ class ProjectLock:
         took_over: LockInfo | None = None
         vanished = 0
         while True:
-            info = _new_info(app)
-            try:
-                _create(lockp, info)
-            except FileExistsError:
-                pass
-            else:
-                _clean_lock_debris(lockp)
-                return cls(project_path, lockp, info, took_over)
+            made = cls._try_create(project_path, lockp, app, took_over)
+            if made is not None:
+                return made
             found = _read_raw(lockp)
             if found is None:  # released between our attempt and our look: try again at once
                 vanished += 1
@@ -423,14 +418,9 @@ class ProjectLock:
         took_over: LockInfo | None = None
         holder: LockInfo | None = None
         for _attempt in range(50):
-            info = _new_info(app)
-            try:
-                _create(lockp, info)
-            except FileExistsError:
-                pass
-            else:
-                _clean_lock_debris(lockp)
-                return cls(project_path, lockp, info, took_over)
+            made = cls._try_create(project_path, lockp, app, took_over)
+            if made is not None:
+                return made
             found = _read_raw(lockp)
             if found is None:
                 continue
@@ -440,6 +430,18 @@ class ProjectLock:
             else:
                 time.sleep(POLL_SECONDS)
         raise ProjectLocked(holder or LockInfo("", "", 0, "", "", ""), project_path)
+
+    @classmethod
+    def _try_create(cls, project_path: Path, lockp: Path, app: str,
+                    took_over: LockInfo | None) -> ProjectLock | None:
+        """One attempt to create the lock file: the lock, or None when a lock file is already there."""
+        info = _new_info(app)
+        try:
+            _create(lockp, info)
+        except FileExistsError:
+            return None
+        _clean_lock_debris(lockp)
+        return cls(project_path, lockp, info, took_over)
 
     def owns(self) -> bool:
         """The lock file still carries our session (nobody broke or took over our lock)."""
