@@ -46,7 +46,7 @@ def main(argv: list[str] | None = None) -> int:
     kinds = {k: sum(1 for f in forms if f.kind == k) for k in ("declaration", "self_evaluation", "department_overall")}
 
     times = []
-    for run in range(args.runs):
+    for _run in range(args.runs):
         t0 = time.perf_counter()
         from fcast_desktop.exchange.pdf_export import export_pdf  # first run: includes the reportlab import
 

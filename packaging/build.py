@@ -2,7 +2,8 @@
 
 Works the same on Linux and on Windows (run it there with the venv's python). It writes the Windows version
 resource from ``fcast_desktop.__version__``, runs PyInstaller on ``packaging/fcast-desktop.spec`` and prints the
-bundle's size against the 130 MB budget, its largest parts and the size of a zip of it. ``--smoke`` then runs packaging/smoke_test.py on the result.
+bundle's size against the 130 MB budget, its largest parts and the size of a zip of it. ``--smoke`` then runs
+packaging/smoke_test.py on the result.
 """
 
 from __future__ import annotations

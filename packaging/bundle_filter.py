@@ -18,7 +18,8 @@ import posixpath
 # modules some library may import that the app never uses; each one costs size (and start-up when frozen)
 EXCLUDED_MODULES = (
     "tkinter", "_tkinter", "unittest", "pydoc", "doctest", "lib2to3", "xmlrpc", "ftplib", "http.server",
-    "ssl", "_ssl", "_hashlib", "asyncio", "multiprocessing", "charset_normalizer", "numpy", "hypothesis", "pytest", "_pytest", "pytestqt", "fontTools", "setuptools", "pip",
+    "ssl", "_ssl", "_hashlib", "asyncio", "multiprocessing", "charset_normalizer", "numpy", "hypothesis", "pytest",
+    "_pytest", "pytestqt", "fontTools", "setuptools", "pip",
     # reportlab imports PIL.Image at start; its codecs for images we never embed bring 13 MB of libraries
     "PIL._avif", "PIL._webp", "PIL._imagingcms", "PIL._imagingft", "PIL._imagingtk", "PIL._imagingmath",
     "PIL._imagingmorph", "PIL.ImageQt", "PIL.ImageTk", "PIL.ImageCms", "PIL.AvifImagePlugin",
@@ -117,7 +118,8 @@ def reachable_binaries(binaries, imports_of):
         return kept
 
     roots = [dest for dest, _source, kind in binaries
-             if kind == "EXTENSION" or _plugin(dest) is not None or _parts(dest)[-1].startswith(("libpython", "python3"))]
+             if kind == "EXTENSION" or _plugin(dest) is not None
+             or _parts(dest)[-1].startswith(("libpython", "python3"))]
     host = [r for r in roots if _stem(_parts(r)[-1]) in HOST_LIBRARIES_FOR]
     kept = closure([r for r in roots if r not in host])
     kept |= closure(host, follow=lambda dest: dest.replace("\\", "/").startswith("PySide6/"))
@@ -126,7 +128,8 @@ def reachable_binaries(binaries, imports_of):
 
 def without_dangling_links(entries, kept_binaries):
     """Drop the symbolic links (PyInstaller lists some among the data files) whose target was left out."""
-    present = {dest for dest, _source, _kind in kept_binaries} | {dest for dest, _s, kind in entries if kind != "SYMLINK"}
+    present = ({dest for dest, _source, _kind in kept_binaries}
+               | {dest for dest, _s, kind in entries if kind != "SYMLINK"})
     return [(dest, source, kind) for dest, source, kind in entries
             if kind != "SYMLINK" or _link_target(dest, source) in present]
 

@@ -43,7 +43,8 @@ class Smoke:
         guis = [p for p in bundle.iterdir() if p.is_file() and p.name not in (f"fcast{EXE}",)
                 and os.access(p, os.X_OK) and p.suffix in ("", ".exe")]
         if not self.cli.exists() or len(guis) != 1:
-            raise SystemExit(f"{bundle}: expected the programs fcast and the desktop app, found {sorted(os.listdir(bundle))}")
+            found = sorted(os.listdir(bundle))
+            raise SystemExit(f"{bundle}: expected the programs fcast and the desktop app, found {found}")
         self.gui = guis[0]
         self.offline = no_network_prefix()
         self.failures = 0
@@ -107,7 +108,8 @@ def main(argv: list[str]) -> int:
         bad = s.run("fcast list on a truncated file gives exit 2", [str(s.cli), "list", str(broken)], ok=(2,))
         s.expect("…with a Chinese message", any("\u4e00" <= ch <= "\u9fff" for ch in bad.stderr), bad.stderr)
 
-        env_gui = dict(FCAST_SMOKE_QUIT_MS="200", FCAST_CONFIG_DIR=str(tmp / "config"), XDG_CONFIG_HOME=str(tmp / "xdg"))
+        env_gui = dict(FCAST_SMOKE_QUIT_MS="200", FCAST_CONFIG_DIR=str(tmp / "config"),
+                       XDG_CONFIG_HOME=str(tmp / "xdg"))
         s.env.update(env_gui)
         # a windowed program on Windows has no stdout: the app reports its marks to a file as well
         report = tmp / "marks.txt"
@@ -123,7 +125,8 @@ def main(argv: list[str]) -> int:
         s.run("desktop app opens the imported project", [str(s.gui), str(project)])
         marks = report.read_text(encoding="utf-8").splitlines() if report.exists() else []
         s.expect("…with every form", f"FCAST_WINDOW_SHOWN {len(forms)}" in marks, str(marks))
-    network_modules = [p.name for p in (bundle / "_internal").rglob("*") if "QtNetwork" in p.name or "Qt6Network" in p.name]
+    network_modules = [p.name for p in (bundle / "_internal").rglob("*")
+                       if "QtNetwork" in p.name or "Qt6Network" in p.name]
     s.expect("no Qt network module in the bundle", not network_modules, ", ".join(network_modules))
     print("smoke test passed" if not s.failures else f"smoke test: {s.failures} failure(s)")
     return 1 if s.failures else 0

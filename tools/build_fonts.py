@@ -199,7 +199,8 @@ def build(source: str, out: Path) -> dict:
     subsetter.subset(font)
     # keep one Windows Unicode BMP cmap (format 4) plus the Unicode-platform copy; drop format 14 (UVS)
     cmap = font["cmap"]
-    cmap.tables = [t for t in cmap.tables if t.format in (4, 12) and (t.platformID, t.platEncID) in ((3, 1), (0, 3), (3, 10), (0, 4))]
+    unicode_encodings = ((3, 1), (0, 3), (3, 10), (0, 4))
+    cmap.tables = [t for t in cmap.tables if t.format in (4, 12) and (t.platformID, t.platEncID) in unicode_encodings]
     aliases = drop_aliases(font)
     cff_to_glyf(font)
     rename(font, source_version)

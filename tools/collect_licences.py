@@ -44,9 +44,11 @@ def licence_files(dist: metadata.Distribution) -> list[Path]:
 def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     index = [
-        {"component": "Qt 6 与 Qt for Python（PySide6、shiboken6）", "licence": "LGPL-3.0-only", "file": "LGPL-3.0.txt"},
+        {"component": "Qt 6 与 Qt for Python（PySide6、shiboken6）", "licence": "LGPL-3.0-only",
+         "file": "LGPL-3.0.txt"},
         {"component": "（LGPL-3.0 所引用的 GPL-3.0 全文）", "licence": "GPL-3.0-only", "file": "GPL-3.0.txt"},
-        {"component": "思源黑体 / Noto Sans CJK SC 子集（界面与导出字体）", "licence": "OFL-1.1", "file": "../fonts/OFL.txt"},
+        {"component": "思源黑体 / Noto Sans CJK SC 子集（界面与导出字体）", "licence": "OFL-1.1",
+         "file": "../fonts/OFL.txt"},
         {"component": f"Python {sys.version.split()[0]}", "licence": "PSF-2.0", "file": "Python.txt"},
     ]
     shutil.copy(COMMON / "LGPL-3", OUT / "LGPL-3.0.txt")

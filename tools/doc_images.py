@@ -11,6 +11,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 from PIL import Image  # noqa: E402 (comes with reportlab)
+
 from fcast_desktop.exchange.pdf_export import export_pdf  # noqa: E402
 from fcast_desktop.exchange.xlsx_export import export_xlsx  # noqa: E402
 from fcast_desktop.store.project_file import load_project  # noqa: E402
@@ -25,13 +26,15 @@ def find(kind, name=None, code=None):
 
 forms = {
     "declaration": find("declaration", "离退休干部节日慰问金（科级及以下）", "440304221061500000046"),
-    "self-evaluation": (find("self_evaluation", code="440304221061500600008"), find("self_evaluation", code="440304221061500000007")),
+    "self-evaluation": (find("self_evaluation", code="440304221061500600008"),
+                        find("self_evaluation", code="440304221061500000007")),
     "department": find("department_overall"),
 }
 tmp = Path(tempfile.mkdtemp())
 
 def pages(pdf, dpi, first, last):
-    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf), str(tmp / pdf.stem)], check=True)
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), "-f", str(first), "-l", str(last), str(pdf),
+                    str(tmp / pdf.stem)], check=True)
     return sorted(tmp.glob(pdf.stem + "-*.png"))
 
 def side_by_side(files, out):
@@ -40,7 +43,8 @@ def side_by_side(files, out):
     m = Image.new("RGB", (w, max(i.height for i in ims)), (128, 128, 128))
     x = 0
     for i in ims:
-        m.paste(i, (x, 0)); x += i.width + 10
+        m.paste(i, (x, 0))
+        x += i.width + 10
     m.save(out)
 
 fonts = Path.home() / ".local" / "share" / "fonts"

@@ -196,9 +196,9 @@ def register_reportlab_font() -> str:
 __all__ = [
     "FONT_FAMILY",
     "FONT_FILE",
-    "FontNotFoundError",
     "IGNORABLE",
     "PDF_FONT_NAME",
+    "FontNotFoundError",
     "coverage",
     "describe_characters",
     "font_candidates",

@@ -28,12 +28,12 @@ class ImportResult:
     forms: list[AnyForm] = field(default_factory=list)
     notes: list[ImportNote] = field(default_factory=list)
 
-    def extend(self, other: "ImportResult") -> None:
+    def extend(self, other: ImportResult) -> None:
         self.forms.extend(other.forms)
         self.notes.extend(other.notes)
 
 
-class ImportFailed(Exception):
+class ImportFailed(Exception):  # noqa: N818 (the name cli and gui code against)
     """The source cannot be used at all (missing, not text, unknown format); message is Chinese."""
 
     def __init__(self, path: str, what: str, line: int | None = None):
@@ -47,5 +47,5 @@ class ExportError(Exception):
     """An export that cannot be written; the message is Chinese and says what to do."""
 
 
-class ExportCancelled(Exception):
+class ExportCancelled(Exception):  # noqa: N818 (a signal, not a fault)
     """The user cancelled the export; no file was written."""

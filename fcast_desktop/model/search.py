@@ -16,6 +16,7 @@ class Match:
     column: str = ""
 
 
+_NOT_TEXT = ("id", "kind", "source", "variant", "amount_unit", "declaration_id")  # identifiers, not the user's text
 _ROW_KEYS = ("name", "target", "actual", "explanation", "measure_unit", "deviation", "content")
 
 
@@ -26,7 +27,7 @@ def find_matches(project: Project, text: str) -> list[Match]:
     out: list[Match] = []
     for form in project.forms:
         for name, value in form:
-            if isinstance(value, str) and name not in ("id", "kind", "source", "variant", "amount_unit", "declaration_id"):
+            if isinstance(value, str) and name not in _NOT_TEXT:
                 if needle in value:
                     out.append(Match(form.id, name, None, name))
         for table in ("tasks", "indicators"):

@@ -30,7 +30,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from ..model import AnyForm, Explanation, Project
+from ..model import AnyForm, Explanation, Project, SelfEvaluation
 from ..model.editing import get_text
 from .catalogue import Problem
 from .checks import FUND_ROWS, check_form, form_profile
@@ -55,7 +55,7 @@ class Finding:
         return "explained" if self.explanation is not None else self.problem.severity
 
 
-def _cell_path(problem: Problem) -> tuple | None:
+def _cell_path(problem: Problem) -> tuple[str | int, ...] | None:
     if problem.key is None:
         return None
     if problem.field in ("indicators", "tasks"):
@@ -72,7 +72,8 @@ def _row_text(form: AnyForm, problem: Problem) -> str:
     try:
         if problem.field in ("indicators", "tasks") and problem.row is not None:
             record = getattr(form, problem.field)[problem.row]
-        elif problem.field == "funds" and problem.row is not None and problem.row < len(FUND_ROWS):
+        elif (problem.field == "funds" and problem.row is not None and problem.row < len(FUND_ROWS)
+              and isinstance(form, SelfEvaluation)):
             record = getattr(form.funds, FUND_ROWS[problem.row])
         else:
             return ""

@@ -107,11 +107,11 @@ def _pid_alive_windows(pid: int) -> bool:
         import ctypes
         from ctypes import wintypes
 
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
+        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)  # type: ignore[attr-defined,unused-ignore]
         kernel32.OpenProcess.restype = wintypes.HANDLE
         handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
         if not handle:
-            return ctypes.get_last_error() != 87  # ERROR_INVALID_PARAMETER: no such process
+            return bool(ctypes.get_last_error() != 87)  # type: ignore[attr-defined,unused-ignore]  # 87: no such process
         try:
             code = wintypes.DWORD()
             if kernel32.GetExitCodeProcess(handle, ctypes.byref(code)):
@@ -179,12 +179,12 @@ def _new_info(app: str) -> LockInfo:
                     session=secrets.token_hex(16))
 
 
-def _real(project: str | os.PathLike) -> Path:
+def _real(project: str | os.PathLike[str]) -> Path:
     """The file a project path names, through symbolic links (two links to one file share one lock)."""
     return Path(os.path.realpath(os.fspath(project)))
 
 
-def lock_path(project: str | os.PathLike) -> Path:
+def lock_path(project: str | os.PathLike[str]) -> Path:
     p = _real(project)
     return p.with_name(f".~lock.{p.name}#")
 
@@ -217,7 +217,7 @@ def _read_raw(path: Path) -> tuple[LockInfo, bytes] | None:
     return _parse(data, mtime), data
 
 
-def read_lock(project: str | os.PathLike) -> LockInfo | None:
+def read_lock(project: str | os.PathLike[str]) -> LockInfo | None:
     """Who holds ``project``; None when nobody does. Never raises: an unreadable lock is "held by unknown"."""
     try:
         found = _read_raw(lock_path(project))
@@ -245,7 +245,7 @@ def is_stale(info: LockInfo) -> bool:
     return when is not None and _process_started_after(info.pid, when)
 
 
-def held_here(project: str | os.PathLike) -> bool:
+def held_here(project: str | os.PathLike[str]) -> bool:
     """True when a ProjectLock of this process holds ``project``."""
     info = read_lock(project)
     return info is not None and info.session in _LIVE_SESSIONS
@@ -254,7 +254,7 @@ def held_here(project: str | os.PathLike) -> bool:
 class ProjectLocked(Exception):  # noqa: N818 (the name the GUI codes against)
     """The project is held by someone else; ``str(exc)`` is a Chinese sentence naming the holder."""
 
-    def __init__(self, info: LockInfo, path: str | os.PathLike):
+    def __init__(self, info: LockInfo, path: str | os.PathLike[str]):
         self.info = info
         self.path = Path(path)
         super().__init__(f"项目文件 {self.path} 已被 {info.describe()}打开，暂时不能写入")
@@ -378,7 +378,7 @@ class ProjectLock:
         _LIVE_SESSIONS.add(info.session)
 
     @classmethod
-    def acquire(cls, project: str | os.PathLike, *, app: str, wait: float = 0.0,
+    def acquire(cls, project: str | os.PathLike[str], *, app: str, wait: float = 0.0,
                 take_stale: bool = True) -> ProjectLock:
         """Take the lock, waiting up to ``wait`` seconds for a live holder; raise :class:`ProjectLocked`.
 
@@ -411,7 +411,7 @@ class ProjectLock:
             time.sleep(min(POLL_SECONDS, remaining))
 
     @classmethod
-    def take_over(cls, project: str | os.PathLike, *, app: str) -> ProjectLock:
+    def take_over(cls, project: str | os.PathLike[str], *, app: str) -> ProjectLock:
         """Take the lock whoever holds it (the user confirmed that the holder is gone)."""
         project_path = Path(project)
         lockp = lock_path(project)
@@ -463,7 +463,7 @@ class ProjectLock:
             except OSError:  # gone already, or the folder became read-only: the lock stays, stale for the next
                 pass
 
-    def move_to(self, new_project: str | os.PathLike) -> ProjectLock:
+    def move_to(self, new_project: str | os.PathLike[str]) -> ProjectLock:
         """For 另存为: hold ``new_project`` instead (raises ProjectLocked and keeps the old lock when taken)."""
         if lock_path(new_project) == self.path and self.owns():
             self.project = Path(new_project)
@@ -475,7 +475,7 @@ class ProjectLock:
     def __enter__(self) -> ProjectLock:
         return self
 
-    def __exit__(self, *exc) -> None:
+    def __exit__(self, *exc: object) -> None:
         self.release()
 
     def __repr__(self) -> str:

@@ -36,7 +36,9 @@ def os_reason(exc: OSError) -> str:
         return text
     if getattr(exc, "winerror", None) in (32, 33):  # ERROR_SHARING_VIOLATION, ERROR_LOCK_VIOLATION
         return "文件正被其他程序占用"
-    return _ERRNO_TEXT.get(exc.errno, f"系统错误（错误号 {exc.errno}）" if exc.errno else "系统错误")
+    if not exc.errno:
+        return "系统错误"
+    return _ERRNO_TEXT.get(exc.errno, f"系统错误（错误号 {exc.errno}）")
 
 
 def os_error_text(exc: OSError, path: str | os.PathLike[str] | None = None) -> str:
