@@ -94,19 +94,19 @@ def test_missing_characters_reports_what_the_font_lacks():
 
 
 def test_cmap_reader_agrees_with_fonttools():
-    ttLib = pytest.importorskip("fontTools.ttLib")
-    expected = set(ttLib.TTFont(str(font_path())).getBestCmap())
+    tt_lib = pytest.importorskip("fontTools.ttLib")
+    expected = set(tt_lib.TTFont(str(font_path())).getBestCmap())
     assert set(coverage()) == expected
 
 
 def test_cmap_reader_format_12_and_collections():
     """The reader also handles format-12 subtables and collections (what a rebuilt font may contain)."""
-    ttLib = pytest.importorskip("fontTools.ttLib")
+    tt_lib = pytest.importorskip("fontTools.ttLib")
     source = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     if not source.is_file():
         pytest.skip("fonts-noto-cjk not installed")
     data = source.read_bytes()
-    expected = set(ttLib.TTFont(str(source), fontNumber=0, lazy=True).getBestCmap())
+    expected = set(tt_lib.TTFont(str(source), fontNumber=0, lazy=True).getBestCmap())
     assert fonts._parse_cmap(data) == expected
 
 
@@ -151,7 +151,8 @@ def test_qt_accepts_the_font(qapp):
 
 
 @pytest.mark.slow
-@pytest.mark.skipif(os.environ.get("FCAST_REBUILD_FONT") != "1", reason="rebuilds the font (~40 s): FCAST_REBUILD_FONT=1")
+@pytest.mark.skipif(os.environ.get("FCAST_REBUILD_FONT") != "1",
+                    reason="rebuilds the font (~40 s): FCAST_REBUILD_FONT=1")
 def test_build_is_reproducible(tmp_path):
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
     try:

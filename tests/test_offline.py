@@ -19,7 +19,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT, NETWORK_EVENTS
+from conftest import NETWORK_EVENTS, ROOT
 
 PACKAGE = ROOT / "fcast_desktop"
 NETWORK_MODULES = ("socket", "ssl", "urllib.request", "http", "ftplib", "smtplib", "requests", "httpx",
