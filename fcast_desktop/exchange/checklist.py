@@ -45,6 +45,11 @@ EXPLAINED = [30, 35, 35]  # 位置 | 警告 | 说明
 APPENDIX = [24, 42, 34]  # 位置 | 警告 | 说明
 
 
+def _said(f: Finding) -> str:
+    """The 说明 of an explained finding."""
+    return f.explanation.text if f.explanation is not None else ""
+
+
 def _section(text: str, span: int) -> PRow:
     return PRow([PCell(text, 0, span, role="section", align="left")])
 
@@ -76,7 +81,8 @@ def checklist_printed(c: Checklist) -> PrintedForm:
                      + _numbers([len(c.forms), ready, *(t[k] for k in kinds)], 1)))
     sections.append(Section("block", rows, widths=list(UNITS)))
 
-    rows = [_section("二、各表单状态", 6), _header("序号", "表单", "项目编码", "状态", "已说明", "提示")]
+    code = DECLARATION.field("project_code").name
+    rows = [_section("二、各表单状态", 6), _header("序号", "表单", code, "状态", "已说明", "提示")]
     for s in c.forms:
         form = project.forms[s.form]
         rows.append(PRow([PCell(str(s.form), 0, align="center"), PCell(form_label(s.form, form).split(" ", 2)[2], 1),
@@ -109,7 +115,7 @@ def checklist_printed(c: Checklist) -> PrintedForm:
         rows += [_section(form_label(s.form, form), 3), _header("位置", "警告", "说明")]
         for f in s.explained:
             rows.append(PRow([PCell(place_text(form, f.problem), 0), PCell(f.problem.message, 1),
-                              PCell(f.explanation.text, 2)]))
+                              PCell(_said(f), 2)]))
         sections.append(Section("block", rows, widths=list(EXPLAINED)))
     if c.stale:
         by_id = {form.id: (n, form) for n, form in enumerate(project.forms)}
@@ -117,8 +123,8 @@ def checklist_printed(c: Checklist) -> PrintedForm:
         rows += [_section("已失效的说明（所说明的值已改变或问题已消失，请重新核对）", 3),
                  _header("表单 · 位置", "规则", "说明")]
         for e in c.stale:
-            n, form = by_id.get(e.form_id, (None, None))
-            where = f"{form_label(n, form)} · {place_text(form, e)}" if form is not None else "（表单已删除）"
+            entry = by_id.get(e.form_id)
+            where = f"{form_label(*entry)} · {place_text(entry[1], e)}" if entry is not None else "（表单已删除）"
             rule = RULES.get(e.rule)
             rows.append(PRow([PCell(where, 0), PCell(f"规则 {rule.code}" if rule else "", 1), PCell(e.text, 2)]))
         sections.append(Section("block", rows, widths=list(EXPLAINED)))
@@ -132,7 +138,7 @@ def appendix_printed(form: AnyForm, n: int, items: list[Finding]) -> PrintedForm
     rows = [_header("位置", "警告", "说明")]
     for f in items:
         rows.append(PRow([PCell(place_text(form, f.problem), 0), PCell(f.problem.message, 1),
-                          PCell(f.explanation.text, 2)]))
+                          PCell(_said(f), 2)]))
     landscape = form.kind != "declaration"
     return PrintedForm(form.kind, APPENDIX_TITLE, form_label(n, form), landscape, [100],
                        [Section("block", rows, widths=list(APPENDIX))], DECLARATION)
@@ -212,7 +218,8 @@ def checklist_pdf(c: Checklist) -> bytes:
     _check_font(pf, TITLE)
     font = register_reportlab_font()
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, initialFontName=font, initialFontSize=BODY_SIZE,
+    canvas = Canvas(buf, pagesize=A4, initialFontName=font,  # type: ignore[arg-type]  # stubs: a font name is str
+                    initialFontSize=BODY_SIZE,
                     initialLeading=BODY_SIZE * LEADING, lang="zh-CN")
     canvas.setTitle(f"{TITLE} {c.project.unit}".strip())
     canvas.setAuthor("绩效表单助手")
@@ -301,6 +308,7 @@ def checklist_workbook(c: Checklist):
 
     wb = Workbook()
     ws = wb.active
+    assert ws is not None  # a new workbook has its first sheet
     ws.title = TITLE
     x._set_normal_font(wb)
     wb.properties.creator = "绩效表单助手 fcast-desktop"
@@ -333,7 +341,7 @@ def explanation_sheet_printed(project: Project, forms: Sequence[AnyForm]) -> Pri
         rows = [_section(form_label(n, form), 3), _header("位置", "警告", "说明")]
         for f in items:
             rows.append(PRow([PCell(place_text(form, f.problem), 0), PCell(f.problem.message, 1),
-                              PCell(f.explanation.text, 2)]))
+                              PCell(_said(f), 2)]))
         sections.append(Section("block", rows, widths=list(APPENDIX)))
     if not sections:
         return None

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from .published_text import TITLES, looks_tabular, parse_published_text, read_text_file
+from .published_text import TITLES, looks_tabular, no_title_message, parse_published_text, read_text_file
 from .report import ImportFailed, ImportResult
 
 
@@ -19,9 +19,7 @@ def import_file(path: str | Path) -> ImportResult:
         raise ImportFailed(str(p), f"不支持导入 {p.suffix} 文件：请导入公开表格的文本（.txt）或本程序导出的 .xlsx")
     text = read_text_file(p)
     if not any(title in text for title in TITLES):
-        raise ImportFailed(
-            str(p), "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型"
-        )
+        raise ImportFailed(str(p), no_title_message())
     if looks_tabular(text):
         return parse_published_text(text, str(p))
     from .pdf_text import parse_pdf_text

@@ -26,18 +26,18 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from .report import ExportCancelled, ExportError
 from .. import __version__
-from ..layouts.forms import FormLayout
+from ..layouts.forms import LAYOUTS, FormLayout
 from ..layouts.printed import (
     A4,
     BODY_SIZE,
     LEADING,
     NO_LINE_END,
     NO_LINE_START,
-    PCell,
     Page,
+    PCell,
     PrintedForm,
     TextMetrics,
     break_lines,
@@ -45,9 +45,10 @@ from ..layouts.printed import (
     compose_pages,
     fit_label,
 )
-from ..model import FORM_KIND_TITLES, AnyForm, Project, form_title
+from ..model.forms import AnyForm, Project, form_title
 from ..store.project_file import write_atomically
 from .fonts import describe_characters, missing_characters, register_reportlab_font
+from .report import ExportCancelled, ExportError
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -108,17 +109,24 @@ def printed_forms(project: Project, forms: Sequence[AnyForm]) -> list[PrintedFor
 
 def _rules_values(project: Project, form: AnyForm) -> tuple[dict[str, str], bool]:
     """What the rules add to a printed form: its computed values and whether it carries the 福田 stars."""
-    from ..rules import form_stars
+    from ..model import SelfEvaluation
+    from ..model.money import format_number
+    from ..rules import form_profile, form_stars, load_profile
     from ..rules.report import computed_values
 
-    return computed_values(form, project), form_stars(form, project)
+    computed = computed_values(form, project)
+    if isinstance(form, SelfEvaluation):  # 产出指标(50分): the weights of the form's profile
+        profile = form_profile(form, load_profile(project.profile))
+        computed.update({f"weights.{k}": format_number(v) for k, v in profile.level1_weights.items()})
+    return computed, form_stars(form, project)
 
 
 def pdf_metrics() -> TextMetrics:
     """Advance widths of the bundled font (registered with reportlab), for :func:`compose_pages`."""
     from reportlab.pdfbase.pdfmetrics import getFont
 
-    face = getFont(register_reportlab_font()).face
+    font: Any = getFont(register_reportlab_font())  # a TTFont (the stubs type getFont as the base Font)
+    face = font.face
     widths, default = face.charWidths, face.defaultWidth
     return TextMetrics(lambda ch: widths.get(ord(ch), default) / 1000.0)
 
@@ -131,7 +139,7 @@ def form_pages(project: Project, forms: Sequence[AnyForm]) -> list[Page]:
     metrics = pdf_metrics()
     from .checklist import with_appendix  # a form's 审核说明 page(s) follow it (issue 15)
 
-    return [page for n, (form, pf) in enumerate(zip(forms, printed))
+    return [page for n, (form, pf) in enumerate(zip(forms, printed, strict=False))
             for page in with_appendix(compose_pages(pf, metrics, n), project, form, metrics, n)]
 
 
@@ -165,8 +173,8 @@ def render_pdf(
     from .checklist import with_appendix
 
     buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, initialFontName=font, initialFontSize=BODY_SIZE,
-                    initialLeading=BODY_SIZE * LEADING, lang="zh-CN")
+    canvas = Canvas(buf, pagesize=A4, initialFontName=font,  # type: ignore[arg-type]  # stubs: a font name is str
+                    initialFontSize=BODY_SIZE, initialLeading=BODY_SIZE * LEADING, lang="zh-CN")
     canvas.setTitle(_document_title(project, forms))
     canvas.setAuthor("绩效表单助手")
     canvas.setSubject("预算绩效表单")
@@ -227,7 +235,7 @@ def draw_page(canvas, page: Page, font: str, encoded: dict[str, list] | None = N
         ops.append(f"n {_num(b.x)} {_num(h - b.y - b.h)} {_num(b.w)} {_num(b.h)} re S")  # = canvas.rect(stroke=1)
     if ops:
         canvas.addLiteral("\n".join(ops))
-    face = getFont(font)
+    face: Any = getFont(font)  # a TTFont: splitString, getSubsetInternalName (the stubs know the base Font only)
     doc = canvas._doc
     encoded = {} if encoded is None else encoded
     ops = []
@@ -280,7 +288,7 @@ def _pack_pages(canvas, start: int) -> int:
             continue  # (reportlab makes such a page's content itself when saving)
         contents = PDFStream(content=zlib.compress(stream.encode("utf8")))
         contents.dictionary["Filter"] = PDFArray([PDFName("FlateDecode")])
-        contents.__Comment__ = "page stream"
+        contents.__Comment__ = "page stream"  # type: ignore[attr-defined]  # read by reportlab's writer
         page.Contents = contents
         page.stream = None
     return len(pages)
@@ -309,7 +317,7 @@ def missing_in_forms(
     if printed is None:
         printed = [build_printed(f) for f in forms]
     out: list[tuple[str, str, set[str]]] = []
-    for n, (form, pf) in enumerate(zip(forms, printed)):
+    for n, (form, pf) in enumerate(zip(forms, printed, strict=False)):
         out += _missing_in_form(n, form, pf)
     return out
 
@@ -321,7 +329,7 @@ def _missing_in_form(n: int, form: AnyForm, pf: PrintedForm) -> list[tuple[str, 
     for text, fld in _printed_texts(pf):
         chars = missing_characters(text)
         if chars:
-            where = f"第 {n + 1} 张表（{FORM_KIND_TITLES.get(form.kind, form.kind)}：{form_title(form)}）"
+            where = f"第 {n + 1} 张表（{_kind_title(form.kind)}：{form_title(form)}）"
             out.append((where, fld if isinstance(fld, str) else _field_name(pf.layout, fld), chars))
     return out
 
@@ -330,9 +338,15 @@ def _missing_in_form(n: int, form: AnyForm, pf: PrintedForm) -> list[tuple[str, 
 # computed values and field names
 
 
+def _kind_title(kind: str) -> str:
+    """The official title of a form kind, from its layout."""
+    layout = LAYOUTS.get(kind)
+    return layout.title if layout is not None else kind
+
+
 def _document_title(project: Project, forms: Sequence[AnyForm]) -> str:
     if len(forms) == 1:
-        return f"{FORM_KIND_TITLES.get(forms[0].kind, '')} {form_title(forms[0])}"
+        return f"{_kind_title(forms[0].kind)} {form_title(forms[0])}"
     return f"{project.unit or '绩效表单'}（{len(forms)} 张表单）"
 
 
@@ -353,15 +367,19 @@ def _field_name(layout: FormLayout, cell: PCell) -> str:
             except StopIteration:
                 title = key
             return f"绩效指标第 {row} 行“{title}”"
-        titles = dict(layout.extra.get("task_columns", ()))
-        return f"年度主要任务第 {row} 行“{titles.get(key, key)}”"
-    if src.startswith("funds."):
+        tasks = layout.tasks
+        if tasks is None:
+            return src
+        title = next((c.title for c in tasks.columns if c.key == key), key)
+        return f"{tasks.caption}第 {row} 行“{title}”"
+    if src.startswith("funds.") and layout.funds is not None:
+        funds = layout.funds
         parts = src.split(".")
-        rows = dict(layout.extra.get("fund_rows", ()))
-        cols = dict(layout.extra.get("fund_columns", ()))
+        rows = {r.key: r.label for r in funds.rows}
+        cols = {c.key: c.title for c in funds.columns}
         if len(parts) == 3:
-            return f"资金使用情况“{rows.get(parts[1], parts[1])}／{cols.get(parts[2], parts[2])}”"
-        return "资金使用情况“分值”"
+            return f"{funds.title}“{rows.get(parts[1], parts[1])}／{cols.get(parts[2], parts[2])}”"
+        return f"{funds.title}“{cols.get(parts[-1], parts[-1])}”"
     for spec in (*layout.header, *layout.texts):
         if spec.key == src:
             label = spec.label.replace("（{unit}）", "").replace("，{unit}", "").replace("{unit}", "")
@@ -391,10 +409,10 @@ def _printed_texts(pf: PrintedForm):
 
 
 __all__ = [
-    "ExportCancelled",
-    "MissingCharactersError",
     "NO_LINE_END",
     "NO_LINE_START",
+    "ExportCancelled",
+    "MissingCharactersError",
     "PdfExportError",
     "break_lines",
     "check_printable",

@@ -28,24 +28,35 @@ line or run is reported as undecidable rather than searched.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..model import NOT_APPLICABLE, Declaration, DeclarationIndicator
-from ..model.money import WAN_YUAN, YUAN, parse_decimal, parse_money
-from ..model.skeleton import LEVEL1_INFO, LEVEL2_INFO, LEVEL2_ORDER, Level1, Level2, level1_from_label, level2_from_label
+from ..layouts import FormLayout, layout_for, level1_name, level2_name
+from ..model.forms import Declaration, DeclarationIndicator
+from ..model.money import WAN_YUAN, parse_decimal, parse_money
+from ..model.skeleton import (
+    LEVEL2_INFO,
+    LEVEL2_ORDER,
+    NOT_APPLICABLE,
+    Level1,
+    Level2,
+    level1_from_label,
+    level2_from_label,
+)
 from .published_text import (
     _CELL_BREAK,
-    DECL_LABELS,
-    declaration_year,
     Line,
     break_names,
     cell_break_note,
-    decl_label,
-    fill_declaration_years,
     clean_cell,
+    decl_label,
+    declaration_year,
+    fill_declaration_years,
+    label_table,
+    no_title_message,
     normalise_label,
     physical_lines,
     title_kind,
@@ -53,7 +64,7 @@ from .published_text import (
 )
 from .report import ImportFailed, ImportNote, ImportResult
 
-__all__ = ["parse_pdf_text", "value_kind", "split_row"]
+__all__ = ["parse_pdf_text", "split_row", "value_kind"]
 
 # --------------------------------------------------------------------------------------------------
 # characters, words, widths
@@ -117,7 +128,8 @@ _UNIT_BASE = (
     "人|次|条|台|套|份|篇|场|起|家|项|户|件|天|日|周|年|月|辆|本|册|张|页|所|座|处|间|批|期|类|种|名|位|节|个|"
     "GB|TB|km|kg|m|G|T|M|%|‰|倍|分|点"
 )
-_UNIT = rf"(?:[万千百亿])?(?:个[\u4e00-\u9fff]{{1,3}}|(?:{_UNIT_BASE}))?(?:之内|以内|以上|以下|之前|以前|左右|内|前|后)?"
+_UNIT = (rf"(?:[万千百亿])?(?:个[\u4e00-\u9fff]{{1,3}}|(?:{_UNIT_BASE}))?"
+         r"(?:之内|以内|以上|以下|之前|以前|左右|内|前|后)?")
 _QUANT = rf"{_CMP}?{_NUM}{_UNIT}"
 _DATE = r"\d{4}年(?:\d{1,2}月(?:\d{1,2}日)?)?(?:前|之前|以前|底|末|内|止)?"
 _EVERY = r"每(?:年|半年|季度|季|月|周|天|日)(?:末|底|初)?(?:\d{1,2}日)?(?:前|之前)?"
@@ -229,12 +241,28 @@ def _compact_value(value: str) -> str:
 # --------------------------------------------------------------------------------------------------
 # header: "label： value label： value", labels and values wrapped over lines
 
-_AMOUNT_LABELS = [
-    f"{head}({inner}{unit})"
-    for head, inners in (("项目总金额", ("中期规划,", "中期规划")), ("本年度项目金额", ("",)))
-    for inner in inners
-    for unit in ("万元", "元", "万")
-]
+def _t(key: str) -> str:
+    """The title of a declaration column, for messages (三级指标, 指标解释 …)."""
+    return layout_for("declaration").column(key).name
+
+
+def _f(key: str) -> str:
+    """The name of a declaration field, for messages (项目名称 …)."""
+    return layout_for("declaration").field(key).word
+
+
+def _amount_labels(layout: FormLayout) -> list[str]:
+    """The amount labels as published (normalised): with each unit, the comma before the unit optional."""
+    out = []
+    for spec in layout.header:
+        if spec.kind != "money":
+            continue
+        label = normalise_label(spec.label.replace("{unit}", "\x00"))
+        for variant in dict.fromkeys((label, label.replace(",\x00", "\x00"))):
+            out += [variant.replace("\x00", unit) for unit in ("万元", "元", "万")]
+    return out
+
+
 _CHAR_CLASS = {"(": "[(（]", ")": "[)）]", ",": "[,，]", ":": "[:：]"}
 
 
@@ -243,25 +271,38 @@ def _label_pattern(label: str) -> str:
 
 
 _LABEL_SPAN = 64  # a label wrapped over two lines is looked for in this many characters before the break
-_LABEL_RE = re.compile(
-    r"(?:(?<=\s)|^)(?P<label>"
-    + "|".join(_label_pattern(lb) for lb in sorted([*DECL_LABELS, *_AMOUNT_LABELS], key=len, reverse=True))
-    + r")\s*[:：]"
-)
-_SHORT_FIELDS = {"project_code", "project_name", "applicant_unit", "budget_unit", "duration_years", "project_type",
-                 "is_new", "allocation_method"}
-_PARAGRAPH_START = re.compile(r"^\s*(?:\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|[①-⑳])")
+_LABEL_RES: dict[int, tuple[FormLayout, re.Pattern[str]]] = {}
+
+
+def _label_re() -> re.Pattern[str]:
+    """A label of the declaration's header followed by its colon, spaces allowed anywhere inside (the layout's
+    labels; built once per layout)."""
+    layout = layout_for("declaration")
+    cached = _LABEL_RES.get(id(layout))
+    if cached is not None and cached[0] is layout:
+        return cached[1]
+    labels = [*label_table(layout).labels, *_amount_labels(layout)]
+    pattern = re.compile(
+        r"(?:(?<=\s)|^)(?P<label>"
+        + "|".join(_label_pattern(lb) for lb in sorted(labels, key=len, reverse=True))
+        + r")\s*[:：]"
+    )
+    _LABEL_RES[id(layout)] = (layout, pattern)
+    return pattern
+_PARAGRAPH_START = re.compile(
+    r"^\s*(?:\d+\s*[.．、)）](?!\d)|[（(]\s*\d+\s*[)）]|[一二三四五六七八九十]+\s*[、.．]|[①-⑳])")
 
 
 def _labels_in(text: str) -> list[re.Match]:
-    return [m for m in _LABEL_RE.finditer(text) if decl_label(m.group("label"))]
+    return [m for m in _label_re().finditer(text) if decl_label(m.group("label"))]
 
 
 def _is_indicator_header(text: str) -> bool:
-    if "三级指标" not in unicodedata.normalize("NFKC", text):
+    name = _t("name")
+    if name not in unicodedata.normalize("NFKC", text):
         return False  # most lines: one normalisation of the line instead of one per word
     names = [normalise_label(c) for c in text.split()]
-    return "三级指标" in names and ("一级指标" in names or "二级指标" in names)
+    return name in names and (_t("level1") in names or _t("level2") in names)
 
 
 # --------------------------------------------------------------------------------------------------
@@ -309,7 +350,7 @@ class _TableReader:
     next row, decided when that row's value turns up), ``skip`` (swallowing the rest of an unreadable row).
     """
 
-    def __init__(self, reader: "_FormReader", lines: list[tuple[int, str]], widths: _Widths, probe: bool = False):
+    def __init__(self, reader: _FormReader, lines: list[tuple[int, str]], widths: _Widths, probe: bool = False):
         self.r = reader
         self.probe = probe  # first pass: only learn the column widths
         self.lines = lines
@@ -358,12 +399,14 @@ class _TableReader:
         lines = self.row.explanation_lines + self.run
         if self.run and not self.row.explanation_lines:
             self._see("explanation", self.run[0][1])
-        for (no_a, a), (no_b, b) in zip(lines, lines[1:]):
+        for (_no_a, a), (no_b, b) in itertools.pairwise(lines):
             if self.widths.full("explanation", a) is False:
-                self.r.note(no_b, "warning", f"第 {no_b} 行“{b}”接在未写满的指标解释行之后，按指标解释的续行读取，请核对")
+                self.r.note(no_b, "warning", f"第 {no_b} 行“{b}”接在未写满的{_t('explanation')}行之后，"
+                                             f"按{_t('explanation')}的续行读取，请核对")
         self.row.explanation_lines = lines
         if not lines:
-            self.r.note(self.row.value_line, "warning", f"指标“{_join([t for _, t in self.row.name_lines])}”没有指标解释")
+            name = _join([t for _, t in self.row.name_lines])
+            self.r.note(self.row.value_line, "warning", f"指标“{name}”没有{_t('explanation')}")
         self._emit(self.row)
         self.row, self.run = None, []
 
@@ -372,7 +415,7 @@ class _TableReader:
         if self.state == "open":
             self._close_open_row()
         elif self.state == "name" and self.pending:
-            self.error(self.pending, "三级指标之后没有找到指标值")
+            self.error(self.pending, f"{_t('name')}之后没有找到指标值")
         elif self.state == "skip":
             self._flush_skip()
         self.pending, self.run, self.row = [], [], None
@@ -407,9 +450,10 @@ class _TableReader:
             if l2 is not None and l2 not in self.level2_line:
                 self._end_row_context()
                 if self.level1 is not None and LEVEL2_INFO[l2].level1 != self.level1:
-                    self.r.note(no, "warning", f"二级指标“{LEVEL2_INFO[l2].short}”出现在一级指标“{LEVEL1_INFO[self.level1].short}”之下")
+                    self.r.note(no, "warning", f"{_t('level2')}“{level2_name(l2, 'short')}”出现在"
+                                               f"{_t('level1')}“{level1_name(self.level1, 'short')}”之下")
                 if self.level2 is not None and LEVEL2_ORDER[l2] < LEVEL2_ORDER[self.level2]:
-                    self.r.note(no, "info", "此二级指标在原表中顺序不同，已按官方顺序排列")
+                    self.r.note(no, "info", f"此{_t('level2')}在原表中顺序不同，已按官方顺序排列")
                 self.level2 = l2
                 self.level1 = LEVEL2_INFO[l2].level1
                 self.level2_rows.setdefault(l2, 0)
@@ -432,7 +476,8 @@ class _TableReader:
         self._end_row_context()
         for l2, count in self.level2_rows.items():
             if count == 0:
-                self.r.note(self.level2_line[l2], "warning", f"二级指标“{LEVEL2_INFO[l2].short}”下没有导入任何指标行")
+                self.r.note(self.level2_line[l2], "warning",
+                            f"{_t('level2')}“{level2_name(l2, 'short')}”下没有导入任何指标行")
         return self.rows
 
     def _line(self, no: int, text: str) -> None:
@@ -440,12 +485,12 @@ class _TableReader:
         if 1 <= len(words) <= 3 and all(w == NOT_APPLICABLE for w in words):
             self._end_row_context()
             if self.level2 is None:
-                self.error([(no, text)], "指标行前没有二级指标")
+                self.error([(no, text)], f"指标行前没有{_t('level2')}")
                 return
             self._emit(_Row(self.level2, [(no, NOT_APPLICABLE)], NOT_APPLICABLE, no, [(no, NOT_APPLICABLE)]))
             return
         if self.level2 is None:
-            self.error([(no, text)], "指标行前没有二级指标")
+            self.error([(no, text)], f"指标行前没有{_t('level2')}")
             return
         splits = split_row(text)
         cells = _hard_cells(text)
@@ -460,12 +505,13 @@ class _TableReader:
         if not splits and len(cells) == 3:
             # three cells for certain (spaces between Chinese characters): read by position
             name, value, explanation = cells
-            self.r.note(no, "warning", f"指标值“{value}”不是常见的写法，按列位置读取（三级指标“{name}”）")
+            self.r.note(no, "warning", f"指标值“{value}”不是常见的写法，按列位置读取（{_t('name')}“{name}”）")
             splits = [RowSplit(name, value, explanation, True)]
         if splits:
             self._row_line(no, splits[0])
         elif len(cells) > 1:
-            self._ambiguous(no, text, f"一行中有 {len(cells)} 个单元格（{' | '.join(cells)}）但找不到指标值，无法确定各自属于哪一列")
+            self._ambiguous(no, text, f"一行中有 {len(cells)} 个单元格（{' | '.join(cells)}）但找不到指标值，"
+                                      "无法确定各自属于哪一列")
         else:
             self._text_line(no, text)
 
@@ -504,16 +550,18 @@ class _TableReader:
         name_lines: list[tuple[int, str]] = []
         if self.state == "name":
             name_lines = self.pending + ([(no, split.name)] if split.name else [])
-            for (no_a, a), _ in zip(name_lines, name_lines[1:]):
+            for (no_a, a), _ in itertools.pairwise(name_lines):
                 if self.widths.full("name", a) is False:
-                    self.r.note(no_a, "warning", f"三级指标“{_join([t for _, t in name_lines])}”由几行拼成，但第 {no_a} 行未写满，请核对")
+                    name = _join([t for _, t in name_lines])
+                    self.r.note(no_a, "warning", f"{_t('name')}“{name}”由几行拼成，但第 {no_a} 行未写满，请核对")
                     break
         elif self.state == "open" and not split.name:
             # a value with its name wrapped on the lines before: split the run between the open row's
             # 指标解释 and the new row's name
-            name_lines = self._split_run(no, split)
-            if name_lines is None:
+            run = self._split_run(no, split)
+            if run is None:
                 return
+            name_lines = run
         else:
             if self.state == "open":
                 self._close_open_row()
@@ -525,7 +573,7 @@ class _TableReader:
         self.pending, self.run = [], []
         if not name_lines:
             self._start_skip([(no, split.value + (" " + split.explanation if split.explanation else ""))],
-                             f"指标值“{split.value}”前没有三级指标")
+                             f"指标值“{split.value}”前没有{_t('name')}")
             return
         assert self.level2 is not None
         row = _Row(self.level2, name_lines, split.value, no)
@@ -579,14 +627,15 @@ class _TableReader:
             row.explanation_lines = row.explanation_lines + keep
             if doubtful:
                 self.r.note(row.value_line, "warning",
-                            f"指标“{_join([t for _, t in row.name_lines])}”的指标解释可能不完整（第 {doubtful[0][0]} 行起无法确定），请核对")
+                            f"指标“{_join([t for _, t in row.name_lines])}”的{_t('explanation')}可能不完整"
+                            f"（第 {doubtful[0][0]} 行起无法确定），请核对")
             self._emit(row)
             if continuation:
-                why = f"“{split.value}”既可能是上一行指标解释的续行，也可能是新指标行的指标值，无法确定"
+                why = f"“{split.value}”既可能是上一行{_t('explanation')}的续行，也可能是新指标行的指标值，无法确定"
             elif doubtful:
-                why = "指标值前的几行分不清哪些是上一行的指标解释、哪些是本行的三级指标"
+                why = f"指标值前的几行分不清哪些是上一行的{_t('explanation')}、哪些是本行的{_t('name')}"
             else:
-                why = f"指标值“{split.value}”前没有三级指标"
+                why = f"指标值“{split.value}”前没有{_t('name')}"
             self._start_skip(doubtful + [(no, " ".join(filter(None, (split.value, split.explanation))))], why)
             return None
         k = valid[0]
@@ -614,16 +663,18 @@ class _FormReader:
         form = Declaration(source=f"{Path(self.path).name}:{title_line}")
         split = next((i for i, (_, t) in enumerate(self.lines) if _is_indicator_header(t)), None)
         if split is None:
-            self.note(title_line, "error", "没有找到“一级指标 二级指标 三级指标 指标值 指标解释”表头，指标表未导入")
+            titles = " ".join(c.name for c in layout_for("declaration").columns)
+            self.note(title_line, "error", f"没有找到“{titles}”表头，指标表未导入")
             header, table = self.lines, []
         else:
             header, table = self.lines[:split], self.lines[split:]
         self._header(form, header, title_line)
         form.indicators = self._table(table)
         form.variant = "overview" if form.overview and not (form.policy_basis or form.calculation_basis) else "basis"
-        form.year = declaration_year(form)
+        if form.year is None:
+            form.year = declaration_year(form)
         if not form.project_code and not form.project_name:
-            self.note(title_line, "error", "没有找到项目编码和项目名称")
+            self.note(title_line, "error", f"没有找到{_f('project_code')}和{_f('project_name')}")
         return form
 
     # -- header -----------------------------------------------------------------------------------
@@ -668,7 +719,7 @@ class _FormReader:
                     target.append((no, before))
                 else:
                     self.note(no, "warning", f"表名之后、第一个栏目之前无法识别的内容，未导入：“{before}”")
-            for m, nxt in zip(matches, [*matches[1:], None]):
+            for m, nxt in zip(matches, [*matches[1:], None], strict=False):
                 value = text[m.end() : nxt.start() if nxt else len(text)].strip()
                 key = decl_label(m.group("label"))
                 assert key is not None
@@ -681,7 +732,8 @@ class _FormReader:
                 self.note(no, "warning", f"“{_label_of(field_name)}”重复出现，保留第一次的内容")
                 continue
             seen.add(field_name)
-            if field_name in _SHORT_FIELDS or unit:
+            spec = layout_for("declaration").field(field_name)
+            if spec in layout_for("declaration").header or unit:
                 value = _join([t for _, t in value_lines])
             else:
                 value = self._paragraphs([t for _, t in value_lines])
@@ -692,22 +744,24 @@ class _FormReader:
                     form.raw[field_name] = value
                     self.note(no, "warning", unreadable_amount(value, unit))
                 setattr(form, field_name, amount)
-            elif field_name == "duration_years":
-                years = parse_decimal(value)
-                if years is not None and years == years.to_integral_value():
-                    form.duration_years = int(years)
+            elif spec.kind == "int":
+                number = parse_decimal(value)
+                if number is not None and number == number.to_integral_value():
+                    setattr(form, field_name, int(number))
                 elif value:
-                    form.raw["duration_years"] = value
-                    self.note(no, "warning", f"实施期限“{value}”不是整数年，已原样保留")
+                    form.raw[field_name] = value
+                    what = "年份" if field_name == "year" else f"整数{spec.placeholder}"
+                    self.note(no, "warning", f"{spec.word}“{value}”不是{what}，已原样保留")
             else:
                 setattr(form, field_name, value)
         if units:
-            form.amount_unit = WAN_YUAN if "万元" in units else YUAN
+            form.amount_unit = "万元" if WAN_YUAN in units else "元"
             if len(units) > 1:
                 self.note(title_line, "warning", "两个金额标签的单位不一致（万元/元），按万元读取")
-        if form.project_name.count("（") + form.project_name.count("(") != form.project_name.count("）") + form.project_name.count(")"):
+        name = form.project_name
+        if name.count("（") + name.count("(") != name.count("）") + name.count(")"):
             line = next((no for key, no, _ in fields if key == "project_name"), title_line)
-            self.note(line, "warning", f"项目名称“{form.project_name}”的括号不成对，原表可能截断了名称，请核对")
+            self.note(line, "warning", f"{_f('project_name')}“{name}”的括号不成对，原表可能截断了名称，请核对")
 
     @staticmethod
     def _paragraphs(parts: list[str]) -> str:
@@ -750,7 +804,7 @@ class _FormReader:
 
 
 def _label_of(field_name: str) -> str:
-    return next((k for k, v in DECL_LABELS.items() if v == field_name), field_name)
+    return layout_for("declaration").field(field_name).word
 
 
 # --------------------------------------------------------------------------------------------------
@@ -769,9 +823,10 @@ def parse_pdf_text(text: str, path: str = "<文本>") -> ImportResult:
     titles = [(i, kind) for i, (no, t) in enumerate(lines)
               if t and "表" in unicodedata.normalize("NFKC", t) and (kind := title_kind(Line(no, [t])))]
     if not titles:
-        raise ImportFailed(path, "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型")
+        raise ImportFailed(path, no_title_message())
     if not any(kind == "declaration" for _, kind in titles):
-        raise ImportFailed(path, "PDF 文字只能导入“二级项目支出绩效目标申报表”；请导入自评表、部门整体表的公开表格文本（制表符分隔）")
+        raise ImportFailed(path, f"PDF 文字只能导入“{layout_for('declaration').title}”；"
+                                 "请导入自评表、部门整体表的公开表格文本（制表符分隔）")
     before = [(no, t) for no, t in lines[: titles[0][0]] if t]
     if before:
         result.notes.append(ImportNote(path, before[0][0], "warning", f"第一张表之前的 {len(before)} 行内容未导入"))
@@ -779,11 +834,13 @@ def parse_pdf_text(text: str, path: str = "<文本>") -> ImportResult:
         end = titles[n + 1][0] if n + 1 < len(titles) else len(lines)
         title_line = lines[i][0]
         if kind != "declaration":
-            result.notes.append(ImportNote(path, title_line, "error", f"PDF 文字中的“{lines[i][1]}”暂不支持导入，已跳过此表"))
+            result.notes.append(ImportNote(path, title_line, "error",
+                                           f"PDF 文字中的“{lines[i][1]}”暂不支持导入，已跳过此表"))
             continue
         body = [(no, t) for no, t in lines[i + 1 : end] if t]
         result.forms.append(_FormReader(path, body, result.notes).read(title_line))
     fill_declaration_years(result, path)
     if result.forms and not any(f.year for f in result.forms):
-        result.notes.append(ImportNote(path, None, "info", "文件中没有可推断年度的内容（时效指标未写年份），年度留空"))
+        result.notes.append(ImportNote(path, None, "info", f"文件中没有可推断年度的内容"
+                                                           f"（{level2_name(Level2.TIMELINESS)}未写年份），年度留空"))
     return result

@@ -21,8 +21,9 @@ from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
 
-from ..model import (
-    NOT_APPLICABLE,
+from ..layouts import LAYOUTS, FormLayout, layout_for, level2_name
+from ..model.forms import (
+    AnyForm,
     Declaration,
     DeclarationIndicator,
     DepartmentIndicator,
@@ -45,15 +46,44 @@ from ..model.money import (
     parse_decimal,
     parse_money,
 )
-from ..model.skeleton import LEVEL2_ORDER, Level2, level1_from_label, level2_from_label
+from ..model.skeleton import LEVEL2_ORDER, NOT_APPLICABLE, Level2, level1_from_label, level2_from_label
 from .report import ImportFailed, ImportNote, ImportResult
 
-TITLES = {
-    "二级项目支出绩效目标申报表": "declaration",
-    "项目支出绩效自评表": "self_evaluation",
-    "部门（单位）整体支出绩效目标申报表": "department_overall",
-    "部门(单位)整体支出绩效目标申报表": "department_overall",
-}
+
+def _titles() -> dict[str, str]:
+    """Form kind by title: every layout's title and its published variants, as written and normalised."""
+    out = {}
+    for kind, layout in LAYOUTS.items():
+        for title in (layout.title, *layout.title_aliases):
+            out[title] = kind
+            out[normalise_label(title)] = kind
+    return out
+
+
+def no_title_message() -> str:
+    """没有找到表名（…）: the official titles the importers look for."""
+    return f"没有找到表名（{' / '.join(layout.title for layout in LAYOUTS.values())}），无法识别表格类型"
+
+
+_CHINESE_COUNTS = "零一二三四五六七八九十"
+
+
+def listing(words) -> str:
+    """三级指标、指标值、指标解释三项: the words and how many they are, as the row messages say it."""
+    words = list(words)
+    count = _CHINESE_COUNTS[len(words)] if len(words) < len(_CHINESE_COUNTS) else str(len(words))
+    return f"{'、'.join(words)}{count}项"
+
+
+def content_columns(layout: FormLayout):
+    """The indicator columns a row fills (not the merged caption and 一级/二级 columns)."""
+    return [c for c in layout.columns if c.key not in ("caption", "level1", "level2")]
+
+
+def header_titles(layout: FormLayout) -> tuple[str, ...]:
+    """The content column titles as a published header line writes them (a prefix alias ending in “…” for a
+    title that published forms shorten or vary)."""
+    return tuple(next((a for a in c.aliases if a.endswith("…")), c.name) for c in content_columns(layout))
 
 # `(?<!\s)`: spaces before a tag are matched from the start of their run only. Without it the search tried every
 # space of a long run, each time scanning to its end: a `<sup>` between two runs of 60,000 spaces took a minute.
@@ -107,12 +137,16 @@ def normalise_label(text: str) -> str:
     return t.rstrip(":").strip()
 
 
+TITLES = _titles()
+
+
 def title_kind(line: Line) -> str | None:
     filled = line.filled
     if len(filled) != 1:
         return None
     t = filled[0].strip("#* ")
-    return TITLES.get(t) or TITLES.get(normalise_label(t))
+    titles = _titles()
+    return titles.get(t) or titles.get(normalise_label(t))
 
 
 def physical_lines(text: str) -> list[str]:
@@ -197,6 +231,19 @@ class _Reader:
     def note(self, line: int | None, level: str, message: str) -> None:
         self.notes.append(ImportNote(self.path, line, level, message))  # type: ignore[arg-type]
 
+    def read(self) -> AnyForm:
+        raise NotImplementedError
+
+    def integer(self, form, spec, value: str, line: int) -> None:
+        """An integer field (实施期限, the year): kept as typed in ``raw`` with a note when it is not one."""
+        number = parse_decimal(value)
+        if number is not None and number == number.to_integral_value():
+            setattr(form, spec.key, int(number))
+        elif value:
+            form.raw[spec.key] = value
+            what = "年份" if spec.key == "year" else f"整数{spec.placeholder}"
+            self.note(line, "warning", f"{spec.word}“{value}”不是{what}，已原样保留")
+
     # header fields: "label: value label: value" ------------------------------------------------
 
     def header_pairs(self, lines: list[Line], is_label) -> list[tuple[str, str, int]]:
@@ -221,38 +268,62 @@ class _Reader:
 
 # ---- 二级项目支出绩效目标申报表 --------------------------------------------------------------------
 
-DECL_LABELS = {
-    "项目编码": "project_code",
-    "项目名称": "project_name",
-    "申请单位": "applicant_unit",
-    "一级预算单位": "budget_unit",
-    "实施期限": "duration_years",
-    "项目类型": "project_type",
-    "是否新增项目": "is_new",
-    "分配方式": "allocation_method",
-    "政策依据": "policy_basis",
-    "测算依据": "calculation_basis",
-    "项目概况": "overview",
-    "年度目标": "annual_goal",
-    "长期目标(跨度多年的项目需填)": "long_term_goal",
-    "长期目标": "long_term_goal",
-}
-_TOTAL_AMOUNT = re.compile(r"^项目总金额\(中期规划,?(万元|万|元)\)$")
-_ANNUAL_AMOUNT = re.compile(r"^本年度项目金额\((万元|万|元)\)$")
+@dataclass(frozen=True)
+class LabelTable:
+    """The header labels of a layout as published forms write them: field key by normalised label (its name, short
+    name and aliases), and for amounts a pattern of the label with its unit (万元 / 万 / 元, the comma optional)."""
+
+    layout: FormLayout
+    labels: dict[str, str]
+    amounts: tuple[tuple[re.Pattern[str], str], ...]
+
+
+_LABEL_TABLES: dict[int, LabelTable] = {}
+
+
+def label_table(layout: FormLayout) -> LabelTable:
+    """The labels of the fields ``layout`` prints in its header (and long texts), read from the layout (cached per
+    layout object: a layout is immutable)."""
+    table = _LABEL_TABLES.get(id(layout))
+    if table is not None and table.layout is layout:
+        return table
+    printed = {place.key for row in layout.header_places() for place in row}
+    specs = [f for f in layout.header if f.key in printed] + list(layout.texts)
+    labels: dict[str, str] = {}
+    amounts = []
+    for spec in specs:
+        if spec.kind == "money":
+            text = re.escape(normalise_label(spec.label.replace("{unit}", "\x00")))
+            text = text.replace(",\x00", ",?\x00").replace("\x00", "(万元|万|元)")
+            amounts.append((re.compile(f"^{text}$"), spec.key))
+            continue
+        for name in spec.names:
+            labels.setdefault(normalise_label(name), spec.key)
+    table = _LABEL_TABLES[id(layout)] = LabelTable(layout, labels, tuple(amounts))
+    return table
 
 
 @lru_cache(maxsize=4096)
-def decl_label(cell: str) -> str | None:
+def _label_in(table_id: int, cell: str) -> str | None:
+    table = _LABEL_TABLES[table_id]
     n = normalise_label(cell)
-    if n in DECL_LABELS:
-        return DECL_LABELS[n]
-    m = _TOTAL_AMOUNT.match(n)
-    if m:
-        return "total_amount:" + ("元" if m.group(1) == "元" else "万元")
-    m = _ANNUAL_AMOUNT.match(n)
-    if m:
-        return "annual_amount:" + ("元" if m.group(1) == "元" else "万元")
+    if n in table.labels:
+        return table.labels[n]
+    for pattern, key in table.amounts:
+        m = pattern.match(n)
+        if m:
+            return f"{key}:" + ("元" if m.group(1) == "元" else "万元")
     return None
+
+
+def header_label(layout: FormLayout, cell: str) -> str | None:
+    """The field key a header cell is the label of (``key:unit`` for an amount), or None."""
+    table = label_table(layout)
+    return _label_in(id(table.layout), cell)
+
+
+def decl_label(cell: str) -> str | None:
+    return header_label(layout_for("declaration"), cell)
 
 
 _YEAR_IN_TEXT = re.compile(r"(20\d\d)\s*年")
@@ -260,7 +331,9 @@ _YEAR_IN_TEXT = re.compile(r"(20\d\d)\s*年")
 
 def _is_indicator_header(line: Line) -> bool:
     names = [normalise_label(c) for c in line.filled]
-    return "三级指标" in names and ("一级指标" in names or "二级指标" in names)
+    layout = layout_for("declaration")  # the three group/name titles are the same on every form
+    level1, level2, name = (layout.column(k).name for k in ("level1", "level2", "name"))
+    return name in names and (level1 in names or level2 in names)
 
 
 def header_columns(header: Line | None, titles: tuple[str, ...]) -> list[int] | None:
@@ -302,9 +375,10 @@ def cells_by_column(line: Line, rest: list[str], columns: list[int] | None,
 class DeclarationReader(_Reader):
     def read(self) -> Declaration:
         header_lines, table_lines = self._split_at_table()
+        layout = layout_for("declaration")
         form = Declaration(source=f"{Path(self.path).name}:{self.lines[0].no}")
         units = set()
-        for key, value, line in self.header_pairs(header_lines, decl_label):
+        for key, value, line in self.header_pairs(header_lines, lambda c: header_label(layout, c)):
             if ":" in key:
                 field, unit = key.split(":")
                 units.add(unit)
@@ -313,53 +387,55 @@ class DeclarationReader(_Reader):
                     form.raw[field] = value
                     self.note(line, "warning", unreadable_amount(value, unit))
                 setattr(form, field, amount)
-            elif key == "duration_years":
-                years = parse_decimal(value)
-                if years is not None and years == years.to_integral_value():
-                    form.duration_years = int(years)
-                elif value:
-                    form.raw["duration_years"] = value
-                    self.note(line, "warning", f"实施期限“{value}”不是整数年，已原样保留")
+            elif layout.field(key).kind == "int":
+                self.integer(form, layout.field(key), value, line)
             else:
                 if getattr(form, key):
-                    self.note(line, "warning", f"“{key}”重复出现，保留第一次的内容")
+                    self.note(line, "warning", f"“{layout.field(key).word}”重复出现，保留第一次的内容")
                     continue
                 setattr(form, key, value)
         if units:
-            form.amount_unit = WAN_YUAN if "万元" in units else YUAN
+            form.amount_unit = "万元" if WAN_YUAN in units else "元"
             if len(units) > 1:
                 self.note(self.lines[0].no, "warning", "两个金额标签的单位不一致（万元/元），按万元读取")
         form.variant = "overview" if form.overview and not (form.policy_basis or form.calculation_basis) else "basis"
         form.indicators = self._indicators(table_lines)
-        form.year = declaration_year(form)
+        if form.year is None:
+            form.year = declaration_year(form)
         if not form.project_code and not form.project_name:
-            self.note(self.lines[0].no, "error", "没有找到项目编码和项目名称")
+            code, name = layout.field("project_code").word, layout.field("project_name").word
+            self.note(self.lines[0].no, "error", f"没有找到{code}和{name}")
         return form
 
     def _split_at_table(self) -> tuple[list[Line], list[Line]]:
         for i, line in enumerate(self.lines):
             if _is_indicator_header(line):
                 return self.lines[:i], self.lines[i:]
-        self.note(self.lines[0].no, "error", "没有找到“一级指标/二级指标/三级指标”表头，指标表未导入")
+        titles = "/".join(layout_for("declaration").column(k).name for k in ("level1", "level2", "name"))
+        self.note(self.lines[0].no, "error", f"没有找到“{titles}”表头，指标表未导入")
         return self.lines, []
 
     def _indicators(self, lines: list[Line]) -> list[DeclarationIndicator]:
+        layout = layout_for("declaration")
+        keys = [c.key for c in content_columns(layout)]
+        n = len(keys)
         rows = []
         columns = None
         for line, level2, rest in indicator_rows(self, lines):
-            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= 3:
-                rest = [NOT_APPLICABLE] * 3
-            if len(rest) != 3:
+            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= n:
+                rest = [NOT_APPLICABLE] * n
+            if len(rest) != n:
                 if columns is None:
                     header = next((h for h in lines if h.no < line.no and _is_indicator_header(h)), None)
-                    columns = header_columns(header, ("三级指标", "指标值", "指标解释")) or []
+                    columns = header_columns(header, header_titles(layout)) or []
                 by_column = cells_by_column(line, rest, columns)
                 if by_column is not None:  # a draft: 指标值 or 指标解释 still empty
                     rest = by_column
-            if len(rest) != 3:
-                self.note(line.no, "error", f"指标行应有三级指标、指标值、指标解释三项，实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
+            if len(rest) != n:
+                self.note(line.no, "error", f"指标行应有{listing(c.name for c in content_columns(layout))}，"
+                                            f"实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
                 continue
-            rows.append(DeclarationIndicator(level2=level2, name=rest[0], target=rest[1], explanation=rest[2]))
+            rows.append(DeclarationIndicator(level2=level2, **dict(zip(keys, rest, strict=True))))
         return rows
 
 
@@ -375,51 +451,39 @@ def indicator_rows(reader: _Reader, lines: list[Line]):
     """Yield (line, level2, content cells) for each indicator row, tracking merged 一级/二级 labels."""
     level2: Level2 | None = None
     seen_order: list[Level2] = []
+    captions = {normalise_label(layout.table_caption) for layout in LAYOUTS.values() if layout.table_caption}
     for line in lines:
         if line.blank or _is_indicator_header(line):
             continue
         cells = line.filled
-        if cells and normalise_label(cells[0]) == "年度绩效指标":
+        if cells and normalise_label(cells[0]) in captions:
             cells = cells[1:]
         if cells and level1_from_label(cells[0]) is not None:
             cells = cells[1:]
-        if cells and level2_from_label(cells[0]) is not None:
-            level2 = level2_from_label(cells[0])
+        found = level2_from_label(cells[0]) if cells else None
+        if found is not None:
+            level2 = found
             cells = cells[1:]
-            if seen_order and LEVEL2_ORDER[level2] < LEVEL2_ORDER[seen_order[-1]]:
-                reader.note(line.no, "info", "此二级指标在原表中顺序不同，已按官方顺序排列")
-            seen_order.append(level2)
+            if seen_order and LEVEL2_ORDER[found] < LEVEL2_ORDER[seen_order[-1]]:
+                reader.note(line.no, "info",
+                            f"此{layout_for('declaration').column('level2').name}在原表中顺序不同，已按官方顺序排列")
+            seen_order.append(found)
         if not cells:
             continue
         if level2 is None:
-            reader.note(line.no, "error", f"指标行前没有二级指标：{' | '.join(cells)}；此行未导入")
+            title = layout_for("declaration").column("level2").name
+            reader.note(line.no, "error", f"指标行前没有{title}：{' | '.join(cells)}；此行未导入")
             continue
         yield line, level2, cells
 
 
 # ---- 项目支出绩效自评表 --------------------------------------------------------------------------
 
-_EVAL_LABELS = {
-    "项目编码": "project_code",
-    "项目名称": "project_name",
-    "绩效自评年度": "year",
-    "实施单位": "implementing_unit",
-    "一级预算单位": "budget_unit",
-}
-_FUND_ROWS = {
-    "年度资金总额": "total",
-    "其中:当年财政拨款": "appropriation",
-    "当年财政拨款": "appropriation",
-    "上年结转资金": "carryover",
-    "其他资金": "other",
-}
-
-
-def _eval_label(cell: str) -> str | None:
-    return _EVAL_LABELS.get(normalise_label(cell))
-
-
-_EVAL_COLUMNS = ("三级指标", "年度指标值", "实际完成值", "分值", "得分", "偏差原因…")
+def _fund_row(layout: FormLayout, cell: str) -> str | None:
+    """The 资金使用情况 row a label cell names (年度资金总额, 其中：当年财政拨款 or 当年财政拨款 …)."""
+    assert layout.funds is not None
+    n = normalise_label(cell)
+    return next((r.key for r in layout.funds.rows if n in (normalise_label(x) for x in r.names)), None)
 
 
 def _is_number(cell: str) -> bool:
@@ -428,6 +492,11 @@ def _is_number(cell: str) -> bool:
 
 class SelfEvaluationReader(_Reader):
     def read(self) -> SelfEvaluation:
+        layout = layout_for("self_evaluation")
+        assert layout.funds is not None and layout.goals is not None
+        funds_title, goals_title = normalise_label(layout.funds.title), normalise_label(layout.goals.title)
+        expected = normalise_label(layout.field("expected_goal").name)
+        total = normalise_label(layout.total_label)
         form = SelfEvaluation(source=f"{Path(self.path).name}:{self.lines[0].no}")
         section = "header"
         goal_columns: tuple[int, int] | None = None
@@ -440,13 +509,13 @@ class SelfEvaluationReader(_Reader):
                 continue
             first = normalise_label(line.filled[0])
             names = [normalise_label(c) for c in line.filled]
-            if first == "资金使用情况":
+            if first == funds_title:
                 section = "funds"
                 continue
-            if first == "项目目标完成情况":
+            if first == goals_title:
                 section = "goals"
                 continue
-            if "预期目标" in names:
+            if expected in names:
                 section = "goals"
                 goal_columns = self._goal_columns(line)
                 continue
@@ -454,7 +523,7 @@ class SelfEvaluationReader(_Reader):
                 section = "indicators"
                 indicator_header = indicator_header or line
                 continue
-            if first == "总分":
+            if first == total:
                 section = "end"
                 total_line = line
                 continue
@@ -467,20 +536,16 @@ class SelfEvaluationReader(_Reader):
             elif section == "indicators":
                 indicator_lines.append(line)
             elif section == "end":
-                self.note(line.no, "warning", f"“总分”行之后的内容未导入：{' | '.join(line.filled)}")
-        for key, value, line in self.header_pairs(header, _eval_label):
-            if key == "year":
-                year = parse_decimal(value)
-                if year is not None and year == year.to_integral_value():
-                    form.year = int(year)
-                elif value:
-                    form.raw["year"] = value
-                    self.note(line, "warning", f"绩效自评年度“{value}”不是年份，已原样保留")
+                self.note(line.no, "warning", f"“{layout.total_label}”行之后的内容未导入：{' | '.join(line.filled)}")
+        for key, value, no in self.header_pairs(header, lambda c: header_label(layout, c)):
+            spec = layout.field(key)
+            if spec.kind == "int":
+                self.integer(form, spec, value, no)
             else:
                 setattr(form, key, value)
         form.indicators = self._indicators(indicator_lines, indicator_header)
         if section != "end":
-            self.note(self.lines[-1].no, "info", "表中没有“总分”行（表格可能不完整）")
+            self.note(self.lines[-1].no, "info", f"表中没有“{layout.total_label}”行（表格可能不完整）")
         elif total_line is not None:
             self._printed_total(form, total_line)
         return form
@@ -498,64 +563,79 @@ class SelfEvaluationReader(_Reader):
         if score.total is not None and score.total != total:
             self.note(line.no, "warning",
                       f"原表总分 {format_number(total)} 与各项得分之和 {format_number(score.total)} 不符"
-                      f"（资金得分 {format_number(score.funds_score)} + 指标得分 {format_number(score.indicators_total)}）："
+                      f"（资金得分 {format_number(score.funds_score)} + "
+                      f"指标得分 {format_number(score.indicators_total)}）："
                       "原表可能缺少指标行或有得分未导入，请对照原表核对；本程序按各项得分之和计算总分")
         if weight_total is not None and score.weight_total != weight_total:
             self.note(line.no, "warning",
-                      f"原表分值合计 {format_number(weight_total)} 与各项分值之和 {format_number(score.weight_total)} 不符")
+                      f"原表分值合计 {format_number(weight_total)} 与各项分值之和 "
+                      f"{format_number(score.weight_total)} 不符")
 
     def _goal_columns(self, line: Line) -> tuple[int, int] | None:
+        layout = layout_for("self_evaluation")
+        expected, actual = (normalise_label(layout.field(k).name) for k in ("expected_goal", "actual_result"))
         names = [normalise_label(c) for c in line.cells]
         try:
-            return names.index("预期目标"), next(i for i, n in enumerate(names) if n.lstrip("*") == "实际完成情况")
+            return names.index(expected), next(i for i, n in enumerate(names) if n.lstrip("*") == actual)
         except (ValueError, StopIteration):
             return None
 
     def _goal_line(self, form: SelfEvaluation, line: Line, columns: tuple[int, int] | None) -> None:
+        layout = layout_for("self_evaluation")
+        assert layout.goals is not None
+        caption = normalise_label(layout.goals.caption)
         if columns and max(columns) < len(line.cells):
             expected, actual = line.cells[columns[0]], line.cells[columns[1]]
-            extra = [c for i, c in enumerate(line.cells) if c and i not in columns and normalise_label(c) != "年度总体目标"]
+            extra = [c for i, c in enumerate(line.cells) if c and i not in columns and normalise_label(c) != caption]
             if not extra:
                 form.expected_goal, form.actual_result = expected, actual
                 return
-        cells = [c for c in line.filled if normalise_label(c) != "年度总体目标"]
+        cells = [c for c in line.filled if normalise_label(c) != caption]
         if len(cells) == 2:
             form.expected_goal, form.actual_result = cells
         elif cells:
-            self.note(line.no, "error", "年度总体目标一行应有“预期目标”和“实际完成情况”两项，未能分辨，未导入")
+            expected, actual = (layout.field(k).name for k in ("expected_goal", "actual_result"))
+            self.note(line.no, "error", f"{layout.goals.caption}一行应有“{expected}”和“{actual}”两项，未能分辨，未导入")
 
     def _fund_line(self, form: SelfEvaluation, line: Line) -> None:
+        layout = layout_for("self_evaluation")
+        block = layout.funds
+        assert block is not None
+        amounts = block.columns[:block.amounts]
         cells = line.filled
         for i, cell in enumerate(cells):
-            key = _FUND_ROWS.get(normalise_label(cell))
+            key = _fund_row(layout, cell)
             if key is None:
                 continue
             values = cells[i + 1 :]
             fund = FundLine()
-            for name, text in zip(("initial_budget", "annual_budget", "executed"), values[:3]):
+            for column, text in zip(amounts, values[:block.amounts], strict=False):
                 amount = parse_money(text, YUAN)
                 if amount is None:
-                    fund.raw[name] = text
+                    fund.raw[column.key] = text
                     self.note(line.no, "warning", unreadable_amount(text))
-                setattr(fund, name, amount)
-            if len(values) < 3:
-                self.note(line.no, "error", f"“{cell}”一行缺少金额（应有年初预算数、全年预算数、全年执行数）")
+                setattr(fund, column.key, amount)
+            if len(values) < block.amounts:
+                titles = "、".join(c.title for c in amounts)
+                self.note(line.no, "error", f"“{cell}”一行缺少金额（应有{titles}）")
             setattr(form.funds, key, fund)
-            if key == "total" and len(values) >= 4:
-                weight = parse_decimal(values[3], SCORE)
+            if key == block.rows[0].key and len(values) > block.amounts:  # 分值 on the 年度资金总额 row
+                text = values[block.amounts]
+                weight = parse_decimal(text, SCORE)
                 if weight is not None:
                     form.funds.weight = weight
                 else:  # kept as typed: the default 10 would silently replace what the table says
-                    form.funds.raw = {**form.funds.raw, "weight": values[3]}
+                    form.funds.raw = {**form.funds.raw, "weight": text}
                     form.funds.weight = None
-                    self.note(line.no, "warning", unreadable_score(values[3], "资金分值"))
+                    self.note(line.no, "warning", unreadable_score(text, "资金分值"))
             return
-        if not any(normalise_label(c) in ("年初预算数", "全年预算数") for c in cells):
-            self.note(line.no, "warning", f"资金使用情况中无法识别的行，未导入：{' | '.join(cells)}")
+        if not any(normalise_label(c) in {normalise_label(col.title) for col in amounts[:2]} for c in cells):
+            self.note(line.no, "warning", f"{block.title}中无法识别的行，未导入：{' | '.join(cells)}")
 
     def _indicators(self, lines: list[Line], header: Line | None = None) -> list[EvaluationIndicator]:
         rows = []
-        columns = header_columns(header, _EVAL_COLUMNS)
+        layout = layout_for("self_evaluation")
+        columns = header_columns(header, header_titles(layout))
         for line, level2, rest in indicator_rows(self, lines):
             by_column = cells_by_column(line, rest, columns, reach=5)  # 偏差原因 may be cut off when empty
             if by_column is not None and not all(by_column[:5]):
@@ -585,7 +665,8 @@ class SelfEvaluationReader(_Reader):
                 self.note(
                     line.no,
                     "error",
-                    f"指标行应有三级指标、年度指标值、实际完成值三项，实际为 {len(head)} 项：{' | '.join(head)}；此行未导入",
+                    f"指标行应有{listing(c.name for c in content_columns(layout)[:3])}，实际为 {len(head)} 项："
+                    f"{' | '.join(head)}；此行未导入",
                 )
                 continue
             rows.append(
@@ -619,12 +700,17 @@ class SelfEvaluationReader(_Reader):
 
 # ---- 部门（单位）整体支出绩效目标申报表 ------------------------------------------------------------
 
-_DEPT_LABELS = {"部门(单位)名称": "department_name", "主管部门": "supervising_department"}
 _YEAR_LINE = re.compile(r"^[(（]?\s*(20\d\d)\s*年度\s*[)）]?$")
 
 
 class DepartmentReader(_Reader):
     def read(self) -> DepartmentOverall:
+        layout = layout_for("department_overall")
+        tasks, goals = layout.tasks, layout.goals
+        assert tasks is not None and goals is not None
+        task_caption, task_name = normalise_label(tasks.caption), normalise_label(tasks.column("name").title)
+        amount_titles = [normalise_label(c.title) for c in tasks.amount_columns]
+        goal_caption, sum_label = normalise_label(goals.caption), normalise_label(tasks.sum_label)
         form = DepartmentOverall(source=f"{Path(self.path).name}:{self.lines[0].no}")
         section = "header"
         header: list[Line] = []
@@ -641,12 +727,12 @@ class DepartmentReader(_Reader):
             if m and len(cells) == 1:
                 form.year = int(m.group(1))
                 continue
-            if first == "年度主要任务" or "任务名称" in names:
+            if first == task_caption or task_name in names:
                 section = "tasks"
                 continue
-            if names == ["总额", "财政拨款", "其他资金"]:
+            if names == amount_titles:
                 continue
-            if first == "年度总体目标":
+            if first == goal_caption:
                 section = "goal"
                 goal = list(cells[1:])
                 continue
@@ -656,17 +742,17 @@ class DepartmentReader(_Reader):
             if section == "header":
                 header.append(line)
             elif section == "tasks":
-                if first.startswith("金额合计"):
+                if first.startswith(sum_label):
                     published_sum = (line.no, cells[1:])
                     continue
                 self._task(form, line)
-            elif section == "goal":
+            elif section == "goal" and goal is not None:
                 goal.extend(cells)  # joined once at the end: adding to a growing text per line was quadratic
             elif section == "indicators":
                 indicator_lines.append(line)
         if goal is not None:
             form.overall_goal = "\n".join(goal).strip()
-        for key, value, _line in self.header_pairs(header, lambda c: _DEPT_LABELS.get(normalise_label(c))):
+        for key, value, _line in self.header_pairs(header, lambda c: header_label(layout, c)):
             setattr(form, key, value)
         if published_sum:
             self._check_sum(form, *published_sum)
@@ -676,14 +762,20 @@ class DepartmentReader(_Reader):
         return form
 
     def _task(self, form: DepartmentOverall, line: Line) -> None:
+        block = layout_for("department_overall").tasks
+        assert block is not None
+        columns = block.amount_columns
+        n = len(columns)
         cells = line.filled
         amounts = [c for c in cells if _is_number(c)]
         texts = [c for c in cells if not _is_number(c)]
-        if len(amounts) != 3 or len(texts) not in (1, 2) or cells[-3:] != amounts:
-            self.note(line.no, "error", f"任务行应为任务名称、主要内容和三个金额：{' | '.join(cells)}；此行未导入")
+        if len(amounts) != n or len(texts) not in (1, 2) or cells[-n:] != amounts:
+            named = "、".join(c.title for c in block.columns[:block.texts])
+            self.note(line.no, "error",
+                      f"任务行应为{named}和{_CHINESE_COUNTS[n]}个金额：{' | '.join(cells)}；此行未导入")
             return
         task = Task(name=texts[0], content=texts[1] if len(texts) > 1 else "")
-        for key, text in zip(("total", "appropriation", "other"), amounts, strict=True):
+        for key, text in zip((c.key for c in columns), amounts, strict=True):
             amount = parse_money(text, YUAN)
             if amount is None:
                 task.raw = {**task.raw, key: text}
@@ -693,28 +785,33 @@ class DepartmentReader(_Reader):
 
     def _check_sum(self, form: DepartmentOverall, line: int, cells: list[str]) -> None:
         """金额合计 is computed by the app; a published sum that disagrees is reported."""
-        for name, text in zip(("总额", "财政拨款", "其他资金"), cells):
+        block = layout_for("department_overall").tasks
+        assert block is not None
+        for column, text in zip(block.amount_columns, cells, strict=False):
             published = parse_money(text, YUAN)
-            field = {"总额": "total", "财政拨款": "appropriation", "其他资金": "other"}[name]
-            computed = sum((getattr(t, field) or Decimal(0) for t in form.tasks), Decimal("0.00"))
+            computed = sum((getattr(t, column.key) or Decimal(0) for t in form.tasks), Decimal("0.00"))
             if published is None or published != computed:
-                self.note(line, "warning", f"原表金额合计（{name}）为 {text}，与各任务之和 {computed} 不符；本程序按各任务之和计算")
+                self.note(line, "warning", f"原表{block.sum_label}（{column.title}）为 {text}，"
+                                           f"与各任务之和 {computed} 不符；本程序按各任务之和计算")
 
     def _indicators(self, lines: list[Line]) -> list[DepartmentIndicator]:
+        columns = content_columns(layout_for("department_overall"))
+        n = len(columns)
         rows = []
         for line, level2, rest in indicator_rows(self, lines):
-            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= 4:
-                rest = [NOT_APPLICABLE] * 4
-            if len(rest) != 4:
-                self.note(line.no, "error", f"指标行应有三级指标、指标值、度量单位、指标解释四项，实际为 {len(rest)} 项：{' | '.join(rest)}；此行未导入")
+            if rest == [NOT_APPLICABLE] * len(rest) and len(rest) <= n:
+                rest = [NOT_APPLICABLE] * n
+            if len(rest) != n:
+                self.note(line.no, "error", f"指标行应有{listing(c.name for c in columns)}，实际为 {len(rest)} 项："
+                                            f"{' | '.join(rest)}；此行未导入")
                 continue
-            rows.append(
-                DepartmentIndicator(level2=level2, name=rest[0], target=rest[1], measure_unit=rest[2], explanation=rest[3])
-            )
+            rows.append(DepartmentIndicator(level2=level2, **dict(zip((c.key for c in columns), rest, strict=True))))
         return rows
 
 
-READERS = {"declaration": DeclarationReader, "self_evaluation": SelfEvaluationReader, "department_overall": DepartmentReader}
+READERS: dict[str, type[_Reader]] = {
+    "declaration": DeclarationReader, "self_evaluation": SelfEvaluationReader, "department_overall": DepartmentReader,
+}
 
 
 def looks_tabular(text: str) -> bool:
@@ -730,7 +827,7 @@ def parse_published_text(text: str, path: str = "<文本>") -> ImportResult:
     result.notes.extend(cell_break_note(path, line) for line in lines if line.breaks)
     starts = [(i, kind) for i, line in enumerate(lines) if (kind := title_kind(line))]
     if not starts:
-        raise ImportFailed(path, "没有找到表名（二级项目支出绩效目标申报表 / 项目支出绩效自评表 / 部门（单位）整体支出绩效目标申报表），无法识别表格类型")
+        raise ImportFailed(path, no_title_message())
     for n, (i, kind) in enumerate(starts):
         end = starts[n + 1][0] if n + 1 < len(starts) else len(lines)
         reader = READERS[kind](path, lines[i:end], result.notes)
@@ -752,5 +849,6 @@ def fill_declaration_years(result: ImportResult, path: str) -> None:
             filled.append(form.project_name or form.project_code)
     if filled:
         result.notes.append(
-            ImportNote(path, None, "info", f"{len(filled)} 张申报表的时效指标未写年份，年度按同一文件其他表单取 {common} 年：{'、'.join(filled)}")
+            ImportNote(path, None, "info", f"{len(filled)} 张申报表的{level2_name(Level2.TIMELINESS)}未写年份，"
+                                           f"年度按同一文件其他表单取 {common} 年：{'、'.join(filled)}")
         )

@@ -13,7 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from .forms import Declaration, EvaluationIndicator, Project, SelfEvaluation
+from .forms import Declaration, DeclarationIndicator, EvaluationIndicator, Project, SelfEvaluation
 from .skeleton import NOT_APPLICABLE, Level2
 
 _YEAR_IN_TEXT = re.compile(r"(20\d\d)\s*年")
@@ -56,7 +56,7 @@ def _filled_by_user(row: EvaluationIndicator) -> bool:
                 or row.raw)
 
 
-def _new_row(row) -> EvaluationIndicator:
+def _new_row(row: DeclarationIndicator) -> EvaluationIndicator:
     """A declaration row as a self-evaluation row (as ``derive.evaluation_from_declaration`` makes them)."""
     if row.is_not_applicable():
         return EvaluationIndicator(level2=row.level2, name=NOT_APPLICABLE, target=NOT_APPLICABLE, actual="无",

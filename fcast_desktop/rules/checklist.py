@@ -12,26 +12,27 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ..layouts import SELF_EVALUATION
-from ..model import (
+from ..layouts import DEPARTMENT_OVERALL, SELF_EVALUATION, FundsBlock, TasksBlock, level2_name
+from ..model.forms import (
     FORM_KIND_SHORT,
-    LEVEL2_INFO,
     AnyForm,
     DepartmentOverall,
     Explanation,
-    Level2,
     Project,
     form_code,
     form_title,
     form_unit,
 )
+from ..model.skeleton import Level2
 from .catalogue import SEVERITY_NAMES, Problem
 from .explanations import Finding, counts, findings
 
 STATUS_NAMES = {"ready": "可上报", "errors": "有错误", "warnings": "有未说明的警告"}
 _LEVEL2_KEYS = {level2.value for level2 in Level2}
-_FUND_ROWS = dict(SELF_EVALUATION.extra["fund_rows"])
-_FUND_ORDER = [k for k, _t in SELF_EVALUATION.extra["fund_rows"]]
+assert SELF_EVALUATION.funds is not None and DEPARTMENT_OVERALL.tasks is not None
+_FUNDS: FundsBlock = SELF_EVALUATION.funds
+_TASKS: TasksBlock = DEPARTMENT_OVERALL.tasks
+_FUND_ORDER = [r.key for r in _FUNDS.rows]
 
 
 @dataclass
@@ -112,7 +113,7 @@ def _plain(text: str) -> str:
     return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
 
 
-def checklist_json(c: Checklist) -> dict:
+def checklist_json(c: Checklist) -> dict[str, object]:
     """`fcast report --json`: ``forms`` (form, form_type, project_code, project_name, unit, status and the counts
     errors, warnings, explained, hints), ``totals`` (the counts over the project, plus forms and ready) and
     ``units`` (the same per unit). ``project_name`` is empty for the department form, as in `fcast list`."""
@@ -132,15 +133,15 @@ def place_text(form: AnyForm, p: Problem | Explanation) -> str:
     column = (p.column or "").lstrip("*")
     if p.field == "indicators":
         if p.row is not None and p.row < len(form.indicators):
-            return f"{LEVEL2_INFO[form.indicators[p.row].level2].long} 第 {p.row + 1} 行 · {column}"
+            return f"{level2_name(form.indicators[p.row].level2)} 第 {p.row + 1} 行 · {column}"
         if p.key in _LEVEL2_KEYS:  # a missing or mixed 二级指标
-            return LEVEL2_INFO[Level2(p.key)].long
+            return level2_name(Level2(p.key))
         return f"绩效指标 · {column}"
     if p.field == "funds":
-        row = _FUND_ROWS.get(_FUND_ORDER[p.row]) if p.row is not None and p.row < len(_FUND_ORDER) else None
-        return " · ".join(x for x in ("资金使用情况", row, column) if x)
+        row = _FUNDS.row(_FUND_ORDER[p.row]).label if p.row is not None and p.row < len(_FUND_ORDER) else None
+        return " · ".join(x for x in (_FUNDS.title, row, column) if x)
     if p.field == "tasks":
-        return f"年度主要任务 第 {p.row + 1} 行 · {column}" if p.row is not None else f"年度主要任务 · {column}"
+        return f"{_TASKS.caption} 第 {p.row + 1} 行 · {column}" if p.row is not None else f"{_TASKS.caption} · {column}"
     return column
 
 

@@ -6,6 +6,7 @@ is checked with that profile (a 宝安 form in a 福田 project is checked as �
 
 from __future__ import annotations
 
+import difflib
 import json
 import re
 import sys
@@ -13,6 +14,9 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 DEFAULT_PROFILE = "shenzhen-futian"
 _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
@@ -20,6 +24,85 @@ _NAME = re.compile(r"[A-Za-z0-9_.-]{1,64}")
 
 class ProfileError(Exception):
     pass
+
+
+Number = str | int | float  # written as "1.2" in the shipped profiles; read as Decimal
+
+
+class RuleOverride(BaseModel):
+    """A rule's entry under ``rules``: its severity, whether it is checked at all."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    severity: str | None = None  # error / warning / hint (checked with its own message)
+    enabled: bool | None = None
+
+
+class ProfileFile(BaseModel):
+    """The keys a profile file may hold, and their types: an unknown or misspelt key is refused (a typo would
+    otherwise silently leave the default in force)."""
+
+    model_config = ConfigDict(extra="forbid", strict=False)
+
+    name: str
+    title: str | None = None
+    district_codes: list[str] = []
+    known_districts: dict[str, str] = {}
+    amount_unit: str = "万元"
+    stars: bool = False
+    mandatory_level2: list[str] = []
+    warn_not_applicable_level2: list[str] = []
+    level1_weights: dict[str, Number]
+    funds_weight: Number = "10"
+    total_weight: Number = "100"
+    over_achievement_factor: Number = "1.2"
+    over_achievement_percentages: bool = False
+    reverse_mode: str = "linear"
+    reverse_zero_factor: Number = "2"
+    qualitative_bands: dict[str, Number | list[Number]] = {}
+    qualitative_levels: dict[str, Number | list[Number]] = {}
+    deviation_required_over_factor: Number | None = None
+    unit_trap_wan_yuan_max: Number = "10000"
+    unit_trap_yuan_min: Number = "1000"
+    approx_tolerance: Number = "0.05"
+    grades: list[tuple[Number, str]] = []
+    choices: dict[str, list[str]] = {}
+    rules: dict[str, RuleOverride] = {}
+    explainable_errors: list[str] = []
+    low_execution_rate: Number = "90"
+    coach_words: dict[str, list[str]] = {}
+
+
+_PROBLEMS = {
+    "missing": "缺少必填的键",
+    "bool_type": "应为 true 或 false",
+    "bool_parsing": "应为 true 或 false",
+    "string_type": "应为文字（加引号）",
+    "list_type": "应为列表（[…]）",
+    "tuple_type": "应为列表（[…]）",
+    "dict_type": "应为对象（{…}）",
+    "too_short": "列表的项数不对",
+    "too_long": "列表的项数不对",
+}
+
+
+def validate_profile(data: object, source: str) -> ProfileFile:
+    """``data`` checked against :class:`ProfileFile`; :class:`ProfileError` naming the key and ``source`` (the
+    file) for the first problem: an unknown key (with the known key it most resembles), a missing one, a value of
+    the wrong type."""
+    if not isinstance(data, dict):
+        raise ProfileError(f"规则配置 {source} 的内容应为一个对象（{{…}}）")
+    try:
+        return ProfileFile.model_validate(data)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        key = ".".join(str(part) for part in error["loc"])
+        if error["type"] == "extra_forbidden":
+            close = difflib.get_close_matches(key, list(ProfileFile.model_fields), n=1)
+            hint = f"，是否应为“{close[0]}”？" if close else "，请删除或改正"
+            raise ProfileError(f"规则配置 {source} 中的键“{key}”不是规则配置的设置项{hint}") from None
+        what = _PROBLEMS.get(error["type"], "的值类型不对")
+        raise ProfileError(f"规则配置 {source} 中的键“{key}”{what}") from None
 
 
 @dataclass(frozen=True)
@@ -47,13 +130,16 @@ class Profile:
     approx_tolerance: Decimal
     grades: tuple[tuple[Decimal, str], ...]
     choices: dict[str, tuple[str, ...]]
-    rule_overrides: dict[str, dict]  # rule id → {"severity": "error"|"warning"|"hint", "enabled": bool}
+    rule_overrides: dict[str, dict[str, Any]]  # rule id → {"severity": "error"|"warning"|"hint", "enabled": bool}
     explainable_errors: tuple[str, ...] = ()  # rule ids whose errors may be accepted with a 说明 (warnings always)
     low_execution_rate: Decimal = Decimal(90)  # Q8: 执行率 (%) below this needs a 偏差原因
     coach_words: dict[str, tuple[str, ...]] = field(default_factory=dict)  # Q3/Q4/Q7 word lists, see COACH_WORDS
 
     @classmethod
-    def from_dict(cls, d: dict) -> "Profile":
+    def from_dict(cls, d: dict[str, Any], source: str = "（未命名）") -> Profile:
+        """The profile of the file contents ``d`` (``source``: the file, for messages); unknown or misspelt keys
+        and values of the wrong type raise :class:`ProfileError`."""
+        validate_profile(d, source)
         dec = Decimal
         over = d.get("deviation_required_over_factor")
         return cls(
@@ -108,7 +194,7 @@ COACH_WORDS: dict[str, tuple[str, ...]] = {
 """The coach's word lists (defaults; a profile's ``coach_words`` replaces a list by its key)."""
 
 
-def _rule_ids(ids, what: str) -> tuple[str, ...]:
+def _rule_ids(ids: list[str] | tuple[str, ...], what: str) -> tuple[str, ...]:
     from .catalogue import RULES
 
     for rule_id in ids:
@@ -117,10 +203,10 @@ def _rule_ids(ids, what: str) -> tuple[str, ...]:
     return tuple(ids)
 
 
-def _overrides(rules: dict) -> dict[str, dict]:
+def _overrides(rules: dict[str, Any]) -> dict[str, dict[str, Any]]:
     from .catalogue import RULES
 
-    out = {}
+    out: dict[str, dict[str, Any]] = {}
     for rule_id, o in rules.items():
         if rule_id not in RULES:
             raise ProfileError(f"规则配置中的规则“{rule_id}”不存在")
@@ -131,7 +217,7 @@ def _overrides(rules: dict) -> dict[str, dict]:
     return out
 
 
-def _band(value) -> tuple[Decimal, Decimal]:
+def _band(value: object) -> tuple[Decimal, Decimal]:
     """`["0.8", "1"]` → (0.8, 1); a single number (older profiles) is the top of a band starting at 0."""
     if isinstance(value, (list, tuple)):
         return Decimal(str(value[0])), Decimal(str(value[1]))
@@ -174,7 +260,7 @@ def _load(name: str) -> Profile:
         raise ProfileError(f"找不到规则配置 {path}") from None
     except (OSError, ValueError) as exc:
         raise ProfileError(f"规则配置 {path} 无法读取：{exc}") from None
-    return Profile.from_dict(data)
+    return Profile.from_dict(data, str(path))
 
 
 def profile_for_code(code: str, default: Profile) -> Profile:

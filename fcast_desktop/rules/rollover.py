@@ -25,11 +25,15 @@ undo step.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
-from ..layouts import DECLARATION, DEPARTMENT_OVERALL
-from ..model import LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Project, form_code, form_title
-from ..model.forms import new_id
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, level2_name
+from ..model.forms import AnyForm, Declaration, DepartmentOverall, Project, form_code, form_title, new_id
+
+Review = tuple[str, str, int | None, str]  # (draft id, field, row, key) of an amount marked for review
+ChangeId = tuple[str, str, int | None, str]
 
 ROLLED_KINDS = ("declaration", "department_overall")
 
@@ -55,11 +59,11 @@ class Change:
     optional: bool = True  # False: the year of the draft, which cannot be unticked
 
     @property
-    def id(self) -> tuple:
+    def id(self) -> ChangeId:
         """What identifies the change in the ``skip`` set of :func:`rollover` (the GUI's unticked boxes)."""
         return (self.form_id, self.field, self.row, self.key)
 
-    def entry(self) -> dict:
+    def entry(self) -> dict[str, object]:
         """The change as `fcast rollover --json` prints it."""
         return {"form": self.form, "field": self.field, "row": self.row, "column": self.column,
                 "before": self.before, "after": self.after}
@@ -68,8 +72,9 @@ class Change:
         """One line of the printed change list: `表 3 4403…046  时效指标 第 3 行 · 指标值：2023年… → 2024年…`."""
         where = f"{self.level2 + ' ' if self.level2 else ''}第 {self.row + 1} 行 · {self.column}" \
             if self.row is not None else self.column
-        if self.field == "tasks":
-            where = f"年度主要任务 第 {self.row + 1} 行 · {self.column}"
+        if self.field == "tasks" and self.row is not None:
+            block = DEPARTMENT_OVERALL.tasks
+            where = f"{block.caption if block else ''} 第 {self.row + 1} 行 · {self.column}"
         before, after = (" ".join(t.split()) for t in (self.before, self.after))
         return f"表 {self.form} {self.project_code or '—'}  {where}：{before} → {after}"
 
@@ -83,7 +88,7 @@ class Rollover:
     drafts: list[AnyForm] = field(default_factory=list)
     sources: list[int] = field(default_factory=list)  # index in the project of each draft's source
     changes: list[Change] = field(default_factory=list)
-    reviews: list[tuple] = field(default_factory=list)
+    reviews: list[Review] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
 
@@ -103,8 +108,8 @@ def default_sources(project: Project, year: int) -> list[int]:
     return sorted(out)
 
 
-def rollover(project: Project, year: int, forms: list[int] | None = None, skip: set | frozenset = frozenset()
-             ) -> Rollover:
+def rollover(project: Project, year: int, forms: list[int] | None = None,
+             skip: set[ChangeId] | frozenset[ChangeId] = frozenset()) -> Rollover:
     """New drafts for ``year`` from the project's forms numbered ``forms`` (None: :func:`default_sources`).
 
     ``skip``: ``Change.id`` of changes not to make (unticked). The project is not modified. Raises
@@ -133,7 +138,8 @@ def rollover(project: Project, year: int, forms: list[int] | None = None, skip: 
     return result
 
 
-def _roll(n: int, source: AnyForm, year: int, skip) -> tuple[AnyForm, list[Change], list[tuple]]:
+def _roll(n: int, source: AnyForm, year: int, skip: set[ChangeId] | frozenset[ChangeId]
+          ) -> tuple[AnyForm, list[Change], list[Review]]:
     old_year = source.year if source.year is not None else year - 1
     draft = source.model_copy(deep=True)
     draft.id = new_id()
@@ -155,7 +161,7 @@ def _roll(n: int, source: AnyForm, year: int, skip) -> tuple[AnyForm, list[Chang
     change("year", None, "year", year_label, "" if source.year is None else str(source.year), str(year),
            optional=False)
     draft.year = year
-    if isinstance(source, Declaration):
+    if isinstance(source, Declaration) and isinstance(draft, Declaration):
         _duration(source, draft, old_year, year, change)
     texts = ["annual_goal"] if isinstance(source, Declaration) else ["overall_goal"]
     for key in texts:
@@ -169,15 +175,17 @@ def _roll(n: int, source: AnyForm, year: int, skip) -> tuple[AnyForm, list[Chang
             text = getattr(row, key)
             moved = move_plan_year(text, old_year, year, dates=(key == "target"))
             if moved != text and change("indicators", r, key, columns[key], text, moved,
-                                        LEVEL2_INFO[row.level2].long):
+                                        level2_name(row.level2)):
                 setattr(draft.indicators[r], key, moved)
-    reviews: list[tuple] = []
+    reviews: list[Review] = []
     if isinstance(source, Declaration):
         marked = [k for k in ("total_amount", "annual_amount") if getattr(source, k) is not None or k in source.raw]
         draft.review = marked
         reviews += [(draft.id, k, None, k) for k in marked]
-    else:
-        tasks = dict(DEPARTMENT_OVERALL.extra["task_columns"])
+    elif isinstance(source, DepartmentOverall) and isinstance(draft, DepartmentOverall):
+        block = DEPARTMENT_OVERALL.tasks
+        assert block is not None
+        tasks = {c.key: c.title for c in block.columns}
         for t, task in enumerate(source.tasks):
             for key in ("name", "content"):
                 text = getattr(task, key)
@@ -190,7 +198,8 @@ def _roll(n: int, source: AnyForm, year: int, skip) -> tuple[AnyForm, list[Chang
     return draft, changes, reviews
 
 
-def _duration(source: Declaration, draft: Declaration, old_year: int, year: int, change) -> None:
+def _duration(source: Declaration, draft: Declaration, old_year: int, year: int,
+              change: Callable[..., bool]) -> None:
     """实施期限 counts down when the form states its span (`2023-2025年`) and the span is as long as 实施期限."""
     years = source.duration_years
     if years is None or years <= 1:
@@ -241,10 +250,10 @@ def move_plan_year(text: str, old: int, new: int, dates: bool = False, nearby: b
     return "".join(out)
 
 
-def clear_review(form: AnyForm, path: tuple) -> bool:
+def clear_review(form: AnyForm, path: tuple[str | int, ...]) -> bool:
     """The user touched the field at ``path`` (an editor path, ``("annual_amount",)`` or ``("tasks", 2, "total")``):
     its review mark goes. True when there was one. Call it with every edit of an amount (one undo step with it)."""
-    obj = form
+    obj: Any = form
     for part in path[:-1]:
         obj = obj[part] if isinstance(part, int) else getattr(obj, part)
     name = path[-1]
