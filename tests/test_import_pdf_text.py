@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections import Counter
 from decimal import Decimal
+from itertools import pairwise
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -20,7 +21,8 @@ NA = ("不适用", "不适用", "不适用")
 L2 = {
     "数量": Level2.QUANTITY, "质量": Level2.QUALITY, "时效": Level2.TIMELINESS, "成本": Level2.COST,
     "经济效益": Level2.ECONOMIC, "社会效益": Level2.SOCIAL, "生态效益": Level2.ECOLOGICAL,
-    "可持续影响": Level2.SUSTAINABLE, "服务对象满意度": Level2.SERVICE_SATISFACTION, "其他满意度": Level2.OTHER_SATISFACTION,
+    "可持续影响": Level2.SUSTAINABLE, "服务对象满意度": Level2.SERVICE_SATISFACTION,
+    "其他满意度": Level2.OTHER_SATISFACTION,
 }
 
 # (项目编码, 项目名称, 项目总金额（万元）, 本年度项目金额（万元）, 指标行数 in the seed), read from seed 001
@@ -70,7 +72,8 @@ EXPECTED_ROWS = {
         ("时效", "基础设施运行维护工作完成及时性", "及时", "该指标主要考察基础设施运行维护工作是否及时完成"),
         ("成本", "支出进度达标率", "＞90%", "该指标主要考察支出进度是否达标"),
         ("经济效益", *NA),
-        ("社会效益", "保障办公人员电脑政务网络按规定时限内接入", "有效", "该指标主要考察是有有效保障办公人员电脑政务网络按规定时限内接入"),
+        ("社会效益", "保障办公人员电脑政务网络按规定时限内接入", "有效",
+         "该指标主要考察是有有效保障办公人员电脑政务网络按规定时限内接入"),
         ("生态效益", *NA),
         ("可持续影响", *NA),
         ("服务对象满意度", "用户投诉率", "≤2%", "该指标主要考察用户投诉率情况"),
@@ -127,8 +130,10 @@ EXPECTED_ROWS = {
         ("其他满意度", *NA),
     ],
     10: [  # lines 933–993: a wrapped name follows the previous row's wrapped explanation (944–951)
-        ("数量", "福田区电子政务外网安全系统保护", "≥153个系统", "该指标主要考察福田区电子政务外网安全系统保护数量是否达到目标数值"),
-        ("数量", "福田区电子政务外网安全服务器保护", "≥700台", "该指标主要考察福田区电子政务外网安全服务器保护数量是否达到目标数值"),
+        ("数量", "福田区电子政务外网安全系统保护", "≥153个系统",
+         "该指标主要考察福田区电子政务外网安全系统保护数量是否达到目标数值"),
+        ("数量", "福田区电子政务外网安全服务器保护", "≥700台",
+         "该指标主要考察福田区电子政务外网安全服务器保护数量是否达到目标数值"),
         ("质量", "安全设备正常运行率", "90%", "该指标主要考察安全设备是否正常运行"),
         ("质量", "安全漏洞修复率", "＞95%", "该指标主要考察安全漏洞修复情况"),
         ("质量", "信息安全事件排除率", "100%", "该指标主要考察信息安全事件排除情况"),
@@ -145,12 +150,16 @@ EXPECTED_ROWS = {
         ("其他满意度", *NA),
     ],
     12: [  # lines 1107–1166: `“i 福田”` (a space the PDF put between scripts is kept in names and explanations)
-        ("数量", "“i 福田”平台云服务正常运行工作完成率", "100%", "该指标主要考察“i 福田”平台云服务正常运行工作完成情况"),
-        ("质量", "“i 福田”平台云服务正常运行工作完成完成合格率", "100%", "该指标主要考察“i 福田”平台云服务正常运行工作完成完成合格情况"),
-        ("时效", "“i 福田”平台云服务正常运行工作完成及时性", "及时", "该指标主要考察“i 福田”平台云服务正常运行工作是否及时完成"),
+        ("数量", "“i 福田”平台云服务正常运行工作完成率", "100%",
+         "该指标主要考察“i 福田”平台云服务正常运行工作完成情况"),
+        ("质量", "“i 福田”平台云服务正常运行工作完成完成合格率", "100%",
+         "该指标主要考察“i 福田”平台云服务正常运行工作完成完成合格情况"),
+        ("时效", "“i 福田”平台云服务正常运行工作完成及时性", "及时",
+         "该指标主要考察“i 福田”平台云服务正常运行工作是否及时完成"),
         ("成本", "支出进度达标率", "＞90%", "该指标主要考察支出进度是否达标"),
         ("经济效益", *NA),
-        ("社会效益", "保障“i 福田”平台云服务工作正常运转", "有效", "该指标主要考察是否有效保障“i 福田”平台云服务工作正常运转"),
+        ("社会效益", "保障“i 福田”平台云服务工作正常运转", "有效",
+         "该指标主要考察是否有效保障“i 福田”平台云服务工作正常运转"),
         ("生态效益", *NA),
         ("可持续影响", *NA),
         ("服务对象满意度", "工作人员满意度", "≥90%", "该指标主要考察工作人员满意度情况"),
@@ -193,7 +202,7 @@ def _rows(form: Declaration) -> list[tuple[str, str, str, str]]:
 def test_all_twenty_forms_are_imported_with_header(result001):
     forms = result001.forms
     assert len(forms) == 20
-    for form, (code, name, total, annual, _rows_in_seed) in zip(forms, HEADERS):
+    for form, (code, name, total, annual, _rows_in_seed) in zip(forms, HEADERS, strict=True):
         assert isinstance(form, Declaration)
         assert (form.project_code, form.project_name) == (code, name)
         assert form.amount_unit == "万元"
@@ -238,17 +247,26 @@ def test_long_texts_keep_paragraphs_and_join_wrapped_lines(result001):
         "2.项目内容：电脑联网服务、消防设备维保、动环监控系统运维管理保障服务、机房检测及制度编制、线路整理，保障区"
         "委区政府工作人员工作电脑的政务网络接入，保障机房环境基础设施稳定运行。"
     )
-    assert forms[11].overview == "1.应对预算执行中突发的应急工作等临时性急需开支；\n2.因市委市政府或上级部门临时安排的工作任务所需的新增开支；\n3.其他不可预见的开支。"
-    assert forms[11].annual_goal == "根据预算编制说明，根据存量项目 2%-5%计提预算准备金，拟按照运维基数 1.02 亿元 1.8- 2%计提"
+    assert forms[11].overview == (
+        "1.应对预算执行中突发的应急工作等临时性急需开支；\n"
+        "2.因市委市政府或上级部门临时安排的工作任务所需的新增开支；\n"
+        "3.其他不可预见的开支。"
+    )
+    assert forms[11].annual_goal == (
+        "根据预算编制说明，根据存量项目 2%-5%计提预算准备金，拟按照运维基数 1.02 亿元 1.8- 2%计提"
+    )
     # a paragraph wrapped over five lines (784–794) stays one paragraph (this 项目概况 has two)
     assert forms[9].overview.count("\n") == 1 and "福田区 9 个新冠病毒疫苗接种点" in forms[9].overview
-    # 年度目标 on the lines after its label, wrapped (612–615); 长期目标 label wrapped as `（跨度多年` / `的项目需填）：`
+    # 年度目标 on the lines after its label, wrapped (612–615);
+    # 长期目标 label wrapped as `（跨度多年` / `的项目需填）：`
     assert forms[7].annual_goal == (
         "通过本项目的实施，实施对各区政府核心系统的运维和保障，包括对区数据中心、区政务云平台、区政府在线网站确保各"
         "个系统的稳定运行，优化系统和完善系统功能，满足区委区政府各单位的使用需求。"
     )
     assert forms[10].long_term_goal == forms[10].annual_goal and forms[10].long_term_goal.endswith("网络和信息安全")
-    assert forms[0].long_term_goal == "通过及时完成离退休干部节日慰问金的发放，保证离休干部的节日慰问，从而有效提高离退休干部人员退休生活"
+    assert forms[0].long_term_goal == (
+        "通过及时完成离退休干部节日慰问金的发放，保证离休干部的节日慰问，从而有效提高离退休干部人员退休生活"
+    )
 
 
 def test_changes_to_the_seed_words_are_reported(result001):
@@ -262,7 +280,8 @@ def test_changes_to_the_seed_words_are_reported(result001):
 
 
 _LEVEL1 = re.compile(r"^(产出|效益|满意度)(?:\s+|$)")
-_LEVEL2 = re.compile(r"^\*?(数量|质量|时效|成本|经济效益|社会效益|生态效益|可持续影响|服务对象满意度|其他满意度)(?:\s+|$)")
+_LEVEL2 = re.compile(r"^\*?(数量|质量|时效|成本|经济效益|社会效益|生态效益|"
+                     r"可持续影响|服务对象满意度|其他满意度)(?:\s+|$)")
 
 
 def _strip_labels(text: str, seen: set[str]) -> str:
@@ -281,7 +300,7 @@ def test_no_character_of_the_tables_is_lost_or_invented(seed001, result001):
     text, _ = seed001
     lines = text.splitlines()
     titles = [i for i, t in enumerate(lines) if t.strip() == "二级项目支出绩效目标申报表"] + [len(lines)]
-    for index, (start, end) in enumerate(zip(titles, titles[1:])):
+    for index, (start, end) in enumerate(pairwise(titles)):
         header = next(i for i in range(start, end) if lines[i].startswith("一级指标 二级指标"))
         printed: Counter = Counter()
         seen: set[str] = set()
@@ -317,7 +336,8 @@ def test_bare_numbers_are_weak_values(text):
     assert value_kind(text) == "weak"
 
 
-@pytest.mark.parametrize("text", ["该指标主要考察", "合格率", "人数是否达到目标人数", "IDC", "7*24", "", "小时人工值守率"])
+@pytest.mark.parametrize("text", ["该指标主要考察", "合格率", "人数是否达到目标人数", "IDC", "7*24", "",
+                                  "小时人工值守率"])
 def test_value_grammar_refuses_words(text):
     assert value_kind(text) is None
 
@@ -358,8 +378,10 @@ def _parse(table: str) -> tuple[Declaration, ImportResult]:
 
 def test_basis_variant_in_yuan():
     form, _ = _parse("产出\n*数量 甲 ≥1 次 解释\n")
-    assert (form.variant, form.amount_unit, form.total_amount, form.annual_amount) == ("basis", "元", Decimal("1000.00"), Decimal("500.00"))
-    assert (form.policy_basis, form.calculation_basis, form.annual_goal, form.long_term_goal) == ("某某文件", "按实际", "第一段", "长期")
+    assert (form.variant, form.amount_unit, form.total_amount, form.annual_amount) == (
+        "basis", "元", Decimal("1000.00"), Decimal("500.00"))
+    assert (form.policy_basis, form.calculation_basis, form.annual_goal, form.long_term_goal) == (
+        "某某文件", "按实际", "第一段", "长期")
     assert _rows(form) == [("数量", "甲", "≥1次", "解释")]
 
 
@@ -398,7 +420,8 @@ def test_rows_before_any_label_are_reported():
     assert [n.line for n in result.notes if n.level == "error"] == [19]
 
 
-@pytest.mark.parametrize("text", ["", "\n\n", "会议纪要\n与绩效表无关", "\x00\x01garbage\ufffd", "一级指标 二级指标 三级指标"])
+@pytest.mark.parametrize("text", ["", "\n\n", "会议纪要\n与绩效表无关", "\x00\x01garbage\ufffd",
+                                  "一级指标 二级指标 三级指标"])
 def test_text_without_a_title_is_refused(text):
     with pytest.raises(ImportFailed):
         parse_pdf_text(text, "x.txt")
@@ -426,7 +449,8 @@ def test_shuffled_and_broken_seed_lines_never_raise(seed001, data):
     text, _ = seed001
     lines = text.splitlines()
     picked = data.draw(st.lists(st.sampled_from(lines), max_size=80))
-    noise = data.draw(st.lists(st.text(alphabet="产出效益数量*不适用≥％%123 个人有效及时\t：:（）万元", max_size=12), max_size=10))
+    noise = data.draw(st.lists(st.text(alphabet="产出效益数量*不适用≥％%123 个人有效及时\t：:（）万元", max_size=12),
+                               max_size=10))
     cut = [ln[: data.draw(st.integers(0, len(ln)))] for ln in picked]
     body = cut + noise
     order = data.draw(st.permutations(body))

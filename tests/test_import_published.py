@@ -28,7 +28,8 @@ STRUCTURE = {
     "主要内容", "预算金额(元)", "总额", "财政拨款", "金额合计", "度量单位",
 }
 _AMOUNT_LABEL = re.compile(r"^(项目总金额\(中期规划,?(万元|万|元)\)|本年度项目金额\((万元|元)\))$")
-_LEVEL_LABEL = re.compile(r"^\*?(产出|效益|满意度)(指标)?(\(\d+分\))?$|^\*?(数量|质量|时效|成本|经济效益|社会效益|生态效益|"
+_LEVEL_LABEL = re.compile(r"^\*?(产出|效益|满意度)(指标)?(\(\d+分\))?$"
+                          r"|^\*?(数量|质量|时效|成本|经济效益|社会效益|生态效益|"
                           r"可持续影响|服务对象满意度|其他满意度)(指标)?$")
 
 
@@ -115,13 +116,14 @@ def test_every_seed_cell_is_imported(prefix, seed_paths):
     assert all(f.kind == kind for f in result.forms)
     blocks = _blocks(text)
     assert len(blocks) == count
-    for form, block in zip(result.forms, blocks):
+    for form, block in zip(result.forms, blocks, strict=True):
         held = _imported_values(form)
         for no, cells in block:
             skip = _computed_cells(kind, cells)
             for cell in cells:
                 n = normalise_label(cell)
-                if n in STRUCTURE or _LEVEL_LABEL.match(n) or _AMOUNT_LABEL.match(n) or cell in skip or re.fullmatch(r"[(（]\d{4}年度[)）]", cell):
+                if (n in STRUCTURE or _LEVEL_LABEL.match(n) or _AMOUNT_LABEL.match(n) or cell in skip
+                        or re.fullmatch(r"[(（]\d{4}年度[)）]", cell)):
                     continue
                 assert cell in held, f"{seed_paths[prefix].name}:{no}: “{cell[:40]}” not imported"
     assert not [n for n in result.notes if n.level == "error"]
@@ -146,7 +148,8 @@ def test_declaration_header_of_seed_000(seed_paths):
     assert f.project_code == "440304221061500000046"
     assert f.project_name == "离退休干部节日慰问金（科级及以下）"
     assert f.applicant_unit == f.budget_unit == "深圳市福田区政务服务数据管理局（本级）"
-    assert (f.duration_years, f.project_type, f.is_new, f.allocation_method) == (4, "15 其他经费", "否", "因素法和项目法")
+    assert (f.duration_years, f.project_type, f.is_new, f.allocation_method) == (
+        4, "15 其他经费", "否", "因素法和项目法")
     # the unit trap: the label says 万元, the stored value is what the label says (flagged by rule N3)
     assert f.amount_unit == "万元"
     assert f.annual_amount == Decimal("120000000.00")
@@ -188,7 +191,8 @@ def test_self_evaluation_seed_003(seed_paths):
     # 民意速办: duplicated 实际完成值 cells are read once and reported
     fast = forms[-1]
     assert fast.project_name == "民意速办"
-    assert (fast.indicators[0].target, fast.indicators[0].actual, fast.indicators[0].weight) == ("4人", "4人", Decimal(5))
+    first_row = fast.indicators[0]
+    assert (first_row.target, first_row.actual, first_row.weight) == ("4人", "4人", Decimal(5))
 
 
 def test_duplicated_cells_are_reported_with_line(seed_paths):
@@ -249,8 +253,8 @@ def test_cli_import_and_list_json(tmp_path, seed_paths, capsys):
     assert kinds == ["declaration"] * 32 + ["self_evaluation"] * 11 + ["department_overall"]
     first = listing[0]
     assert first == {"form": 0, "form_type": "declaration", "project_code": "440304221061500000046",
-                     "project_name": "离退休干部节日慰问金（科级及以下）", "unit": "深圳市福田区政务服务数据管理局（本级）",
-                     "year": 2023, "indicator_rows": 10}
+                     "project_name": "离退休干部节日慰问金（科级及以下）",
+                     "unit": "深圳市福田区政务服务数据管理局（本级）", "year": 2023, "indicator_rows": 10}
     assert listing[43]["unit"] == "深圳市福田区政务服务和数据管理局（本级）" and listing[43]["indicator_rows"] == 32
     assert [e["indicator_rows"] for e in listing[32:43]] == [10, 11, 20, 10, 14, 10, 27, 19, 10, 10, 16]
     # importing the same files again adds nothing

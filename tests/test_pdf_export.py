@@ -12,6 +12,7 @@ import subprocess
 import sys
 import types
 from decimal import Decimal
+from itertools import pairwise
 from pathlib import Path
 
 import pytest
@@ -138,7 +139,7 @@ def test_each_form_on_its_own_pages_with_its_orientation(seed_project, seeds_pdf
     sizes = page_sizes(seeds_pdf)
     assert len(sizes) == len(texts)
     n = 0
-    for form, run in zip(seed_project.forms, runs):
+    for form, run in zip(seed_project.forms, runs, strict=True):
         first = squash(run[0])
         assert squash(form_title(form)) in first  # each form starts on a new page with its own header
         landscape = form.kind != "declaration"
@@ -150,7 +151,7 @@ def test_each_form_on_its_own_pages_with_its_orientation(seed_project, seeds_pdf
 
 def test_titles_and_headers(seed_project, seeds_pdf):
     runs = form_page_runs(pages(seeds_pdf))
-    for form, run in zip(seed_project.forms, runs):
+    for form, run in zip(seed_project.forms, runs, strict=True):
         first = squash(run[0])
         if isinstance(form, Declaration):
             assert first.startswith("二级项目支出绩效目标申报表")
@@ -181,7 +182,7 @@ def test_stars_follow_the_district_of_each_form(seed_project, tmp_path):
 
 def test_seed_pdf_stars_only_on_futian_forms(seed_project, seeds_pdf):
     runs = form_page_runs(pages(seeds_pdf))
-    for form, run in zip(seed_project.forms, runs):
+    for form, run in zip(seed_project.forms, runs, strict=True):
         if isinstance(form, Declaration):
             text = squash("".join(run))
             assert ("*数量" in text) == form.project_code.startswith("440304"), form_title(form)
@@ -353,7 +354,8 @@ def test_no_row_stands_alone_on_a_page(kind):
         level2 = {"数量": Level2.QUANTITY, "质量": Level2.QUALITY, "时效": Level2.TIMELINESS}
         if kind == "declaration":
             rows = [DeclarationIndicator(level2=level2[g], name=f"{g}测试第{i}项", target="100%",
-                                         explanation="考察内容" * (1 + i % 5)) for g, k in sizes.items() for i in range(k)]
+                                         explanation="考察内容" * (1 + i % 5))
+                    for g, k in sizes.items() for i in range(k)]
             form = Declaration(project_name="孤行测试", indicators=rows)
         else:
             rows = [EvaluationIndicator(level2=level2[g], name=f"{g}测试第{i}项", target="100%", actual="100%",
@@ -424,7 +426,7 @@ def test_line_breaking_rules(width):
     assert "".join(lines) == text
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
-    for a, b in zip(lines, lines[1:]):
+    for a, b in pairwise(lines):
         assert stringWidth(a, font, 10) <= width + 1e-6
         assert b[0] not in NO_LINE_START, (a, b)
         assert a[-1] not in NO_LINE_END, (a, b)

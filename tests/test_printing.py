@@ -16,11 +16,11 @@ import pytest
 
 pytest.importorskip("PySide6.QtPrintSupport")
 
-from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget  # noqa: E402
+from PySide6.QtPrintSupport import QPrinter, QPrintPreviewWidget
 
-from fcast_desktop.exchange.pdf_export import export_pdf  # noqa: E402
-from fcast_desktop.gui import printing  # noqa: E402
-from fcast_desktop.model import Declaration, DepartmentOverall, Project, SelfEvaluation  # noqa: E402
+from fcast_desktop.exchange.pdf_export import export_pdf
+from fcast_desktop.gui import printing
+from fcast_desktop.model import Declaration, DepartmentOverall, Project, SelfEvaluation
 
 pytestmark = [pytest.mark.gui,
               pytest.mark.skipif(shutil.which("pdftotext") is None, reason="poppler-utils not installed")]
@@ -56,7 +56,7 @@ def same_text(exported: str, printed: str) -> bool:
     (full-width punctuation such as ～ may come out as 〜); every letter of the text is the character itself."""
     cmap = glyphs()
     return len(exported) == len(printed) and all(
-        a == b or cmap.get(ord(a), a) == cmap.get(ord(b), b) for a, b in zip(exported, printed))
+        a == b or cmap.get(ord(a), a) == cmap.get(ord(b), b) for a, b in zip(exported, printed, strict=True))
 
 
 def test_printed_pdf_text_is_the_characters_typed(qapp, seed_project, forms, tmp_path):
@@ -105,7 +105,7 @@ def test_printing_gives_the_pages_of_the_pdf_export(qapp, seed_project, forms, w
     count = print_to_pdf(seed_project, form, printed)
     a, b = page_texts(exported), page_texts(printed)
     assert len(a) == len(b) == count
-    for n, (x, y) in enumerate(zip(a, b), 1):
+    for n, (x, y) in enumerate(zip(a, b, strict=True), 1):
         assert FOOTER.search(canonical(y)).groups() == (str(n), str(count))  # 第 N 页 共 M 页, not "1"
         assert same_text(x, y), (which, n, x[:80], y[:80])
     if which in ("evaluation", "department"):

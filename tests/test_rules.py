@@ -42,9 +42,10 @@ D = Decimal
 def clean_declaration(**kw) -> Declaration:
     rows = [DeclarationIndicator(level2=info.key, name=f"{info.short}指标", target="≥90%", explanation="考核说明")
             for info in SKELETON]
-    base = dict(project_code="440304221061500000046", project_name="测试项目", applicant_unit="单位", budget_unit="单位",
-                duration_years=3, project_type="15 其他经费", is_new="否", allocation_method="项目法",
-                amount_unit="万元", total_amount=D("360000.00"), annual_amount=D("120000.00"), variant="basis",
+    base = dict(project_code="440304221061500000046", project_name="测试项目", applicant_unit="单位",
+                budget_unit="单位", duration_years=3, project_type="15 其他经费", is_new="否",
+                allocation_method="项目法", amount_unit="万元", total_amount=D("360000.00"),
+                annual_amount=D("120000.00"), variant="basis",
                 policy_basis="依据", calculation_basis="共12万元。", annual_goal="目标", long_term_goal="长期",
                 indicators=rows)
     base.update(kw)
@@ -76,7 +77,8 @@ def clean_department(**kw) -> DepartmentOverall:
     rows = [DepartmentIndicator(level2=info.key, name="指标", target="≥95%", measure_unit="%", explanation="说明")
             for info in SKELETON]
     base = dict(year=2026, department_name="局", supervising_department="局", overall_goal="目标",
-                tasks=[Task(name="基本支出", content="内容", total=D("10.00"), appropriation=D("8.00"), other=D("2.00"))],
+                tasks=[Task(name="基本支出", content="内容", total=D("10.00"), appropriation=D("8.00"),
+                            other=D("2.00"))],
                 indicators=rows)
     base.update(kw)
     return DepartmentOverall(**base)
@@ -130,7 +132,8 @@ CASES = {
     "money.unit_trap": (lambda: clean_declaration(annual_amount=D("120000000.00"), total_amount=D("360000000.00"),
                                                   calculation_basis="共1.2万元"),
                         ("annual_amount", None)),
-    "money.unit_magnitude": (lambda: clean_declaration(annual_amount=D("1000000000.00"), total_amount=D("3000000000.00"),
+    "money.unit_magnitude": (lambda: clean_declaration(annual_amount=D("1000000000.00"),
+                                                       total_amount=D("3000000000.00"),
                                                        calculation_basis="按合同支付"), ("annual_amount", None)),
     "money.negative": (lambda: clean_declaration(annual_amount=D("-50000.00")), ("annual_amount", None)),
     "money.too_large": (lambda: _raw(clean_declaration(), "annual_amount", "9" * 30), ("annual_amount", None)),
@@ -140,7 +143,8 @@ CASES = {
     "header.year": (lambda: _raw(clean_evaluation(), "year", "2022.5"), ("year", None)),
     "indicator.value.format": (lambda: _with_row(clean_declaration(), 0, target="≥"), ("indicators", 0)),
     "indicator.value.unrecognised": (lambda: _with_row(clean_declaration(), 0, target="大概吧"), ("indicators", 0)),
-    "indicator.value.typo": (lambda: _with_row(clean_declaration(), 4, target="不适应", name="经济"), ("indicators", 4)),
+    "indicator.value.typo": (lambda: _with_row(clean_declaration(), 4, target="不适应", name="经济"),
+                             ("indicators", 4)),
     "indicator.unit.mismatch": (lambda: _with_row(clean_department(), 0, target="≥190万人", measure_unit="人"),
                                 ("indicators", 0)),
     "header.required": (lambda: clean_declaration(project_name=""), ("project_name", None)),
@@ -261,7 +265,8 @@ def test_unit_trap_survives_switching_the_unit_to_yuan():
     [
         ("万元", "120000.00", "共12万元", None),  # 12万元 typed as 12.00 under 万元: right
         ("万元", "120000000.00", "共1.2万元", "money.unit_trap"),  # exact figure ÷ 10000
-        ("万元", "20720000000.00", "薪级工资200万元,工会经费3.9万元,体检费3.3万元", "money.unit_trap"),  # largest figure
+        ("万元", "20720000000.00", "薪级工资200万元,工会经费3.9万元,体检费3.3万元",
+         "money.unit_trap"),  # largest figure
         ("万元", "1000000000.00", "按规定执行", "money.unit_magnitude"),  # no figure, 10亿元 a year
         ("万元", "99990000.00", "按规定执行", None),  # 9,999万元: below the 1亿元 threshold
         ("万元", "12000000.00", "合同总价5000万元，分五年支付", None),  # same order of magnitude as the text
@@ -304,7 +309,8 @@ def test_unit_trap_direction_and_fix(unit, annual, text, direction, how):
 
 def test_baoan_forms_use_their_profile():
     form = _na(clean_declaration(project_code="440306231271500105016", amount_unit="元",
-                                 annual_amount=D("120000.00"), total_amount=D("360000.00")), Level2.SERVICE_SATISFACTION)
+                                 annual_amount=D("120000.00"), total_amount=D("360000.00")),
+               Level2.SERVICE_SATISFACTION)
     assert rules_of(form) == []  # 宝安 has no starred mandatory 二级指标, even in a 福田 project
 
 
@@ -445,7 +451,8 @@ def test_unit_trap_suggests_a_total_only_when_the_total_is_off(unit, code, typed
 @pytest.mark.parametrize("ratio", ["0.5", "1", "3", "10000", "30000"])
 def test_suggested_amounts_never_break_d5(annual, ratio):
     """Whatever the amounts, the N3 advice never leaves 项目总金额 < 本年度项目金额 (D5) unmentioned: a total it
-    suggests is at least the corrected annual amount, and a total it keeps is too, or the message says it must change."""
+    suggests is at least the corrected annual amount, and a total it keeps is too, or the message says it must
+    change."""
     from fcast_desktop.model.money import parse_money
 
     for unit in ("万元", "元"):
@@ -459,7 +466,8 @@ def test_suggested_amounts_never_break_d5(annual, ratio):
             annual_fix = parse_money(re.search(r"本年度项目金额应为 ([\d,.]+)", message).group(1), unit)
             m = re.search(r"项目总金额（中期规划）应为 ([\d,.]+)", message)
             total_fix = parse_money(m.group(1), unit) if m else form.total_amount
-            assert total_fix >= annual_fix or "项目总金额（中期规划）也须改正（不能小于本年度项目金额）" in message, message
+            assert (total_fix >= annual_fix
+                    or "项目总金额（中期规划）也须改正（不能小于本年度项目金额）" in message), message
 
 
 NEGATIVE_CELLS = [
@@ -469,7 +477,8 @@ NEGATIVE_CELLS = [
     *[("self_evaluation", ("funds", attr, key), ("funds", n, key), f"{title}的{column}为 -42,000.00元")
       for n, (attr, title) in enumerate((("total", "年度资金总额"), ("appropriation", "其中：当年财政拨款"),
                                          ("carryover", "上年结转资金"), ("other", "其他资金")))
-      for key, column in (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"), ("executed", "全年执行数"))],
+      for key, column in (("initial_budget", "年初预算数"), ("annual_budget", "全年预算数"),
+                          ("executed", "全年执行数"))],
     *[("department_overall", ("tasks", 0, key), ("tasks", 0, key), f"任务“任务”的{column}为 -42,000.00元")
       for key, column in (("total", "总额"), ("appropriation", "财政拨款"), ("other", "其他资金"))],
 ]
@@ -496,7 +505,8 @@ def test_duration_that_is_not_whole_says_so(typed):
     """Review: 实施期限 1.5 said “不是数字” although it is a number: D3 says it must be a whole number of years."""
     form = _raw(clean_declaration(), "duration_years", typed)
     (p,) = [p for p in check_form(form, FUTIAN) if p.field == "duration_years"]
-    assert (p.rule, p.severity, p.message) == ("declaration.duration", "error", f"实施期限应为正整数年，当前为“{typed}”")
+    assert (p.rule, p.severity, p.message) == (
+        "declaration.duration", "error", f"实施期限应为正整数年，当前为“{typed}”")
     three = [p for p in check_form(_raw(clean_declaration(), "duration_years", "三年"), FUTIAN)
              if p.field == "duration_years"]
     assert [p.rule for p in three] == ["number.unreadable"]  # not a number at all
@@ -525,7 +535,8 @@ def test_amounts_in_messages_are_shown_as_the_grids_show_them():
     assert p.message == "年初预算数：年度资金总额 42,000.00元 ≠ 当年财政拨款 + 上年结转资金 + 其他资金 = 40,000.00元"
     dept = clean_department(tasks=[_task(total=D("1234567.00"), appropriation=D("1000000.00"), other=D("2000.50"))])
     (p,) = [p for p in check_form(dept, FUTIAN) if p.rule == "department.task.sum"]
-    assert p.message == "任务“任务”：总额 1,234,567.00元 ≠ 财政拨款 1,000,000.00元 + 其他资金 2,000.50元 = 1,002,000.50元"
+    assert p.message == ("任务“任务”：总额 1,234,567.00元 ≠ 财政拨款 1,000,000.00元 + 其他资金 2,000.50元"
+                         " = 1,002,000.50元")
     trap = clean_evaluation(funds=Funds(total=FundLine(initial_budget=D("1000000.00"), annual_budget=D("100.00"),
                                                        executed=D("90.00"))))
     (p,) = [p for p in check_form(trap, FUTIAN) if p.rule == "funds.unit_trap"]
@@ -641,7 +652,7 @@ def test_out_of_range_score_on_seed_003_keeps_total_and_grade(seed_paths):
     form = forms[1]  # 其他一般管理事务: official 99.83
     n = next(i for i, r in enumerate(form.indicators) if r.weight == 10 and r.score == 10)
     form.indicators[n].score = D(12)
-    (entry,) = [e for e in score_entries(Project(forms=[form]))]
+    (entry,) = list(score_entries(Project(forms=[form])))
     assert entry["total"] == "99.83" and entry["grade"] == "优"
     assert entry["indicators"][n]["score"] == "10"
     assert "evaluation.score.range" in rules_of(form)
@@ -766,7 +777,7 @@ def test_seed_003_official_scores(seed_paths):
     assert len(entries) == len(official) == 11
     problems = check_entries(project)
     matched = 0
-    for n, (entry, want) in enumerate(zip(entries, official)):
+    for n, (entry, want) in enumerate(zip(entries, official, strict=True)):
         assert entry["funds"]["execution_rate"] == want["rate"]
         assert entry["funds"]["score"] == want["score"]
         weight_errors = [p for p in problems if p["form"] == n and p["rule"] == "evaluation.weights.level1"]
@@ -777,11 +788,11 @@ def test_seed_003_official_scores(seed_paths):
             assert entry["total"] == want["total"]
             matched += 1
     assert matched == 10
-    incomplete = [e for e in entries if e["project_name"] == "政务事项管理"][0]
+    incomplete = next(e for e in entries if e["project_name"] == "政务事项管理")
     assert any(p["form"] == incomplete["form"] and p["rule"] == "indicators.skeleton.missing" for p in problems)
     # the official grade of the 10 complete tables (the seed prints 总分, the grade follows from it); the copied
     # table whose 分值 do not add up (总分 89.88 instead of 99.88) gets none rather than a wrong 良
-    for entry, want in zip(entries, official):
+    for entry, want in zip(entries, official, strict=True):
         if entry is incomplete:
             assert entry["grade"] is None
         else:
@@ -845,14 +856,16 @@ def test_check_on_seed_project(seed_project):
                             "calculation.truncated", "calculation.part",
                             "indicator.value.typo", "indicators.service_satisfaction.na",
                             "indicators.skeleton.missing", "evaluation.weights.level1"}
-    clean = [n for n, f in enumerate(forms) if f.kind != "declaration" and getattr(f, "project_name", "") != "政务事项管理"]
+    clean = [n for n, f in enumerate(forms)
+             if f.kind != "declaration" and getattr(f, "project_name", "") != "政务事项管理"]
     assert not [e for e in entries if e["form"] in clean]
     assert len(entries) == 29
 
 
 # ---- readers never raise ---------------------------------------------------------------------------------
 
-VALUE_ALPHABET = st.sampled_from(list("0123456789.,%≥≤<>=＞＜≧≦年月日前内小时个工作天或同比上升下降万人元套不适用 \t－-*/"))
+VALUE_ALPHABET = st.sampled_from(list("0123456789.,%≥≤<>=＞＜≧≦年月日前内小时个工作天或同比上升下降万人元套不适用"
+                                      " \t－-*/"))
 
 
 @settings(max_examples=300, deadline=None)
@@ -942,13 +955,15 @@ def test_truncated_results_are_told_apart_from_slips():
 
 
 def test_part_slips():
-    text = "一、后勤保障经费198万元,44元/人/日*171人*22日*12个月=198万元。 二、分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元。"
+    text = ("一、后勤保障经费198万元,44元/人/日*171人*22日*12个月=198万元。"
+            " 二、分厅后勤保障经费38.20万元,50元/人/日*29人*22日*12个月=38.28万元。")
     (slip,) = find_part_slips(text)
     assert (slip.heading, slip.stated, slip.difference) == ("38.20万元", "38.28万元", "0.08万元")
     # parts that add up, amounts of another kind, rough amounts: nothing
     assert find_part_slips("办公设备购置14.64万元:信创电脑20台*6400元=12.8万元,信创打印机8台*2300元=1.84万元。") == ()
     assert find_part_slips("每月需1.2万元,本年预计1.2万元*9个月=10.8万元。") == ()
-    assert find_part_slips("人力成本约197万元,负责人1名(27500元/月*12=330000元/年),值班员6名(19000元/月*12=1368000元/年),"
+    assert find_part_slips("人力成本约197万元,负责人1名(27500元/月*12=330000元/年),"
+                           "值班员6名(19000元/月*12=1368000元/年),"
                            "解说1名(21000元/月*12=252000元/年)") == ()
 
 
@@ -959,7 +974,8 @@ def test_rule_list_in_docs_matches_catalogue():
     for rule_id in RULES:
         assert f"`{rule_id}`" in doc, rule_id
     generated = doc.split("<!-- rules:begin -->\n", 1)[1].split("\n<!-- rules:end -->", 1)[0]
-    assert generated == markdown_table(), "docs/rules.md is stale: python -m fcast_desktop.rules.catalogue docs/rules.md"
+    assert generated == markdown_table(), (
+        "docs/rules.md is stale: python -m fcast_desktop.rules.catalogue docs/rules.md")
 
 
 # ---- profiles -------------------------------------------------------------------------------------------------
@@ -1059,7 +1075,7 @@ def _unfilled_placeholders(p, typed):
     import string
 
     names = {f for _, f, _, _ in string.Formatter().parse(RULES[p.rule].template) if f}
-    return [n for n in names if "{%s}" % n in p.message and not any("{%s}" % n in t for t in typed)]
+    return [n for n in names if f"{{{n}}}" in p.message and not any(f"{{{n}}}" in t for t in typed)]
 
 
 TEXT = st.one_of(st.text(max_size=30), st.text(alphabet=VALUE_ALPHABET, max_size=15), EXPRESSION)
