@@ -4,7 +4,6 @@ panel, hints apart, the 上报前检查清单 preview, and review marks cleared 
 from __future__ import annotations
 
 import shutil
-from pathlib import Path
 
 import pytest
 
@@ -114,7 +113,7 @@ def test_explain_a_warning_greys_it_and_counts_it_apart(window):
     assert model.kinds.count("explained") == explained + 1
     stored = window.document.project.explanations[-1]
     assert (stored.form_id, stored.rule, stored.text) == (form_id, problem.rule, "该指标按上级文件口径填写")
-    shown = next(r for r, (fid, p) in enumerate(model.rows) if fid == form_id and p is problem or
+    shown = next(r for r, (fid, p) in enumerate(model.rows) if (fid == form_id and p is problem) or
                  (fid == form_id and p.rule == problem.rule and p.row == problem.row and p.key == problem.key))
     assert model.index(shown, 0).data() == "已说明"
     assert "该指标按上级文件口径填写" in model.index(shown, 3).data()
@@ -122,7 +121,7 @@ def test_explain_a_warning_greys_it_and_counts_it_apart(window):
     assert f"已说明 {explained + 1} 个" in window.statusSummary.text()
     assert f"警告 {warnings - 1} 个" in window.statusSummary.text()
     assert window.document.findings(form_id).warnings == sum(
-        1 for (fid, _p), k in zip(model.rows, model.kinds) if fid == form_id and k == "warning")
+        1 for (fid, _p), k in zip(model.rows, model.kinds, strict=True) if fid == form_id and k == "warning")
     # one undo step brings the warning back; redo explains it again
     window.undo()
     assert model.kinds.count("warning") == warnings and model.kinds.count("explained") == explained

@@ -556,8 +556,12 @@ autosave.IDLE_MS = int(sys.argv[2])
 application = gui_app.create_application(["fcast-desktop"])
 
 def drive():
-    window = next(w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow")
-    form = next(f for f in window.document.project.forms if f.kind == "declaration")
+    window = next((w for w in QApplication.topLevelWidgets() if type(w).__name__ == "MainWindow"), None)
+    forms = window.document.project.forms if window is not None and window.document is not None else []
+    form = next((f for f in forms if f.kind == "declaration"), None)
+    if form is None:  # the project is still being read (in the background): look again shortly
+        QTimer.singleShot(100, drive)
+        return
     window.select_form(form.id)
     field = window.editor.fields["project_name"].widget
     field.setFocus()

@@ -25,6 +25,7 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 from PySide6.QtCore import QObject, QTimer
 
@@ -112,7 +113,7 @@ class RecoverySession:
 
     def __init__(self, session_id: str | None = None):
         self.id = session_id or uuid.uuid4().hex
-        self._lock_file = None
+        self._lock_file: IO[bytes] | None = None
         self._lock()
 
     def _lock(self) -> bool:

@@ -3,18 +3,30 @@
 Every change goes through a QUndoCommand (see ``commands.py``) which calls ``notify_form_changed``; the
 document re-runs the rules for that form only and emits ``findingsChanged`` so views repaint from the cache.
 Views never validate inside ``data()``.
+
+A large project (more than ``BACKGROUND_FROM`` forms) is checked in the background: slices of a few milliseconds
+on the event loop (``checkProgress(done, total)``, ``formsChecked(ids)``), so the window and the forms list show at
+once. Meanwhile an edited or shown form is checked at once, on demand; a slice checks only forms without findings,
+always against the project as it is then, so no result of the pass is ever stale. The lists ask
+``findings_now``: None for a form the pass has not reached yet.
 """
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, QTimer, Signal
 from PySide6.QtGui import QUndoStack
 
+from ..layouts import layout_for
 from ..model import AnyForm, Project, SelfEvaluation
+from ..model.completion import complete
+from ..model.editing import ReplaceRows, SetText
+from ..model.fields import exists, path_name
+from . import commands
 from .safety import report_later
 
 
@@ -57,6 +69,20 @@ class Findings:
         return next((f.explanation for f in self.items if f.problem is problem), None)
 
 
+def _settle_heap(reclaim: bool = False) -> None:
+    """A large project's objects (the forms as loaded, their findings once checked) live as long as the window shows
+    them: they are set aside from the cyclic garbage collector's full passes (``gc.freeze``), whose pauses would
+    otherwise grow with the project (half a second at 10,000 forms, at random keystrokes). They are still freed as
+    usual when nothing refers to them any more; only reference cycles among them wait — until the next large project
+    is opened (``reclaim``: what an earlier one set aside is collected once, then the new one is set aside)."""
+    import gc
+
+    if reclaim and gc.get_freeze_count():
+        gc.unfreeze()
+        gc.collect()
+    gc.freeze()
+
+
 def _rules():
     from .. import rules
 
@@ -72,6 +98,11 @@ class ProjectDocument(QObject):
     pathChanged = Signal()
     selectRequested = Signal(str)  # form id: an undo/redo wants this form shown (restored or added form)
     modificationsChanged = Signal(int)  # every change of the project, merged into an undo step or not (autosave)
+    checkProgress = Signal(int, int)  # forms checked, forms in all, while checking in the background (equal: done)
+    formsChecked = Signal(list)  # ids of the forms a slice of the background pass has just checked
+
+    BACKGROUND_FROM = 300  # more forms than this are checked in the background (opening, 检查全部)
+    SLICE_SECONDS = 0.005  # checking per slice; with the lists taking in what it found, a slice is about 10 ms
 
     def __init__(self, project: Project | None = None, path: Path | None = None, parent=None):
         super().__init__(parent)
@@ -104,6 +135,12 @@ class ProjectDocument(QObject):
         self.lock = None  # store.lock.ProjectLock held for ``path`` while this document is open
         self.copy_of: Path | None = None  # opened as an unsaved copy of this file (打开副本)
         self.sample_copy = False  # the program's sample, opened as an unsaved copy (打开示例（副本）)
+        self._pass_timer: QTimer | None = None  # the background check (``check_in_background``)
+        self._pass_position = 0
+        self._unannounced: list[str] = []  # checked on demand during the pass, not yet in ``formsChecked``
+        if len(self.project.forms) > self.BACKGROUND_FROM:
+            _settle_heap(reclaim=True)
+            self.check_in_background()
 
     # ---- forms ------------------------------------------------------------------------------------
 
@@ -187,8 +224,20 @@ class ProjectDocument(QObject):
         return self._profile
 
     def findings(self, form_id: str) -> Findings:
+        """The form's findings, checked now if need be (the form shown, edited, exported). Checked so during the
+        background pass, the form is announced with the pass's next slice (the lists take it in then)."""
         found = self._findings.get(form_id)
         if found is None:
+            found = self._compute(form_id)
+            if self.checking:
+                self._unannounced.append(form_id)
+        return found
+
+    def findings_now(self, form_id: str) -> Findings | None:
+        """For the lists (badges, problems): the form's findings, or None while the background pass has not reached
+        it — the list shows it as not checked yet instead of checking thousands of forms at once."""
+        found = self._findings.get(form_id)
+        if found is None and not self.checking:
             found = self._compute(form_id)
         return found
 
@@ -212,7 +261,7 @@ class ProjectDocument(QObject):
             report_later()
             items = []
         found = Findings(problems, score, {}, items)
-        for p, kind in zip(problems, found.kinds()):
+        for p, kind in zip(problems, found.kinds(), strict=True):
             if kind in ("error", "warning"):  # cells are marked for what needs doing, not for advice or 说明
                 found.by_cell.setdefault((p.field, p.row, p.key), []).append(p)
         self._store(form_id, found, form)
@@ -241,22 +290,141 @@ class ProjectDocument(QObject):
 
     def totals(self) -> Counter:
         """Problems of the whole project by kind (error / warning / explained / hint), from running totals: O(1)
-        per edit; forms not yet checked (just added) are checked first."""
-        if len(self._findings) < len(self.project.forms):
+        per edit; forms not yet checked (just added) are checked first — except while the background pass runs: then
+        the totals of the forms checked so far."""
+        if not self.checking and len(self._findings) < len(self.project.forms):
             for form in self.project.forms:
                 if form.id not in self._findings:
                     self._compute(form.id)
         return self._totals
 
     def check_all(self) -> None:
+        """Check every form again: at once for a small project, in the background for a large one."""
+        if len(self.project.forms) > self.BACKGROUND_FROM:
+            _settle_heap(reclaim=True)
+            self.check_in_background()
+            return
         from ..rules.index import indexed
 
+        self._stop_pass()
         self._clear_findings()
         with indexed(self.project) as index:
             self._set_index(index)  # still right after the loop: checking edits nothing
             for form in self.project.forms:
                 self._compute(form.id)
         self.findingsChanged.emit("")
+
+    # ---- background check --------------------------------------------------------------------------
+
+    @property
+    def checking(self) -> bool:
+        """The background pass is running: some forms have no findings yet."""
+        return self._pass_timer is not None and self._pass_timer.isActive()
+
+    def checked_count(self) -> int:
+        return min(len(self._findings), len(self.project.forms))
+
+    def check_in_background(self) -> None:
+        """Forget every finding and check the forms again in slices of ``SLICE_SECONDS`` on the event loop."""
+        self._clear_findings()
+        if self._pass_timer is None:
+            self._pass_timer = QTimer(self)
+            self._pass_timer.setInterval(0)
+            self._pass_timer.timeout.connect(self._check_slice)
+        self._pass_position = 0
+        self._unannounced = []
+        self._pass_timer.start()
+        self.checkProgress.emit(0, len(self.project.forms))
+        self.findingsChanged.emit("")  # the lists show the forms as not checked yet
+
+    def _stop_pass(self) -> None:
+        if self._pass_timer is not None:
+            self._pass_timer.stop()
+
+    def _check_slice(self) -> None:
+        """One slice: the next forms without findings, until ``SLICE_SECONDS`` are spent. At the end a form added
+        meanwhile (and not yet shown) is still missing: the pass goes round once more for it."""
+        try:
+            start = time.perf_counter()
+            forms = self.project.forms
+            checked, self._unannounced = self._unannounced, []
+            while self._pass_position < len(forms):
+                form_id = forms[self._pass_position].id
+                self._pass_position += 1
+                if form_id not in self._findings:
+                    self._compute(form_id)
+                    checked.append(form_id)
+                if time.perf_counter() - start >= self.SLICE_SECONDS:
+                    break
+            finished = False
+            if self._pass_position >= len(forms):
+                if len(self._findings) < len(forms) and any(f.id not in self._findings for f in forms):
+                    self._pass_position = 0
+                else:
+                    finished = True
+                    self._stop_pass()
+            if checked:
+                self.formsChecked.emit(checked)
+            self.checkProgress.emit(self.checked_count(), len(forms))
+            if finished:
+                _settle_heap()
+                self.findingsChanged.emit("")  # the problems list and the totals, whole
+        except Exception:  # noqa: BLE001 - a timer slot: never into Qt; the rest is checked on demand
+            self._stop_pass()
+            report_later()
+
+    # ---- the edit door ------------------------------------------------------------------------------
+
+    def edit(self, form_id: str, changes: list, text: str = "", merge: bool = False, label: str = "") -> int:
+        """The one way the views change a form: typing (one value, no ``text``: an undo step named 修改 and the
+        place's name, or ``label``; ``merge``: one step per typing burst), paste, delete and fill (``text``: 粘贴,
+        清除单元格…), rows inserted or replaced (``ReplaceRows``). ``changes`` are ``model.editing`` changes;
+        what they imply is added (``model.completion.complete``: a task's 总额) and the whole is pushed as one undo
+        step. Returns how many values were written (0: nothing changed, nothing pushed)."""
+        form = self.form(form_id)
+        if form is None or not changes:
+            return 0
+        typed = len(changes) == 1 and isinstance(changes[0], SetText) and not text
+        if typed:
+            change = changes[0]
+            if exists(form, change.path) and commands.safe_get_text(form, change.path) == change.text:
+                return 0
+            label = label or path_name(layout_for(form), form, change.path)
+        if not any(isinstance(c, ReplaceRows) for c in changes):
+            completed = complete(form, changes)
+            if typed and len(completed) > 1:
+                text, typed = f"修改{label}（总额随之计算）", False
+            changes = completed
+        if typed:
+            change = changes[0]
+            assert isinstance(change, SetText)
+            self.undo_stack.push(commands.SetTextCommand(self, form_id, change.path, change.text, label, merge=merge))
+            return 1
+        runs: list[list] = []  # consecutive value changes make one command, each row replacement one
+        for change in changes:
+            if isinstance(change, SetText) and runs and isinstance(runs[-1][0], SetText):
+                runs[-1].append(change)
+            else:
+                runs.append([change])
+        text = text or "修改"
+        stack = self.undo_stack
+        written = 0
+        if len(runs) > 1:
+            stack.beginMacro(text)
+        try:
+            for run in runs:
+                if isinstance(run[0], ReplaceRows):
+                    stack.push(commands.ReplaceRowsCommand(self, form_id, run[0].table, list(run[0].rows), text))
+                    continue
+                # built when its turn comes: after the rows before it were inserted (their indexes are then right)
+                command = commands.SetCellsCommand(self, form_id, [(c.path, c.text) for c in run], text)
+                if command.changes:
+                    stack.push(command)
+                    written += len(command.changes)
+        finally:
+            if len(runs) > 1:
+                stack.endMacro()
+        return written
 
     # ---- change notification (called by undo commands) ---------------------------------------------
 

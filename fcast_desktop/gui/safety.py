@@ -15,7 +15,7 @@ def report_later(exc_info=None) -> None:
     """Hand the current (or given) exception to ``sys.excepthook`` from the event loop, once the Qt callback that
     caught it has returned; without a running application (scripts, tests without Qt) report at once."""
     exc_type, exc, tb = exc_info or sys.exc_info()
-    if exc_type is None:
+    if exc_type is None or exc is None:
         return
     if QCoreApplication.instance() is None:
         sys.excepthook(exc_type, exc, tb)

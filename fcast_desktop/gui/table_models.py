@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
-from decimal import Decimal
+from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from ..layouts import ColumnSpec, layout_for, level1_label, level2_label
-from ..model import LEVEL2_INFO, SKELETON, AnyForm, Level2, SelfEvaluation
-from ..model.editing import get_text
-from ..model.money import format_money, format_number, parse_money
+from ..model import AnyForm, SelfEvaluation
+from ..model.completion import insert_position, inserted_rows, task_sum
+from ..model.editing import ReplaceRows, SetText, get_text
+from ..model.fields import FUND_ROWS, exists, is_placeholder, place_of
+from ..model.money import format_money, format_number
+from ..model.skeleton import LEVEL2_INFO, SKELETON, Level2
 from . import commands
 from .safety import guarded, report_later
 
@@ -25,6 +28,7 @@ WARNING_BG = QColor("#fbe7b5")
 COMPUTED_BG = QColor("#eef1f5")
 GROUP_BG = QColor("#f6f6f2")
 SUGGESTED_FG = QColor("#4a6fa5")
+NO_PARENT = QModelIndex()  # the default parent of the Qt API's row and column counts
 PlaceholderRole = Qt.ItemDataRole.UserRole + 1
 PathRole = Qt.ItemDataRole.UserRole + 2
 ColumnKeyRole = Qt.ItemDataRole.UserRole + 3
@@ -49,6 +53,7 @@ class FormTableModel(QAbstractTableModel):
         self.document = document
         self.form_id = form_id
         self._data_errors: set = set()
+        self._signatures: tuple[tuple, list] | None = None
         # values and colours are repainted once per edit, when the rules have run (findingsChanged follows
         # every change); the rows whose text changed are then measured again by the view (textRowsChanged)
         document.formRowsChanged.connect(self._on_rows_changed)
@@ -56,7 +61,8 @@ class FormTableModel(QAbstractTableModel):
         document.findingsChanged.connect(self._on_findings)
 
     @property
-    def form(self) -> AnyForm:
+    def form(self) -> Any:
+        """The form shown (an ``AnyForm`` of the kind the table belongs to; None once the form is gone)."""
         return self.document.form(self.form_id)
 
     # subclasses ---------------------------------------------------------------------------------
@@ -71,10 +77,12 @@ class FormTableModel(QAbstractTableModel):
         return None
 
     def row_of_path(self, path: tuple) -> int | None:
-        """The table row showing ``path``, or None when the path is not in this table."""
-        if len(path) == 3 and path[0] == self.table_field and isinstance(path[1], int):
-            return path[1]
-        return None
+        """The table row showing ``path`` (the row of its problem place, ``model.fields.place_of``), or None when the
+        path is not in this table."""
+        if is_placeholder(path):
+            return None
+        field, row, _key = place_of(path)
+        return row if field == self.table_field else None
 
     def computed_text(self, row: int, col: int) -> str | None:
         return None
@@ -86,10 +94,10 @@ class FormTableModel(QAbstractTableModel):
         return []
 
     # Qt API ------------------------------------------------------------------------------------
-    def columnCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def columnCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() else len(self.columns())
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
             if 0 <= section < len(self.columns()):
                 return self.columns()[section].title
@@ -197,34 +205,27 @@ class FormTableModel(QAbstractTableModel):
         return ""
 
     def _path_exists(self, path: tuple) -> bool:
-        obj = self.form
-        for part in path[:-1]:
-            if isinstance(part, int):
-                if part >= len(obj):
-                    return False
-                obj = obj[part]
-            else:
-                obj = getattr(obj, part)
-        return True
+        return exists(self.form, path)
 
     @guarded(default=False)  # called by Qt: an error is reported afterwards, never raised into PySide6
-    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):  # noqa: N802
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
         if role != Qt.ItemDataRole.EditRole or not index.isValid() or not self.is_editable(index.row(), index.column()):
             return False
         path = self.cell_path(index.row(), index.column())
         text = "" if value is None else str(value)
         if self._path_exists(path) and commands.safe_get_text(self.form, path, grouping=self.grouping) == text:
             return True
-        self.push_edit(index.row(), index.column(), path, text)
+        self.document.edit(self.form_id, self.changes_for([(path, text)]))
         return True
 
-    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
-        title = self.columns()[col].title.lstrip("*")
-        self.document.undo_stack.push(commands.SetTextCommand(self.document, self.form_id, path, text, title))
+    def changes_for(self, cells: list[tuple[tuple, str]]) -> list:
+        """The ``model.editing`` changes that put ``cells`` ((path, text) of this table) into the form."""
+        return [SetText(path, text) for path, text in cells if path is not None]
 
     # notifications ----------------------------------------------------------------------------------
-    REPAINT_ROLES = [Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
-                     Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole]
+    REPAINT_ROLES: ClassVar[list] = [
+        Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.EditRole, Qt.ItemDataRole.BackgroundRole,
+        Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.ToolTipRole, Qt.ItemDataRole.FontRole]
 
     def _on_form_changed(self, form_id: str) -> None:
         if form_id == self.form_id and self.rowCount() and self.columnCount():
@@ -258,7 +259,11 @@ class FormTableModel(QAbstractTableModel):
         return tuple(sorted(marks.get(None, ()))), rows
 
     def computed_signature(self, row: int):
-        return tuple(self.computed_text(row, c) for c in range(self.columnCount()))
+        return tuple(self.computed_text(row, c) for c in self.computed_columns())
+
+    def computed_columns(self) -> range | list[int]:
+        """The columns whose ``computed_text`` may be other than None (all, unless a table knows better)."""
+        return range(self.columnCount())
 
     def _on_findings(self, form_id: str) -> None:
         if form_id not in ("", self.form_id) or self.form is None:
@@ -272,18 +277,18 @@ class FormTableModel(QAbstractTableModel):
             self.textRowsChanged.emit(list(range(len(rows))))
             return
         # shown text: typed (pending) or computed (the second part of a row's signature), of any row
-        texts = sorted({r for r, (a, b) in enumerate(zip(old[1], rows)) if a[1] != b[1]} | set(pending))
+        texts = sorted({r for r, (a, b) in enumerate(zip(old[1], rows, strict=True)) if a[1] != b[1]} | set(pending))
         if old[0] != table or form_id == "":
             self._on_form_changed(self.form_id)
         else:
-            changed = {r for r, (a, b) in enumerate(zip(old[1], rows)) if a != b} | set(pending)
+            changed = {r for r, (a, b) in enumerate(zip(old[1], rows, strict=True)) if a != b} | set(pending)
             last = self.columnCount() - 1
             for r in sorted(changed):
                 self.dataChanged.emit(self.index(r, 0), self.index(r, last), self.REPAINT_ROLES)
         if texts:
             self.textRowsChanged.emit(texts)
 
-    _pending_rows: list = []
+    _pending_rows: list = []  # noqa: RUF012 - replaced, never appended to: a default for the first edit
 
     def note_cells_changed(self, form_id: str, paths: list) -> None:
         """Rows whose text changed are repainted with the next findings update."""
@@ -323,9 +328,11 @@ class IndicatorTableModel(FormTableModel):
 
     def __init__(self, document, form_id: str, parent=None):
         self._rows: list[GridRow] = []
+        self._grid_row: dict[int, int] = {}
         super().__init__(document, form_id, parent)
         self.layout_ = layout_for(self.form)
         self._columns = [c for c in self.layout_.columns if c.key != "caption"]
+        self._score_columns = [i for i, c in enumerate(self._columns) if c.key == "score"]
         self.rebuild()
         self._signatures = self.signatures()  # what the view measures first: the first edit compares with it
 
@@ -342,7 +349,7 @@ class IndicatorTableModel(FormTableModel):
         indicators = self.form.indicators
         self._shown = [None if g.index is None else indicators[g.index] for g in rows]
 
-    _shown: list = []  # the row object each grid row shows (None: placeholder), to tell what a row change changed
+    _shown: list = []  # noqa: RUF012 - replaced, never appended to. The row object each grid row shows (None: placeholder), to tell what a row change changed
 
     @staticmethod
     def _row_key(level2: Level2, row) -> str:
@@ -407,16 +414,15 @@ class IndicatorTableModel(FormTableModel):
 
     _CHANGED = ((("", ("changed",)),), ("changed",))  # the signature of a row that must be repainted and measured
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() or self.form is None else len(self._rows)
 
     def grid_row(self, row: int) -> GridRow:
         return self._rows[row]
 
     def row_of_path(self, path: tuple) -> int | None:
-        if len(path) == 3 and path[0] == "indicators" and isinstance(path[1], int):
-            return self.grid_row_of_indicator(path[1])
-        return None
+        row = super().row_of_path(path)
+        return None if row is None else self.grid_row_of_indicator(row)
 
     def display_row_of(self, problem_row: int | None) -> int | None:
         return None if problem_row is None else self.grid_row_of_indicator(problem_row)
@@ -463,9 +469,6 @@ class IndicatorTableModel(FormTableModel):
             return ("placeholder", g.level2, spec.key)
         return ("indicators", g.index, spec.key)
 
-    def _path_exists(self, path: tuple) -> bool:
-        return path[0] != "placeholder" and super()._path_exists(path)
-
     def problem_key(self, row: int, col: int) -> tuple | None:
         g = self._rows[row]
         key = self._columns[col].key
@@ -485,19 +488,28 @@ class IndicatorTableModel(FormTableModel):
             found = found + self.document.findings(self.form_id).by_cell.get(("indicators", None, g.level2.value), [])
         return found
 
-    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
-        if path[0] != "placeholder":
-            return super().push_edit(row, col, path, text)
-        level2, key = path[1], path[2]
+    def placeholder_changes(self, level2: Level2, values: list[tuple[str, str]]) -> list:
+        """A new row of ``level2`` where it belongs (an empty 二级指标's placeholder becomes a real row), holding
+        ``values`` ((column key, text))."""
         form = self.form
-        position = _insert_position(form, level2)
-        stack = self.document.undo_stack
-        stack.beginMacro(f"新增{LEVEL2_INFO[level2].short}指标")
-        try:
-            stack.push(commands.insert_row(self.document, form, level2, position))
-            stack.push(commands.SetTextCommand(self.document, self.form_id, ("indicators", position, key), text))
-        finally:
-            stack.endMacro()
+        position = insert_position(form, level2)
+        return [ReplaceRows("indicators", inserted_rows(form, level2, position)),
+                *(SetText(("indicators", position, key), text) for key, text in values)]
+
+    def setData(self, index, value, role=Qt.ItemDataRole.EditRole):
+        path = self.cell_path(index.row(), index.column()) if index.isValid() else None
+        if path is None or not is_placeholder(path) or role != Qt.ItemDataRole.EditRole:
+            return super().setData(index, value, role)
+        return self._placeholder_data(index, path, "" if value is None else str(value))
+
+    @guarded(default=False)  # called by Qt: an error is reported afterwards, never raised into PySide6
+    def _placeholder_data(self, index, path: tuple, text: str) -> bool:
+        """Typing into the placeholder of an empty 二级指标: the row is inserted and holds the text (one undo step)."""
+        if not self.is_editable(index.row(), index.column()):
+            return False
+        self.document.edit(self.form_id, self.placeholder_changes(path[1], [(path[2], text)]),
+                           f"新增{LEVEL2_INFO[path[1]].short}指标")
+        return True
 
     def push_placeholder_cells(self, cells: list[tuple[tuple, str]]) -> int:
         """Values pasted into the placeholder rows of empty 二级指标, as typing there does: each such 二级 gets a
@@ -506,13 +518,8 @@ class IndicatorTableModel(FormTableModel):
         for path, text in cells:
             if text.strip():
                 by_level2.setdefault(path[1], []).append((path[2], text))
-        stack = self.document.undo_stack
-        for level2, values in by_level2.items():
-            form = self.form
-            position = _insert_position(form, level2)
-            stack.push(commands.insert_row(self.document, form, level2, position))
-            stack.push(commands.SetCellsCommand(self.document, self.form_id,
-                                                [(("indicators", position, key), text) for key, text in values]))
+        for level2, values in by_level2.items():  # one at a time: each insertion sees the rows of the one before
+            self.document.edit(self.form_id, self.placeholder_changes(level2, values), "粘贴")
         return sum(len(values) for values in by_level2.values())
 
     def spans(self) -> list[tuple[int, int, int, int]]:
@@ -536,6 +543,10 @@ class IndicatorTableModel(FormTableModel):
         if score is None or g.index is None or g.index >= len(score.rows):
             return None
         return score.rows[g.index]
+
+    def computed_columns(self) -> list[int]:
+        """Only the 得分 column shows a computed text (the suggested score) in the indicator grid."""
+        return self._score_columns
 
     def computed_text(self, row: int, col: int) -> str | None:
         if self._columns[col].key == "score":
@@ -575,22 +586,10 @@ class IndicatorTableModel(FormTableModel):
         return "\n".join(parts)
 
 
-def _insert_position(form: AnyForm, level2: Level2) -> int:
-    """Index in ``form.indicators`` just after the last row of ``level2`` (or where the group belongs)."""
-    from ..model.skeleton import LEVEL2_ORDER
-
-    order = LEVEL2_ORDER[level2]
-    pos = 0
-    for i, r in enumerate(form.indicators):
-        if LEVEL2_ORDER[r.level2] <= order:
-            pos = i + 1
-    return pos
+_insert_position = insert_position  # (the window's row commands import it from here)
 
 
 # --------------------------------------------------------------------------------------------------
-
-FUND_ROWS = ("total", "appropriation", "carryover", "other")
-
 
 class FundsTableModel(FormTableModel):
     """资金使用情况 of a self-evaluation: amounts typed in 元; 执行率 and 得分 computed."""
@@ -600,25 +599,23 @@ class FundsTableModel(FormTableModel):
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(document, form_id, parent)
-        layout = layout_for("self_evaluation")
-        self._row_titles = [title for _key, title in layout.extra["fund_rows"]]
+        funds = layout_for("self_evaluation").funds
+        assert funds is not None
+        self._row_titles = [row.label for row in funds.rows]
         self._columns = [
-            ColumnSpec(key, title, 10, editable=key in ("initial_budget", "annual_budget", "executed", "weight"),
-                       computed=key in ("execution_rate", "score"), numeric=True)
-            for key, title in layout.extra["fund_columns"]
+            ColumnSpec(c.key, c.title, 10, editable=c.key in ("initial_budget", "annual_budget", "executed", "weight"),
+                       computed=c.key in ("execution_rate", "score"), numeric=True)
+            for c in funds.columns
         ]
         self._signatures = self.signatures()
 
     def columns(self) -> list[ColumnSpec]:
         return self._columns
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() or self.form is None else len(FUND_ROWS)
 
-    def row_of_path(self, path: tuple) -> int | None:
-        return FUND_ROWS.index(path[1]) if len(path) == 3 and path[0] == "funds" else None
-
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
             return self._row_titles[section]
         return super().headerData(section, orientation, role)
@@ -656,24 +653,23 @@ class TasksTableModel(FormTableModel):
 
     def __init__(self, document, form_id: str, parent=None):
         super().__init__(document, form_id, parent)
-        layout = layout_for("department_overall")
-        self._columns = [
-            ColumnSpec(key, title, 10, numeric=key in ("total", "appropriation", "other"),
-                       multiline=key == "content")
-            for key, title in layout.extra["task_columns"]
-        ]
-        self._sum_label = layout.extra["task_sum_label"]
+        tasks = layout_for("department_overall").tasks
+        assert tasks is not None
+        amounts = {c.key for c in tasks.amount_columns}
+        self._columns = [ColumnSpec(c.key, c.title, 10, numeric=c.key in amounts, multiline=c.key == "content")
+                         for c in tasks.columns]
+        self._sum_label = tasks.sum_label
         self._signatures = self.signatures()
 
     def columns(self) -> list[ColumnSpec]:
         return self._columns
 
-    def rowCount(self, parent=QModelIndex()) -> int:  # noqa: N802
+    def rowCount(self, parent=NO_PARENT) -> int:
         return 0 if parent.isValid() or self.form is None else len(self.form.tasks) + 1
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Vertical and role == Qt.ItemDataRole.DisplayRole:
-            return "合计" if section == len(self.form.tasks) else str(section + 1)
+            return "合计" if section == len(self.form.tasks) else str(section + 1)  # the row numbers' own word
         return super().headerData(section, orientation, role)
 
     def is_sum_row(self, row: int) -> bool:
@@ -695,8 +691,7 @@ class TasksTableModel(FormTableModel):
     def computed_text(self, row: int, col: int) -> str | None:
         key = self._columns[col].key
         if self.is_sum_row(row) and key in ("total", "appropriation", "other"):
-            total = sum((getattr(t, key) or Decimal(0) for t in self.form.tasks), Decimal("0.00"))
-            return format_money(total, "元", grouping=True)
+            return format_money(task_sum(self.form, key), "元", grouping=True)
         return None
 
     def tooltip_extra(self, row: int, col: int) -> str:
@@ -706,54 +701,6 @@ class TasksTableModel(FormTableModel):
             return "金额合计按各任务求和，自动计算"
         return ""
 
-    def push_edit(self, row: int, col: int, path: tuple, text: str) -> None:
-        """财政拨款 or 其他资金 typed: 总额 follows their sum in the same undo step (see ``complete_changes``)."""
-        changes = self.complete_changes([(path, text)])
-        if len(changes) == 1:
-            return super().push_edit(row, col, path, text)
-        title = self.columns()[col].title
-        self.document.undo_stack.push(
-            commands.SetCellsCommand(self.document, self.form_id, changes, f"修改{title}（总额随之计算）"))
-
-    def complete_changes(self, changes: list[tuple[tuple, str]]) -> list[tuple[tuple, str]]:
-        """Typing, pasting or deleting 财政拨款/其他资金 also sets 总额 to their sum — while the user has not typed a
-        总额 of their own (it is empty, or still equals the old sum). A 总额 the user typed is never overwritten
-        (rule P1 reports it if it does not add up); unreadable amounts leave 总额 alone."""
-        new_text = {path: text for path, text in changes}
-        extra = []
-        for row in sorted({p[1] for p in new_text if p[0] == "tasks" and p[2] in ("appropriation", "other")}):
-            if row >= len(self.form.tasks) or ("tasks", row, "total") in new_text:
-                continue
-            try:
-                total = self._completed_total(row, new_text)
-            except Exception:  # noqa: BLE001 - the typed values still go in; only the automatic 总额 is skipped
-                report_later()
-                continue
-            if total is not None:
-                extra.append((("tasks", row, "total"), total))
-        return list(changes) + extra
-
-    def _completed_total(self, row: int, new_text: dict) -> str | None:
-        """The text of the 总额 that follows the new 财政拨款/其他资金 of ``row``; None when it stays as it is."""
-        task = self.form.tasks[row]
-        if any(k in task.raw for k in ("total", "appropriation", "other")):
-            return None
-        parts = {"appropriation": task.appropriation, "other": task.other}
-        if task.total is not None and task.total != _sum_or_none(parts.values()):
-            return None  # the user's own 总额
-        for key in parts:
-            text = new_text.get(("tasks", row, key))
-            if text is not None:
-                parts[key] = parse_money(text, "元") if text.strip() else None
-                if text.strip() and parts[key] is None:
-                    return None  # unreadable: kept as typed and flagged; the total waits for a number
-        total = _sum_or_none(parts.values())
-        return "" if total is None else format_money(total, "元", False)
-
-
-def _sum_or_none(values) -> Decimal | None:
-    values = [v for v in values if v is not None]
-    return sum(values, Decimal("0.00")) if values else None
 
 
 def is_self_evaluation(form: AnyForm) -> bool:

@@ -43,7 +43,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from . import commands
+from ..model.completion import insert_position, inserted_rows
+from ..model.editing import ReplaceRows, SetText
+from ..model.fields import is_placeholder
 from .safety import guarded
 from .table_models import ColumnKeyRole, PathRole
 
@@ -78,12 +80,12 @@ def _same_text(pasted: str, shown: str, label: bool) -> bool:
 class CellDelegate(QStyledItemDelegate):
     """Line editor for every cell (multi-line only when the text already has line breaks), with completion."""
 
-    def __init__(self, view: "FormTableView"):
+    def __init__(self, view: FormTableView):
         super().__init__(view)
         self.view = view
         self.completions: dict[str, QStringListModel] = {}
 
-    def createEditor(self, parent, option, index):  # noqa: N802
+    def createEditor(self, parent, option, index):
         text = index.data(Qt.ItemDataRole.EditRole) or ""
         if "\n" in text:
             editor = QPlainTextEdit(parent)
@@ -99,7 +101,7 @@ class CellDelegate(QStyledItemDelegate):
             editor.setCompleter(completer)
         return editor
 
-    def setEditorData(self, editor, index):  # noqa: N802
+    def setEditorData(self, editor, index):
         """Typing a key over a cell replaces its text; F2, double-click and Enter put the caret at the end, as
         Excel and WPS do. (Qt selects a QLineEdit's whole text after this call: FormTableView.edit undoes that.)"""
         text = index.data(Qt.ItemDataRole.EditRole) or ""
@@ -112,11 +114,11 @@ class CellDelegate(QStyledItemDelegate):
         else:
             editor.setText(text)
 
-    def setModelData(self, editor, model, index):  # noqa: N802
+    def setModelData(self, editor, model, index):
         text = editor.toPlainText() if isinstance(editor, QPlainTextEdit) else editor.text()
         model.setData(index, text, Qt.ItemDataRole.EditRole)
 
-    def eventFilter(self, editor, event):  # noqa: N802
+    def eventFilter(self, editor, event):
         """Enter, Tab, Shift+Tab, Ctrl+Tab in a cell editor: commit, close the editor, then move — the editor is
         closed before the view moves, so the move starts from the cell just committed (also when the commit made
         a placeholder row a real row)."""
@@ -147,7 +149,8 @@ class CellDelegate(QStyledItemDelegate):
     @staticmethod
     def _completing(editor) -> bool:
         completer = editor.completer() if isinstance(editor, QLineEdit) else None
-        return completer is not None and completer.popup().isVisible()
+        popup = completer.popup() if completer is not None else None
+        return popup is not None and popup.isVisible()
 
     def _commit_and_close(self, editor) -> None:
         self.commitData.emit(editor)
@@ -157,11 +160,11 @@ class CellDelegate(QStyledItemDelegate):
 class SpanLabelDelegate(QStyledItemDelegate):
     """For the columns with merged cells (一级/二级指标) only, so that other cells keep Qt's own (C++) painting."""
 
-    def __init__(self, view: "FormTableView"):
+    def __init__(self, view: FormTableView):
         super().__init__(view)
         self.view = view
 
-    def sizeHint(self, option, index):  # noqa: N802
+    def sizeHint(self, option, index):
         """A merged label does not set the height of each row it covers (its rows together are tall enough):
         otherwise every row of a group would be as tall as the wrapped 一级 label."""
         size = super().sizeHint(option, index)
@@ -214,7 +217,7 @@ class FormTableView(QTableView):
         self._tabbing = False
 
     # model / spans --------------------------------------------------------------------------------
-    def setModel(self, model):  # noqa: N802
+    def setModel(self, model):
         super().setModel(model)
         # after rows were inserted or removed (a reset): spans first, then every row is measured
         model.modelReset.connect(self.apply_spans)
@@ -240,7 +243,7 @@ class FormTableView(QTableView):
 
     def apply_spans(self) -> None:
         self.clearSpans()
-        model = self.model()
+        model: Any = self.model()  # a FormTableModel
         if model is None:
             return
         for row, col, rows, cols in model.spans():
@@ -249,7 +252,7 @@ class FormTableView(QTableView):
                 self.setItemDelegateForColumn(col, self.span_delegate)
 
     def set_column_widths(self, total: int | None = None) -> None:
-        model = self.model()
+        model: Any = self.model()  # a FormTableModel
         total = total or max(600, self.viewport().width())
         widths = [c.width for c in model.columns()]
         share = sum(widths) or 1
@@ -267,7 +270,7 @@ class FormTableView(QTableView):
                 editor.end(False)
         return opened
 
-    def scrollContentsBy(self, dx, dy):  # noqa: N802
+    def scrollContentsBy(self, dx, dy):
         super().scrollContentsBy(dx, dy)
         if dy and self.model() is not None and self.model().spans():
             # Qt scrolls the painted pixels and repaints only the strip that came into view; a merged label drawn
@@ -308,7 +311,7 @@ class FormTableView(QTableView):
         finally:
             self._tabbing = False
 
-    def currentChanged(self, current, previous):  # noqa: N802
+    def currentChanged(self, current, previous):
         super().currentChanged(current, previous)
         if not self._tabbing:
             self._tab_column = None  # moved otherwise than by Tab: Enter goes straight down
@@ -350,7 +353,7 @@ class FormTableView(QTableView):
             self.setFocus(Qt.FocusReason.OtherFocusReason)
         QWidget.focusNextPrevChild(self, forward)
 
-    def focusInEvent(self, event):  # noqa: N802
+    def focusInEvent(self, event):
         """Tab into the table lands on an editable cell (the first; Shift+Tab: the last) — not on the merged 产出
         label; the other tables of the same form stop showing their selected cells (one current cell per form)."""
         super().focusInEvent(event)
@@ -380,7 +383,7 @@ class FormTableView(QTableView):
                     and getattr(other, "document", None) is model.document):
                 view.clearSelection()
 
-    def keyPressEvent(self, event):  # noqa: N802
+    def keyPressEvent(self, event):
         key = event.key()
         if key in (Qt.Key.Key_Tab, Qt.Key.Key_Backtab):  # also Qt's own Tab (focusNextPrevChild sends it here)
             backward = key == Qt.Key.Key_Backtab or bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier)
@@ -456,7 +459,7 @@ class FormTableView(QTableView):
         return menu
 
     @guarded()
-    def contextMenuEvent(self, event):  # noqa: N802
+    def contextMenuEvent(self, event):
         """Right-click (Qt has selected the cell under the mouse unless it was selected), the menu key, Shift+F10."""
         if self.model() is None:
             return
@@ -480,16 +483,14 @@ class FormTableView(QTableView):
         if not self.is_indicator_grid() or not index.isValid():
             self.statusMessage.emit("请先在指标表中选择一个单元格")
             return
-        from .table_models import _insert_position
-
         g = model.grid_row(index.row())
         form = model.form
         if g.index is None:
-            position = _insert_position(form, g.level2)
+            position = insert_position(form, g.level2)
         else:
             position = g.index if above else g.index + 1
         text = "插入指标行（上方）" if above else "插入指标行"
-        model.document.undo_stack.push(commands.insert_row(model.document, form, g.level2, position, text))
+        model.document.edit(model.form_id, [ReplaceRows("indicators", inserted_rows(form, g.level2, position))], text)
         name = next((i for i, c in enumerate(model.columns()) if c.key == "name"), index.column())
         self.setCurrentIndex(model.index(model.grid_row_of_indicator(position), name))
 
@@ -500,7 +501,7 @@ class FormTableView(QTableView):
         """(row, column) of every selected cell, from the selection ranges so cells under spans count; the current
         cell when nothing is selected."""
         cells = set()
-        for r in self.selectionModel().selection():
+        for r in self.selectionModel().selection().toList():
             for row in range(r.top(), r.bottom() + 1):
                 for col in range(r.left(), r.right() + 1):
                     cells.add((row, col))
@@ -548,16 +549,11 @@ class FormTableView(QTableView):
             self.clear_selection("剪切")
 
     def _push_cells(self, changes: list[tuple[tuple, str]], text: str) -> int:
-        model = self.model()
-        changes = [(p, t) for p, t in changes if p is not None and p[0] != "placeholder"]
-        if not changes:
-            return 0
-        if hasattr(model, "complete_changes"):  # e.g. a task's 总额 that follows 财政拨款 + 其他资金
-            changes = model.complete_changes(changes)
-        command = commands.SetCellsCommand(model.document, model.form_id, changes, text)
-        if command.changes:
-            model.document.undo_stack.push(command)
-        return len(command.changes)
+        """Values into cells of the table that exist (placeholders aside) as one undo step, through the document's
+        edit door (which adds what they imply, e.g. a task's 总额 that follows 财政拨款 + 其他资金)."""
+        model: Any = self.model()  # a FormTableModel
+        cells = [SetText(p, t) for p, t in changes if p is not None and not is_placeholder(p)]
+        return model.document.edit(model.form_id, cells, text) if cells else 0
 
     def clear_selection(self, text: str = "清除单元格") -> None:
         """Delete: empty exactly the selected editable cells (Ctrl-clicked cells too), as one undo step."""
@@ -621,7 +617,7 @@ class FormTableView(QTableView):
                 index = model.index(r, c)
                 if index.isValid() and model.flags(index) & Qt.ItemFlag.ItemIsEditable and index.data(PathRole):
                     changes.append((index.data(PathRole), text))
-        placeholders = [(p, t) for p, t in changes if p[0] == "placeholder" and t.strip()]
+        placeholders = [(p, t) for p, t in changes if is_placeholder(p) and t.strip()]
         if placeholders and hasattr(model, "push_placeholder_cells"):  # an empty 二级指标 gets a row, as typing does
             stack = model.document.undo_stack
             stack.beginMacro("粘贴")
@@ -646,7 +642,7 @@ class FormTableView(QTableView):
         lost: list[str] = []
         beyond = [j for j in range(width) if left + j >= model.columnCount()]
         if any(r[j].strip() for r in rows for j in beyond):
-            title = model.columns()[left].title.lstrip("*")
+            title = model.columns()[left].name
             problems.append(f"粘贴的内容有 {width} 列，从“{title}”列起表格只有 {width - len(beyond)} 列，"
                             f"多出的 {len(beyond)} 列放不下")
             lost += [r[j] for r in rows for j in beyond if r[j].strip()]
@@ -676,7 +672,7 @@ class FormTableView(QTableView):
                         value, shown, model.label_text(r, col) is not None):
                     fixed.setdefault(col, []).append(rows[i][j])
         for col, values in fixed.items():
-            title = model.columns()[col].title.lstrip("*")
+            title = model.columns()[col].name
             label = model.label_text(top, col) is not None
             why = "按表式固定" if label else "的这些单元格由程序计算或不能填写"
             problems.append(f"“{title}”列{why}，不能粘贴")
@@ -706,9 +702,7 @@ class FormTableView(QTableView):
         if existing:  # a 二级指标's rows are consecutive in form.indicators: insert after its last one
             position = existing[-1] + 1
         else:
-            from .table_models import _insert_position
-
-            position = _insert_position(model.form, level2)
+            position = insert_position(model.form, level2)
         places = existing + list(range(position, position + need))
         return [("indicators", i) for i in places], (level2, position, need)
 
@@ -727,13 +721,9 @@ class FormTableView(QTableView):
         if not inserted:
             return self._push_cells(changes, "粘贴")
         level2, position, count = inserted
-        stack = model.document.undo_stack
-        stack.beginMacro("粘贴")
-        try:
-            stack.push(commands.insert_rows(model.document, model.form, level2, position, count, "粘贴"))
-            return self._push_cells(changes, "粘贴")
-        finally:
-            stack.endMacro()
+        rows = ReplaceRows("indicators", inserted_rows(model.form, level2, position, count))
+        cells = [SetText(p, t) for p, t in changes if p is not None and not is_placeholder(p)]
+        return model.document.edit(model.form_id, [rows, *cells], "粘贴")
 
     def _ask_paste(self, text: str) -> bool:
         """Asked through the window (tests answer ``answers["paste_overflow"]``); a message box without one. The

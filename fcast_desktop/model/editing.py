@@ -1,71 +1,53 @@
-"""Reading and writing one value of a form by path, as text — the single way every editor changes a form.
+"""Reading and writing the values of a form by path, as text — the one door through which every editor changes a
+form (typing, paste, delete, row operations): :func:`apply`.
 
-A path is a tuple: ``("project_code",)`` for a header field, ``("indicators", 3, "target")`` for a table cell,
-``("funds", "total", "executed")`` for the self-evaluation fund block, ``("tasks", 2, "total")``.
+A path is a tuple (``model.fields``): ``("project_code",)`` for a header field, ``("indicators", 3, "target")``
+for a table cell, ``("funds", "total", "executed")`` for the self-evaluation fund block, ``("tasks", 2, "total")``.
 ``get_text`` returns what the user sees/typed; ``set_text`` stores it: typed fields (money, years, scores)
 keep a value when the text can be read and otherwise keep the text in ``raw`` — nothing the user typed is lost.
+
+``apply(form, changes)`` makes a list of changes — :class:`SetText` (a value typed, pasted or cleared),
+:class:`ReplaceRows` (a table's rows inserted, deleted, replaced), :class:`Restore` (a value put back exactly) — and
+returns the changes that undo them; the undo commands of the GUI, the importers and the CLI can all write this way.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
-from .forms import AnyForm, Declaration, Record
-from .money import SCORE, YUAN, format_money, format_number, parse_decimal, parse_money
-
-Path = tuple
-
-
-def _container(form: AnyForm, path: Path) -> tuple[Record, str]:
-    obj: Any = form
-    for part in path[:-1]:
-        obj = obj[part] if isinstance(part, int) else getattr(obj, part)
-    return obj, path[-1]
-
-
-SCORE_FIELDS = frozenset({"weight", "score"})  # Decimal fields that are scores, not money
-
-
-def _field_type(obj: Record, name: str) -> str:
-    args = get_args(type(obj).model_fields[name].annotation)
-    if Decimal in args:
-        return "decimal" if name in SCORE_FIELDS else "money"
-    if int in args:
-        return "int"
-    return "text"
-
-
-def money_unit(form: AnyForm, path: Path) -> str:
-    """Unit in which amounts at ``path`` are shown and typed (declarations: the label's unit)."""
-    return form.amount_unit if isinstance(form, Declaration) and path[-1] in ("total_amount", "annual_amount") else YUAN
+from .fields import Path, container, money_unit, value_kind
+from .forms import AnyForm, Record
+from .money import SCORE, format_money, format_number, parse_decimal, parse_money
 
 
 def get_text(form: AnyForm, path: Path, grouping: bool = True) -> str:
-    obj, name = _container(form, path)
-    raw = obj.raw.get(name)
+    obj, name = container(form, path)
+    raw: str | None = obj.raw.get(name)
     if raw is not None:
         return raw
     value = getattr(obj, name)
     if value is None:
         return ""
-    kind = _field_type(obj, name)
+    kind = value_kind(obj, name)
     if kind == "money":
         return format_money(value, money_unit(form, path), grouping=grouping)
-    if kind == "decimal":
+    if kind == "score":
         return format_number(value)
     return str(value)
 
 
 def get_value(form: AnyForm, path: Path) -> Any:
-    obj, name = _container(form, path)
+    obj, name = container(form, path)
     return getattr(obj, name)
 
 
 def is_invalid(form: AnyForm, path: Path) -> bool:
-    obj, name = _container(form, path)
+    obj, name = container(form, path)
     return name in obj.raw
 
 
@@ -75,8 +57,8 @@ def set_text(form: AnyForm, path: Path, text: str) -> bool:
     Never raises for any text — the undo commands of the editor call it inside Qt — and returns True when the text
     was stored (as a value or as raw text). Only a choice field (金额单位, 二级指标) refuses a text that is none of its
     choices: it keeps its value and False is returned."""
-    obj, name = _container(form, path)
-    kind = _field_type(obj, name)
+    obj, name = container(form, path)
+    kind = value_kind(obj, name)
     text = "" if text is None else str(text)
     _touched(obj, name)
     if kind == "text":
@@ -91,7 +73,7 @@ def set_text(form: AnyForm, path: Path, text: str) -> bool:
         value = None
     elif kind == "money":
         value = parse_money(stripped, money_unit(form, path))
-    elif kind == "decimal":
+    elif kind == "score":
         value = parse_decimal(stripped, SCORE)
     else:
         number = parse_decimal(stripped.removesuffix("年"))
@@ -115,13 +97,13 @@ def _touched(obj: Record, name: str) -> None:
 
 def snapshot(form: AnyForm, path: Path) -> tuple[Any, str | None, bool]:
     """The stored state at ``path`` (value, raw text, and whether it is marked for review), for exact undo."""
-    obj, name = _container(form, path)
+    obj, name = container(form, path)
     return getattr(obj, name), obj.raw.get(name), name in (getattr(obj, "review", None) or ())
 
 
-def restore(form: AnyForm, path: Path, state: tuple) -> None:
+def restore(form: AnyForm, path: Path, state: tuple[Any, ...]) -> None:
     """Put back a :func:`snapshot`; a (value, raw text) pair leaves the review mark as it is."""
-    obj, name = _container(form, path)
+    obj, name = container(form, path)
     value, raw_text = state[0], state[1]
     if len(state) > 2 and hasattr(obj, "review"):
         marked = name in obj.review
@@ -138,4 +120,94 @@ def restore(form: AnyForm, path: Path, state: tuple) -> None:
     setattr(obj, name, value)
 
 
-__all__ = ["get_text", "get_value", "is_invalid", "money_unit", "restore", "set_text", "snapshot", "Decimal"]
+# ---- the edit door --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SetText:
+    """A value typed, pasted or cleared (``""``) at ``path``."""
+
+    path: Path
+    text: str
+
+
+@dataclass(frozen=True)
+class Restore:
+    """The exact state of ``path`` put back (value, raw text, review mark: a :func:`snapshot`), as undo does."""
+
+    path: Path
+    state: tuple[Any, ...]
+
+
+@dataclass(frozen=True)
+class ReplaceRows:
+    """The whole row list of a table (``indicators`` or ``tasks``): rows inserted, deleted, 不适用. The form keeps
+    its list object (views holding it see the new rows); the rows stored are copies of ``rows``."""
+
+    table: str
+    rows: tuple[Any, ...]
+
+    def __init__(self, table: str, rows: Iterable[Any]) -> None:
+        object.__setattr__(self, "table", table)
+        object.__setattr__(self, "rows", tuple(rows))
+
+
+Change = SetText | Restore | ReplaceRows
+
+
+def apply(form: AnyForm, changes: Sequence[Change]) -> list[Change]:
+    """Make ``changes`` on ``form`` in order; returns the changes that undo them (``apply(form, undo)`` puts the
+    form back exactly: values, raw texts, review marks, rows). Never raises for any text (``set_text``); a choice
+    field that refuses a text keeps its value, and its undo change is a no-op."""
+    undo: list[Change] = []
+    for change in changes:
+        if isinstance(change, ReplaceRows):
+            rows = getattr(form, change.table)
+            undo.append(ReplaceRows(change.table, [r.model_copy(deep=True) for r in rows]))
+            rows[:] = [r.model_copy(deep=True) for r in change.rows]
+        elif isinstance(change, Restore):
+            undo.append(Restore(change.path, snapshot(form, change.path)))
+            restore(form, change.path, change.state)
+        else:
+            undo.append(Restore(change.path, snapshot(form, change.path)))
+            set_text(form, change.path, change.text)
+    undo.reverse()
+    return undo
+
+
+def changed_paths(changes: Iterable[Change]) -> list[Path]:
+    """The value paths ``changes`` write (not the tables whose rows they replace)."""
+    return [c.path for c in changes if not isinstance(c, ReplaceRows)]
+
+
+def replaces_rows(changes: Iterable[Change]) -> bool:
+    return any(isinstance(c, ReplaceRows) for c in changes)
+
+
+def unchanged(form: AnyForm, change: Change, grouping: bool = True) -> bool:
+    """Whether ``change`` would leave ``form`` as it is: the same text typed over the field (``12000`` over
+    ``12,000.00`` is not: :func:`apply` then finds the stored state unchanged)."""
+    if isinstance(change, SetText):
+        from .fields import exists
+
+        return exists(form, change.path) and get_text(form, change.path, grouping=grouping) == change.text
+    return False
+
+
+__all__ = [
+    "Change",
+    "Decimal",
+    "ReplaceRows",
+    "Restore",
+    "SetText",
+    "apply",
+    "changed_paths",
+    "get_text",
+    "get_value",
+    "is_invalid",
+    "money_unit",
+    "replaces_rows",
+    "restore",
+    "set_text",
+    "snapshot",
+    "unchanged",
+]
