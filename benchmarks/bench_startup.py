@@ -6,7 +6,9 @@ Each sample is a fresh process, timed from spawn until it prints a mark (offscre
 - project shown: the sample project's 64 forms are loaded, checked and the first form's editor is built.
 The programs alternate so machine noise hits them alike. Targets: the first window no more than 1.5 × the bare
 window; the sample project shown under 1 s. When the PyInstaller bundle exists (``make package``), the frozen app
-is timed too. Usage: ``python benchmarks/bench_startup.py [rounds]``.
+is timed too. ``--compare DIR``: also a checkout of the program in DIR (e.g. the code before a change, its
+``fcast_desktop`` with ``resources`` and ``ui`` beside it), alternating with this one.
+Usage: ``python benchmarks/bench_startup.py [rounds] [--compare DIR]``.
 """
 
 from __future__ import annotations
@@ -39,10 +41,10 @@ app.exec()
 """
 
 
-def time_to_shown(command: list[str], env: dict) -> tuple[float, float]:
+def time_to_shown(command: list[str], env: dict, cwd: Path = ROOT) -> tuple[float, float]:
     """(ms to first paint, ms to the project shown) of one fresh process."""
     start = time.perf_counter()
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=ROOT, text=True)
+    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env, cwd=cwd, text=True)
     first = None
     for line in proc.stdout:
         if line.startswith("FCAST_WINDOW_FIRST_PAINT"):
@@ -57,7 +59,13 @@ def time_to_shown(command: list[str], env: dict) -> tuple[float, float]:
 
 
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    args = sys.argv[1:]
+    compare = None
+    if "--compare" in args:
+        i = args.index("--compare")
+        compare = Path(args[i + 1]).resolve()
+        del args[i:i + 2]
+    rounds = int(args[0]) if args else 15
     with tempfile.TemporaryDirectory() as config:
         env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_SMOKE_QUIT_MS="0", FCAST_CONFIG_DIR=config)
         programs = {
@@ -66,12 +74,17 @@ def main() -> None:
         }
         if BUNDLE.exists():
             programs["frozen bundle + sample project"] = [str(BUNDLE), str(SAMPLE)]
-        for command in programs.values():  # warm the file cache once
-            time_to_shown(command, env)
-        times = {name: [] for name in programs}
+        folders = dict.fromkeys(programs, ROOT)
+        if compare is not None:
+            name = f"{compare.name} + sample project"
+            programs[name] = [sys.executable, "-m", "fcast_desktop.gui.app", str(SAMPLE)]
+            folders[name] = compare
+        for name, command in programs.items():  # warm the file cache once
+            time_to_shown(command, env, folders[name])
+        times: dict[str, list[tuple[float, float]]] = {name: [] for name in programs}
         for _ in range(rounds):
             for name, command in programs.items():
-                times[name].append(time_to_shown(command, env))
+                times[name].append(time_to_shown(command, env, folders[name]))
     bare = statistics.median(first for first, _shown in times["bare PySide6 window"])
     for name, samples in times.items():
         for what, values in (("first paint", [f for f, _s in samples]), ("project shown", [s for _f, s in samples])):

@@ -12,6 +12,7 @@ import os
 import sys
 from contextlib import contextmanager
 from pathlib import Path
+from typing import cast
 
 from . import __version__
 from .model import FORM_KIND_TITLES, AnyForm, DepartmentOverall, Project, form_code, form_unit
@@ -40,13 +41,6 @@ def _load(path: str) -> Project:
         return load_project(path)
     except ProjectFileError as exc:
         raise Unusable(str(exc)) from None
-
-
-def form_identity(form: AnyForm) -> tuple:
-    """Two forms with the same identity are the same form imported twice."""
-    if isinstance(form, DepartmentOverall):
-        return (form.kind, form.department_name, form.year)
-    return (form.kind, form_code(form), getattr(form, "year", None), getattr(form, "project_name", ""))
 
 
 LOCK_WAIT_SECONDS = 5.0
@@ -106,13 +100,12 @@ def _save_locked(project: Project, target: Path, stamp, lock, action: str) -> No
 
 def cmd_import(args) -> int:
     from .exchange.importer import import_file
+    from .exchange.merge import merge_forms
     from .exchange.report import ImportFailed
 
     target = Path(args.output)
     with _project_lock(target, "导入") as lock:
         project, stamp = _load_locked(target, create=True)
-        existing = {form_identity(f) for f in project.forms}
-        added = skipped = 0
         notes = []
         results = []
         for src in args.sources:
@@ -123,15 +116,9 @@ def cmd_import(args) -> int:
                 raise Unusable(str(exc)) from None
         for result in results:
             notes.extend(result.notes)
-            for form in result.forms:
-                ident = form_identity(form)
-                if ident in existing:
-                    skipped += 1
-                    continue
-                existing.add(ident)
-                project.forms.append(form)
-                added += 1
-        _complete_project_header(project)
+        merge = merge_forms(project, (form for result in results for form in result.forms))
+        merge.apply(project)
+        added, skipped = len(merge.added), len(merge.skipped)
         _save_locked(project, target, stamp, lock, "导入")
     for note in notes:
         print(note, file=sys.stderr)
@@ -166,24 +153,6 @@ def _is_project_file(path: str | Path) -> bool:
         return False
     head = head.removeprefix(b"\xef\xbb\xbf").lstrip()
     return head.startswith(b"{") and b'"fcast-project"' in head
-
-
-def _complete_project_header(project: Project) -> None:
-    """A new project takes its unit and year from the forms it was made from."""
-    from collections import Counter
-
-    if not project.unit:
-        units = Counter(getattr(f, "budget_unit", "") or form_unit(f) for f in project.forms)
-        units.pop("", None)
-        if units:
-            project.unit = units.most_common(1)[0][0]
-    if project.year is None:
-        years = Counter(f.year for f in project.forms if getattr(f, "year", None))
-        if years:
-            project.year = years.most_common(1)[0][0]
-    codes = [form_code(f) for f in project.forms if form_code(f)]
-    if codes and all(c.startswith("440306") for c in codes):
-        project.profile = "shenzhen-baoan"
 
 
 def list_entries(project: Project) -> list[dict]:
@@ -336,6 +305,7 @@ def _form_index(project: Project, form: AnyForm) -> int:
 
 def cmd_rollover(args) -> int:
     """Next year's drafts from this year's forms, written to a new (or another) project, never to PROJECT."""
+    from .exchange.merge import form_identity
     from .rules.checks import YEARS
     from .rules.rollover import RolloverError, rollover
     from .store.project_file import backup_path
@@ -468,7 +438,7 @@ def cmd_report(args) -> int:
     except (ExportError, ExportCancelled) as exc:
         raise Unusable(f"{out}：未导出。{exc}") from None
     _written.append(str(out))
-    t = doc["totals"]
+    t = cast("dict[str, int]", doc["totals"])
     print(f"已导出上报前检查清单到 {out}：共 {t['forms']} 张表单，可上报 {t['ready']} 张；错误 {t['errors']} 个，"
           f"未说明的警告 {t['warnings']} 个，已说明 {t['explained']} 个，提示 {t['hints']} 个", file=sys.stderr)
     return EXIT_OK
@@ -558,9 +528,11 @@ def _internal_error(exc: BaseException) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)  # not on every stream (a test's StringIO)
         try:
-            stream.reconfigure(encoding="utf-8")  # Windows consoles default to the ANSI code page
-        except (AttributeError, ValueError):
+            if reconfigure is not None:
+                reconfigure(encoding="utf-8")  # Windows consoles default to the ANSI code page
+        except ValueError:
             pass
     args = build_parser().parse_args(argv)
     _written.clear()

@@ -11,12 +11,12 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from PySide6.QtCore import QEvent, Qt  # noqa: E402
-from PySide6.QtGui import QKeyEvent  # noqa: E402
-from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
+from PySide6.QtCore import QEvent, Qt
+from PySide6.QtGui import QKeyEvent
+from PySide6.QtWidgets import QApplication, QMessageBox
 
-from fcast_desktop.gui.table_models import PathRole  # noqa: E402
-from fcast_desktop.store.project_file import load_project  # noqa: E402
+from fcast_desktop.gui.table_models import PathRole
+from fcast_desktop.store.project_file import load_project
 
 pytestmark = pytest.mark.gui
 
@@ -281,10 +281,10 @@ def test_export_from_the_window_runs_on_a_worker_thread(window, qtbot, tmp_path,
     forms = window.document.project.forms[:3]
     out = tmp_path / f"three.{kind}"
     controller.start(kind, forms, out)
-    assert controller.thread.isRunning() or controller.result  # the window stays responsive meanwhile
+    assert controller.worker_thread.isRunning() or controller.result  # the window stays responsive meanwhile
     qtbot.waitUntil(lambda: controller.result is not None, timeout=30000)
     assert Path(controller.result) == out and out.stat().st_size > 1000
-    controller.thread.wait(5000)
+    controller.worker_thread.wait(5000)
 
 
 def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
@@ -294,7 +294,7 @@ def test_cancelled_export_leaves_no_file(window, qtbot, tmp_path):
     out = tmp_path / "all.pdf"
     controller.start("pdf", window.document.project.forms, out)
     controller.worker.cancel()
-    qtbot.waitUntil(lambda: not controller.thread.isRunning(), timeout=30000)
+    qtbot.waitUntil(lambda: not controller.worker_thread.isRunning(), timeout=30000)
     assert controller.result is None and not out.exists()
 
 
@@ -633,7 +633,8 @@ def test_task_total_follows_appropriation_and_other_funds(window, qtbot):
     type_task("other", "50.5")
     assert dept.tasks[row].total == Decimal("150.50")
     assert model.index(row, col["total"]).data() == "150.50"
-    assert not [p for p in window.document.findings(dept.id).problems if p.row == row and p.rule == "department.task.sum"]
+    assert not [p for p in window.document.findings(dept.id).problems
+                if p.row == row and p.rule == "department.task.sum"]
     window.actionUndo.trigger()  # one step: 其他资金 and the total it made
     assert dept.tasks[row].other is None and dept.tasks[row].total == Decimal("100.00")
     type_task("total", "999")  # the user's own total is never overwritten
@@ -670,11 +671,11 @@ def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
 
     editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
     form = editor.form
-    Button = QMessageBox.StandardButton
-    window.answers["amount_unit"] = Button.Cancel
+    button = QMessageBox.StandardButton
+    window.answers["amount_unit"] = button.Cancel
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "万元" and editor.unit_box.currentText() == "万元"
-    window.answers["amount_unit"] = Button.Yes  # keep the digits: 12,000.00 was meant in 元
+    window.answers["amount_unit"] = button.Yes  # keep the digits: 12,000.00 was meant in 元
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "元" and form.annual_amount == Decimal("12000.00")
     assert form.total_amount == Decimal("48000.00")
@@ -686,7 +687,7 @@ def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
     window.actionUndo.trigger()  # one step back to 万元 and the old amounts
     assert form.amount_unit == "万元" and form.annual_amount == Decimal("120000000.00")
     assert editor.unit_box.currentText() == "万元"
-    window.answers["amount_unit"] = Button.No  # keep the amounts: the digits are converted
+    window.answers["amount_unit"] = button.No  # keep the amounts: the digits are converted
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "元" and form.annual_amount == Decimal("120000000.00")
     assert editor.fields["annual_amount"].widget.text() == "120,000,000.00"
@@ -916,18 +917,18 @@ def test_problem_locations_name_their_table(window):
 def test_evaluation_from_a_declaration_with_a_unit_trap_offers_the_fix(window):
     from decimal import Decimal
 
-    Button = QMessageBox.StandardButton
+    button = QMessageBox.StandardButton
     select(window, "信息化运维项目", "declaration")
     declaration = window.editor.form
     assert declaration.annual_amount == Decimal("46400000000.00")
     count = len(window.document.project.forms)
-    window.answers["evaluation_amount_trap"] = Button.Cancel
+    window.answers["evaluation_amount_trap"] = button.Cancel
     window.evaluation_from_declaration()
     assert len(window.document.project.forms) == count  # cancelled: nothing made
     key, text = window.answers["_asked"][-1]
     assert key == "evaluation_amount_trap"
     assert "46,400,000,000.00 元" in text and "4,640,000.00 元" in text and "464万元" in text  # what, and the fix
-    window.answers["evaluation_amount_trap"] = Button.Yes
+    window.answers["evaluation_amount_trap"] = button.Yes
     window.evaluation_from_declaration()
     evaluation = window.document.project.forms[-1]
     assert window.editor.form_id == evaluation.id
@@ -937,7 +938,7 @@ def test_evaluation_from_a_declaration_with_a_unit_trap_offers_the_fix(window):
     assert window.editor.funds_view.currentIndex().data() == "4,640,000.00"
     window.actionUndo.trigger()  # one undo step: the form and its corrected amount
     assert len(window.document.project.forms) == count
-    window.answers["evaluation_amount_trap"] = Button.No  # keep the copy: the S15 warning stays on the cell
+    window.answers["evaluation_amount_trap"] = button.No  # keep the copy: the S15 warning stays on the cell
     window.select_form(declaration.id)
     window.evaluation_from_declaration()
     evaluation = window.document.project.forms[-1]
@@ -984,7 +985,8 @@ def test_names_differing_only_in_full_width_brackets_are_told_apart():
     from fcast_desktop.store.project_file import load_project
 
     forms = load_project(sample_project()).forms
-    half = next(f for f in forms if f.kind == "self_evaluation" and f.project_name == "离退休干部节日慰问金(科级及以下)")
+    half = next(f for f in forms
+                if f.kind == "self_evaluation" and f.project_name == "离退休干部节日慰问金(科级及以下)")
     full = next(f for f in forms if f.kind == "declaration" and f.project_name == "离退休干部节日慰问金（科级及以下）")
     details = form_details(forms)
     assert details[half.id] == str(half.year) and details[full.id].startswith(str(full.year))

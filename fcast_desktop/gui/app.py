@@ -6,6 +6,7 @@ import os
 import sys
 import traceback
 from pathlib import Path
+from typing import cast
 
 from ..paths import resources_dir
 
@@ -46,10 +47,10 @@ def _override_translator(app):
     from PySide6.QtCore import QTranslator
 
     class ChineseOverrides(QTranslator):
-        def translate(self, context, source, disambiguation=None, n=-1):  # noqa: ARG002 - Qt's signature
+        def translate(self, context, source, disambiguation=None, n=-1):  # Qt's signature
             return QT_TEXT_OVERRIDES.get((context, source), "")
 
-        def isEmpty(self):  # noqa: N802
+        def isEmpty(self):
             return False
 
     return ChineseOverrides(app)
@@ -78,7 +79,7 @@ def create_application(argv: list[str]):
 
     from .. import APP_NAME
 
-    app = QApplication.instance() or QApplication(argv)
+    app = cast(QApplication, QApplication.instance() or QApplication(argv))
     app.setApplicationName("fcast-desktop")
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("fcast")
@@ -131,6 +132,9 @@ def error_message(status: str, reason: str = "") -> str:
     return f"发生了意外错误，而且未能写入恢复文件{why}。请立即保存项目（或另存为）。"
 
 
+_relays: list[object] = []
+
+
 def install_excepthook(window) -> None:
     """One place for unexpected errors: log at once; then, after the Qt callback where it happened has returned,
     keep the user's work in a recovery file and say truthfully whether that worked (one box for a burst)."""
@@ -179,7 +183,7 @@ def install_excepthook(window) -> None:
         texts.append(text)
         relay.raised.emit()
 
-    hook.relay = relay  # kept alive with the hook
+    _relays.append(relay)  # kept alive with the hook
     sys.excepthook = hook
 
 
@@ -305,17 +309,18 @@ def offer_recovery(window, requested: Path | None = None) -> bool:
     pending = autosave.pending_recoveries()
     if not pending:
         return False
-    choices = choose(window, pending)
+    choices = cast("list[tuple[autosave.Recovery, str]]", choose(window, pending))
     for recovery, choice in choices:
         if choice == DISCARD:
             autosave.discard(recovery)
     chosen = [recovery for recovery, choice in choices if choice == RESTORE]
     if not chosen:
         return False
+    here: autosave.Recovery | None
     if requested is None:
         here = chosen[0]
     else:
-        from .main_window import _same_file
+        from .opening import _same_file
 
         here = next((r for r in chosen if r.original_path is not None and _same_file(r.original_path, requested)),
                     None)

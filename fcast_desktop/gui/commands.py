@@ -8,12 +8,17 @@ text the rules flag (``safe_set_text``), and the error goes to the app's error h
 from __future__ import annotations
 
 import functools
+from typing import TYPE_CHECKING, Literal, cast, get_args
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import AnyForm, Level2
+from ..model import AnyForm
 from ..model.editing import get_text, restore, set_text, snapshot
+from ..model.skeleton import Level2
 from .safety import report_later
+
+if TYPE_CHECKING:
+    from ..model import Declaration
 
 MERGE_TYPING = 1
 
@@ -91,10 +96,10 @@ class SetTextCommand(FormCommand):
         self._merge = merge
         self.sealed = False  # editing of the field finished: the next typing there is a new undo step
 
-    def id(self) -> int:  # noqa: A003 - Qt API
+    def id(self) -> int:
         return MERGE_TYPING if self._merge else -1
 
-    def mergeWith(self, other: QUndoCommand) -> bool:  # noqa: N802 - Qt API
+    def mergeWith(self, other: QUndoCommand) -> bool:
         try:
             return self._merge_with(other)
         except Exception:  # noqa: BLE001 - never into Qt; not merged, the new command stays a step of its own
@@ -156,17 +161,21 @@ class ChangeUnitCommand(FormCommand):
 
     def __init__(self, document, form_id: str, unit: str, keep_digits: bool):
         super().__init__(document, form_id, f"金额单位改为{unit}" + ("（保留所填数字）" if keep_digits else ""))
-        form = self.form
-        self.unit = unit
+        form = self.declaration
+        self.unit = cast("Literal['万元', '元']", unit)  # the form editor offers only these
         self.keep_digits = keep_digits
         self.old_unit = form.amount_unit
         texts = [(path, safe_get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]
         self.texts = [(path, text) for path, text in texts if text is not None]  # an amount it cannot show stays
         self.old = [(path, snapshot(form, path)) for path in AMOUNT_PATHS]
 
+    @property
+    def declaration(self) -> Declaration:
+        return cast("Declaration", self.form)  # 金额单位 is a declaration's
+
     @_safe
     def redo(self) -> None:
-        form = self.form
+        form = self.declaration
         form.amount_unit = self.unit
         if self.keep_digits:
             for path, text in self.texts:
@@ -175,7 +184,7 @@ class ChangeUnitCommand(FormCommand):
 
     @_safe
     def undo(self) -> None:
-        form = self.form
+        form = self.declaration
         form.amount_unit = self.old_unit
         for path, state in self.old:
             restore(form, path, state)
@@ -215,7 +224,7 @@ def insert_rows(document, form: AnyForm, level2: Level2, position: int, count: i
                 text: str = "插入指标行") -> ReplaceRowsCommand:
     """``count`` new empty 三级指标 rows of ``level2`` from ``position`` of the indicator list (a paste of several
     rows into one 二级指标). (A domain operation: it belongs in ``model.editing`` once the model offers it.)"""
-    row_type = type(form).model_fields["indicators"].annotation.__args__[0]
+    row_type = get_args(type(form).model_fields["indicators"].annotation)[0]
     rows = list(form.indicators)
     rows[position:position] = [row_type(level2=level2) for _ in range(count)]
     return ReplaceRowsCommand(document, form.id, "indicators", rows, text)
@@ -278,3 +287,32 @@ class ExplanationsCommand(QUndoCommand):
     @_safe
     def undo(self) -> None:
         self._set(self.old)
+
+
+class MergeCommand(FormListCommand):
+    """Imported forms added, and the project header fields they complete (单位, 年度, profile): one undo step
+    (``exchange.merge.merge_forms``); undo puts the header back as it was. A changed profile changes what the
+    rules say about every form: they are all checked again."""
+
+    def __init__(self, document, merge, text: str, select: str | None = None, previous: str | None = None):
+        super().__init__(document, merge.forms, text, select=select, previous=previous)
+        self.header = dict(merge.header)
+        self.header_before = {key: getattr(document.project, key) for key in self.header}
+
+    def _apply(self, forms: list, header: dict, select: str | None) -> None:
+        from ..exchange.merge import set_header
+
+        project = self.document.project
+        profile = project.profile
+        set_header(project, header)
+        self._set(forms, select)
+        if project.profile != profile:
+            self.document.check_all()  # every form, with the profile's weights and rules
+
+    @_safe
+    def redo(self) -> None:
+        self._apply(self.new_forms, self.header, self.select)
+
+    @_safe
+    def undo(self) -> None:
+        self._apply(self.old_forms, self.header_before, self.undo_select)

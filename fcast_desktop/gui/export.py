@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
@@ -31,9 +32,13 @@ class ExportWorker(QObject):
     def run(self) -> None:
         try:
             if self.kind == "pdf":
-                from ..exchange.pdf_export import export_pdf as export
+                from ..exchange.pdf_export import export_pdf
+
+                export: Callable[..., object] = export_pdf
             else:
-                from ..exchange.xlsx_export import export_xlsx as export
+                from ..exchange.xlsx_export import export_xlsx
+
+                export = export_xlsx
             export(self.project, self.forms, self.path, progress=lambda d, t: self.progress.emit(d, t),
                    is_cancelled=self._cancel.is_set)
         except Exception as exc:  # noqa: BLE001 - every failure is reported to the user, nothing is lost
@@ -56,7 +61,7 @@ class ExportController(QObject):
     def __init__(self, window):
         super().__init__(window)
         self.window = window
-        self.thread: QThread | None = None
+        self.worker_thread: QThread | None = None
         self.worker: ExportWorker | None = None
         self.dialog: QProgressDialog | None = None
         self.result: str | None = None
@@ -147,10 +152,10 @@ class ExportController(QObject):
         project = window.document.project.model_copy(deep=True)  # the user may keep typing meanwhile
         ids = {f.id for f in forms}
         forms = [f for f in project.forms if f.id in ids]
-        self.thread = QThread(self)
+        self.worker_thread = QThread(self)
         self.worker = ExportWorker(kind, project, forms, path)
-        self.worker.moveToThread(self.thread)
-        self.thread.started.connect(self.worker.run)
+        self.worker.moveToThread(self.worker_thread)
+        self.worker_thread.started.connect(self.worker.run)
         self.dialog = QProgressDialog(f"正在导出 {len(forms)} 张表单…", "取消", 0, len(forms), window)
         self.dialog.setWindowTitle(f"导出 {KINDS[kind][0]}")
         self.dialog.setWindowModality(Qt.WindowModality.WindowModal)
@@ -161,9 +166,9 @@ class ExportController(QObject):
         self.worker.failed.connect(self._failed)
         self.worker.cancelled.connect(self._cancelled)
         for signal in (self.worker.finished, self.worker.failed, self.worker.cancelled):
-            signal.connect(self.thread.quit)
-        self.thread.finished.connect(self.worker.deleteLater)
-        self.thread.start()
+            signal.connect(self.worker_thread.quit)
+        self.worker_thread.finished.connect(self.worker.deleteLater)
+        self.worker_thread.start()
 
     def _progress(self, done: int, total: int) -> None:
         if self.dialog is not None:

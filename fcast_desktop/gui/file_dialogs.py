@@ -57,7 +57,7 @@ class ChineseFileModel(QIdentityProxyModel):
         model = self.sourceModel()
         return model.fileInfo(source) if isinstance(model, QFileSystemModel) else None
 
-    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):  # noqa: N802
+    def headerData(self, section, orientation, role=Qt.ItemDataRole.DisplayRole):
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole and 0 <= section < 4:
             return HEADERS[section]
         return super().headerData(section, orientation, role)

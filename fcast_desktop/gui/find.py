@@ -61,7 +61,7 @@ class FindController(QObject):
         self.count_label.setText("")
         self.window.clear_find_mark()
 
-    def eventFilter(self, obj, event):  # noqa: N802
+    def eventFilter(self, obj, event):
         if obj is self.box and event.type() == QEvent.Type.KeyPress:
             if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter):
                 self.find(backwards=bool(event.modifiers() & Qt.KeyboardModifier.ShiftModifier))

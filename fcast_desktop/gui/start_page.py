@@ -32,7 +32,7 @@ class StartPage(QScrollArea):
 
     def __init__(self, window):
         super().__init__()
-        self.window = window
+        self.main_window = window
         self.setObjectName("startPage")
         self.setWidgetResizable(True)
         self.setFrameShape(QFrame.Shape.NoFrame)
@@ -115,7 +115,7 @@ class StartPage(QScrollArea):
     def refresh(self) -> None:
         """The recent projects as they are now: name and folder; a file that is gone is shown but cannot open."""
         self.recent.clear()
-        files = self.window.recent_files()
+        files = self.main_window.recent_files()
         for f in files:
             path = Path(f)
             exists = os.path.exists(f)
@@ -133,4 +133,4 @@ class StartPage(QScrollArea):
     def _open_item(self, item: QListWidgetItem) -> None:
         path = item.data(PathRole)
         if path and os.path.exists(path):
-            self.window.open_path(Path(path))
+            self.main_window.open_path(Path(path))
