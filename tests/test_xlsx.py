@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -44,7 +45,6 @@ from fcast_desktop.layouts.printed import (
     build_printed,
     sheet_grid,
 )
-from fcast_desktop.rules import form_stars
 from fcast_desktop.model import (
     LEVEL2_INFO,
     Declaration,
@@ -54,6 +54,7 @@ from fcast_desktop.model import (
     SelfEvaluation,
     form_title,
 )
+from fcast_desktop.rules import form_stars
 
 BAD_NAME_CHARS = set("[]:*?/\\")
 
@@ -132,7 +133,7 @@ def test_one_sheet_per_form_named_after_the_project(seed_book, seed_project):
     assert names[-1] == META_SHEET and seed_book[META_SHEET].sheet_state == "hidden"
     assert len(names) == len(seed_project.forms) + 1 == 45
     assert len({n.casefold() for n in names}) == len(names)
-    for name, form in zip(names, seed_project.forms):
+    for name, form in zip(names, seed_project.forms, strict=False):
         assert 1 <= len(name) <= 31 and not (set(name) & BAD_NAME_CHARS)
         assert name.startswith(form_title(form)[:20].replace("/", "_"))
     assert all(ws.sheet_state == "visible" for ws in seed_book.worksheets[:-1])
@@ -161,7 +162,7 @@ def test_sheet_names_are_valid_and_unique():
 
 
 def test_title_print_setup_and_fonts(seed_book, seed_project):
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         layout = layout_for(form)
         ncols = len(sheet_grid(build_printed(form)).widths)  # the sections' columns on one grid
         assert ncols >= len(layout.columns)
@@ -183,7 +184,7 @@ def test_title_print_setup_and_fonts(seed_book, seed_project):
 def test_group_cells_are_merged_and_labelled(seed_book, seed_project):
     """Each indicator row shows its 一级/二级 label through a merged (or single) cell; a merge never mixes groups."""
     merged_groups = 0
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         layout = layout_for(form)
         stars = form_stars(form, seed_project)
         l1, l2 = sheet_column(form, "level1"), sheet_column(form, "level2")
@@ -208,7 +209,7 @@ def test_stars_follow_the_district_of_each_form(seed_book, seed_project):
     """福田 forms print *数量; 宝安 forms (项目编码 440306…, seed 002) print none, in a 福田 project too."""
     assert seed_project.profile == "shenzhen-futian"
     seen = set()
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         if form.kind != "declaration":
             continue
         col = sheet_column(form, "level2")
@@ -223,10 +224,11 @@ def test_merged_groups_stay_whole_and_no_label_is_repeated(seed_book, seed_proje
     """On screen a group is one merged cell over all its rows, whatever the page breaks; every label is in one
     cell only (the 年度绩效指标 caption once per sheet, each 一级/二级 name once per group)."""
     split = 0
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         first = header_row(ws) + 1
         rows = form.indicators
-        for key, values in (("level1", [LEVEL2_INFO[r.level2].level1 for r in rows]), ("level2", [r.level2 for r in rows])):
+        for key, values in (("level1", [LEVEL2_INFO[r.level2].level1 for r in rows]),
+                            ("level2", [r.level2 for r in rows])):
             col = sheet_column(form, key)
             for a, b in runs(values):
                 cell, rng = top_left(ws, first + a, col)
@@ -251,7 +253,7 @@ def test_page_breaks_fall_between_groups(seed_book, seed_project):
     """No 二级 group of the seeds is taller than a page: a page break never cuts one, and no page is left with a
     single indicator row."""
     inside = 0
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         first = header_row(ws) + 1
         rows = form.indicators
         breaks = [b.id for b in ws.row_breaks.brk]
@@ -261,7 +263,7 @@ def test_page_breaks_fall_between_groups(seed_book, seed_project):
                 inside += 1
                 assert rows[i].level2 != rows[i + 1].level2, (ws.title, b)
         pages = [first - 1, *breaks, ws.max_row]
-        for a, z in zip(pages, pages[1:]):
+        for a, z in itertools.pairwise(pages):
             on_page = [r for r in range(a + 1, z + 1) if first <= r < first + len(rows)]
             assert len(on_page) != 1, (ws.title, a, z)
     assert inside >= 3
@@ -271,7 +273,7 @@ def test_forms_that_fit_a_page_get_no_page_break(seed_book, seed_project):
     """A 宝安 declaration of 714 pt of rows fits the 748 pt of an A4 page: no break leaves 其他满意度 alone on a
     second page. A form up to 10 % taller (most 10-row self-evaluations) is printed on one page, a little smaller."""
     one_page = 0
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         landscape = ws.page_setup.orientation == "landscape"
         height = sum(ws.row_dimensions[r].height for r in range(1, ws.max_row + 1))
         page = PAGE_HEIGHT_PT[landscape] / print_scale(column_widths(ws), landscape)
@@ -291,7 +293,7 @@ def test_forms_that_fit_a_page_get_no_page_break(seed_book, seed_project):
 
 
 def test_self_evaluation_caption_column(seed_book, seed_project):
-    for ws, form in zip(seed_book.worksheets, seed_project.forms):
+    for ws, form in zip(seed_book.worksheets, seed_project.forms, strict=False):
         if form.kind == "declaration":
             continue
         hr = header_row(ws)
@@ -318,7 +320,7 @@ def test_merged_cells_have_borders_everywhere(seed_book, seed_xlsx):
 def test_amounts_and_scores_are_numbers_with_the_form_format(seed_book, seed_project):
     docs = meta_docs(seed_book)
     kinds = set()
-    for ws, form, doc in zip(seed_book.worksheets, seed_project.forms, docs):
+    for ws, form, doc in zip(seed_book.worksheets, seed_project.forms, docs, strict=False):
         if form.kind == "declaration" and form.total_amount is not None:
             c = ws[cell_of(doc, "total_amount")]
             assert isinstance(c.value, (int, float)) and c.number_format == MONEY_FORMAT_GROUPED
@@ -402,7 +404,7 @@ def test_footer_counts_the_pages_of_its_own_sheet(seed_book):
         page = PAGE_HEIGHT_PT[landscape] / print_scale(column_widths(ws), landscape)
         hr = header_row(ws)
         bounds = [0, *breaks, ws.max_row]
-        for k, (a, z) in enumerate(zip(bounds, bounds[1:])):
+        for k, (a, z) in enumerate(itertools.pairwise(bounds)):
             used = sum(ws.row_dimensions[r].height for r in range(a + 1, z + 1))
             used += ws.row_dimensions[hr].height if k and hr <= a else 0.0
             assert used <= page, (ws.title, k)
@@ -450,7 +452,8 @@ def test_labels_break_only_where_the_rules_allow(seed_book):
 
 
 def test_total_amount_label_never_starts_a_line_with_the_comma(seed_project):
-    """The declaration's 项目总金额 label, too wide for its cell, is broken by printed.break_lines: never before "，"."""
+    """The declaration's 项目总金额 label, too wide for its cell, is broken by printed.break_lines: never before
+    "，"."""
     form = next(f for f in seed_project.forms if f.kind == "declaration")
     wb = build_workbook(seed_project, [form])
     ws = wb.worksheets[0]
@@ -488,7 +491,7 @@ def test_libreoffice_prints_each_form_with_its_own_page_numbers_and_keeps_the_la
     assert printed == [(p, m) for m in counts for p in range(1, m + 1)]
     assert any(m > 1 for m in counts)
     k = 0
-    for doc, m in zip(docs, counts):
+    for doc, m in zip(docs, counts, strict=False):
         words = {w for page in pages[k:k + m] for w in page.split()}
         k += m
         for ref, label in doc["anchors"][1:]:
@@ -538,7 +541,7 @@ def test_round_trip_of_the_44_seed_forms(seed_xlsx, seed_project):
     result = import_xlsx(seed_xlsx)
     assert result.notes == []
     assert len(result.forms) == 44
-    for a, b in zip(seed_project.forms, result.forms):
+    for a, b in zip(seed_project.forms, result.forms, strict=False):
         assert b.model_dump() == a.model_dump()
     assert dumps(result.forms) == dumps(seed_project.forms)
 
@@ -559,7 +562,8 @@ def edge_forms(seed_project) -> list:
     d.indicators[0].name = "=SUM(A1)"
     d.indicators[1].target = "  前后空格  "
     d.annual_goal = "第一段\n第二段"
-    yuan = next(f for f in seed_project.forms if f.kind == "declaration" and f.amount_unit == "元").model_copy(deep=True)
+    yuan = next(f for f in seed_project.forms
+                if f.kind == "declaration" and f.amount_unit == "元").model_copy(deep=True)
     yuan.total_amount = Decimal("0.10")
     s = next(f for f in seed_project.forms if f.kind == "self_evaluation").model_copy(deep=True)
     s.funds.weight = Decimal("10.00")

@@ -23,10 +23,11 @@ import json
 import re
 import warnings
 import zipfile
+from collections.abc import Set as AbstractSet
 from pathlib import Path
 
-from .report import ImportFailed, ImportNote, ImportResult
-from .xlsx_export import FORMAT_MARKER, FORMAT_VERSION, META_SHEET, as_read, parse_cell, resolve
+from .report import ImportFailed, ImportNote, ImportResult, NoteLevel
+from .xlsx_cells import FORMAT_MARKER, FORMAT_VERSION, META_SHEET, as_read, parse_cell, resolve
 
 MAX_FILE_BYTES = 100 * 1024 * 1024  # compressed file
 MAX_MEMBERS = 10_000
@@ -59,7 +60,9 @@ def check_zip(path: Path) -> None:
     total = sum(i.file_size for i in infos)
     if total > MAX_TOTAL_BYTES:
         raise ImportFailed(
-            name, f"解压后过大（{total / 1048576:.0f} MB，上限 {MAX_TOTAL_BYTES // 1048576} MB），疑似“压缩炸弹”，拒绝读取"
+            name,
+            f"解压后过大（{total / 1048576:.0f} MB，上限 {MAX_TOTAL_BYTES // 1048576} MB），"
+            "疑似“压缩炸弹”，拒绝读取",
         )
     for i in infos:
         if i.file_size > RATIO_FLOOR and i.file_size > MAX_RATIO * max(i.compress_size, 1):
@@ -79,10 +82,11 @@ def _load(path: Path):
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             # read-only: streams the sheets and skips openpyxl's slow re-styling of merged cells
-            return load_workbook(path, read_only=True, data_only=True, keep_links=False, keep_vba=False, rich_text=False)
+            return load_workbook(path, read_only=True, data_only=True, keep_links=False, keep_vba=False,
+                                 rich_text=False)
     except ImportFailed:
         raise
-    except Exception as exc:  # openpyxl raises many kinds (KeyError, ParseError, zipfile errors, …)
+    except Exception as exc:  # noqa: BLE001 — openpyxl raises many kinds (KeyError, ParseError, zipfile errors, …)
         if exc.__class__.__name__ in ("EntitiesForbidden", "DTDForbidden", "ExternalReferenceForbidden"):
             raise ImportFailed(str(path), "文件含有不安全的 XML 内容，拒绝读取") from None
         raise ImportFailed(str(path), CORRUPT) from None
@@ -101,7 +105,8 @@ def _meta_documents(path: Path, wb) -> list[dict]:
     if version > FORMAT_VERSION:
         raise ImportFailed(
             name,
-            f"此文件由较新版本的绩效表单助手导出（格式版本 {version}，本程序只支持到 {FORMAT_VERSION}），请升级本程序后再导入",
+            f"此文件由较新版本的绩效表单助手导出（格式版本 {version}，本程序只支持到 {FORMAT_VERSION}），"
+            "请升级本程序后再导入",
         )
     docs = []
     for n, row in enumerate(rows[1:], 2):
@@ -122,7 +127,7 @@ def _meta_documents(path: Path, wb) -> list[dict]:
 class _Sheet:
     """The values (and number formats) of one worksheet, read once."""
 
-    def __init__(self, ws, formulas: set[str] = frozenset()):
+    def __init__(self, ws, formulas: AbstractSet[str] = frozenset()):
         self.title = ws.title
         self.formulas = formulas  # cells holding a formula (known only when the workbook has any)
         self.cells: dict[str, tuple[object, str]] = {}
@@ -243,7 +248,7 @@ def _read_forms(p: Path, wb, formulas: dict[str, set[str]] | None = None) -> Imp
     adapter = TypeAdapter(Form)
     claimed: set[str] = set()
 
-    def note(level: str, message: str) -> None:
+    def note(level: NoteLevel, message: str) -> None:
         result.notes.append(ImportNote(name, None, level, message))
 
     for doc in docs:
