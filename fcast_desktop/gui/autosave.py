@@ -21,6 +21,7 @@ from __future__ import annotations
 import json
 import os
 import sys
+import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -343,9 +344,83 @@ def load_recovery(recovery: Recovery):
 
 
 # ---- writing ------------------------------------------------------------------------------------------------
+def _form_holder():
+    """An empty project whose only form is swapped in (``_form_line``)."""
+    from ..model import Project
+
+    return Project()
+
+
+_HOLDER = None
+
+
+def _form_line(form) -> bytes:
+    """The line of ``form`` in a project file, exactly as ``dumps_project`` writes it (the file holds one form per
+    line): the third line of a project holding only that form. (A thin helper over the public ``dumps_project``;
+    ``store.project_file`` could offer ``dumps_form``.)"""
+    global _HOLDER
+    if _HOLDER is None:
+        _HOLDER = _form_holder()
+    text = dumps_project(_HOLDER.model_copy(update={"forms": [form]}))
+    return text.split("\n", 3)[2].encode("utf-8")
+
+
+def _project_head(project) -> tuple[bytes, bytes]:
+    """The file's text before the first form line and what ends it: ``dumps_project`` of the project without forms
+    is the format line, the project line, and ``]}}``."""
+    text = dumps_project(project.model_copy(update={"forms": []}))
+    first, second, rest = text.split("\n", 2)
+    return f"{first}\n{second}\n".encode(), rest.encode("utf-8")
+
+
+@dataclass
+class _Snapshot:
+    """The recovery of one moment, as bytes built on the window's thread; joined and written by ``_write``."""
+
+    count: int
+    meta: dict
+    head: bytes
+    lines: list[bytes]
+    tail: bytes
+    meta_file: Path
+    project_file: Path
+
+    def data(self) -> bytes:
+        if not self.lines:
+            return self.head + self.tail
+        return b"".join((self.head, b",\n".join(self.lines), b"\n", self.tail))
+
+
+def _write(snapshot: _Snapshot) -> str:
+    """Write a snapshot's metadata, then its project text, each atomically; "" or the error in the user's words."""
+    try:
+        data = snapshot.data()
+        recovery_dir().mkdir(parents=True, exist_ok=True)
+        _write_json(snapshot.meta_file, snapshot.meta)  # first: a recovery file is never without its owner
+        write_atomically(snapshot.project_file, data, keep_backup=False)
+    except Exception as exc:  # noqa: BLE001 - reported to the window (``last_error``), never raised
+        from .messages import error_text
+
+        return error_text(exc) or "无法写入恢复文件"  # shown in the error box: Chinese, not the system's English
+    return ""
+
+
 class Autosaver(QObject):
     """Writes the document's recovery when it changed: ``IDLE_MS`` after the last change, and at the latest
-    ``MAX_MS`` after the first change not yet written."""
+    ``MAX_MS`` after the first change not yet written.
+
+    The recovery is the project file's text, one form per line: each form's line is kept (``_lines``, with the
+    form's ``ProjectDocument.form_version``), so a snapshot encodes only the forms changed since the last one, on
+    the window's thread — the snapshot is the project of one moment. Joining the lines and writing the files happen
+    on a worker thread, one write at a time. A large project's lines are made first, in slices of a few
+    milliseconds on the event loop once the document's background check has ended (``WARM_SECONDS``), or at
+    once when a change is to be written; an autosave due meanwhile waits for them. ``save_now`` (quitting, a
+    crash) does everything at once and waits for the worker."""
+
+    WARM_SECONDS = 0.005  # encoding per slice while a project's lines are first made
+    WARM_FROM = 200  # a project with more forms than this gets its lines made in slices
+    WAIT_MS = 200  # while the document's background check runs, the lines wait (looked at this often)
+    POLL_MS = 20  # how often the window looks whether the write has ended (no signal crosses the threads)
 
     def __init__(self, document, session: RecoverySession, parent=None):
         super().__init__(parent)
@@ -354,14 +429,33 @@ class Autosaver(QObject):
         self.last_error = ""
         self.idle = QTimer(self)
         self.idle.setSingleShot(True)
-        self.idle.timeout.connect(self.save_now)
+        self.idle.timeout.connect(self._autosave)
         self.deadline = QTimer(self)
         self.deadline.setSingleShot(True)
-        self.deadline.timeout.connect(self.save_now)
+        self.deadline.timeout.connect(self._autosave)
         self._written = document.modifications  # what the recovery (or the file) already holds
         self._stopped = False
+        # id(form) → (the form, its id and version when its line was made, the line)
+        self._lines: dict[int, tuple[object, str, tuple, bytes]] = {}
+        # the last snapshot's lines in the order of the project's forms, that list of forms, where each form id is
+        # in it, the document's structure then, and the forms changed since (``ProjectDocument.take_changed_forms``)
+        self._aligned: list[bytes] | None = None
+        self._aligned_forms: list | None = None
+        self._positions: dict[str, list[int]] = {}
+        self._structure: tuple[int, int] = (-1, -1)
+        self._changed: set[str] = set()
+        self._warm_timer: QTimer | None = None
+        self._warm_position = 0
+        self._due = False  # an autosave waits for the lines being made, or for the write in progress
+        self._worker: threading.Thread | None = None
+        self._result: tuple[int, str] | None = None  # (count written, error) of the worker's last write
+        self._poll = QTimer(self)
+        self._poll.setInterval(self.POLL_MS)
+        self._poll.timeout.connect(self._collect)
         document.modificationsChanged.connect(self._modified)
         document.undo_stack.cleanChanged.connect(self._clean_changed)
+        if len(document.project.forms) > self.WARM_FROM:
+            self._start_warming()  # after the background check: the first autosave then encodes only the changes
 
     def _modified(self, _count: int) -> None:
         if self._stopped:
@@ -369,14 +463,212 @@ class Autosaver(QObject):
         self.idle.start(IDLE_MS)
         if not self.deadline.isActive():
             self.deadline.start(MAX_MS)
+        if len(self.document.project.forms) > self.WARM_FROM and len(self._lines) < len(self.document.project.forms):
+            self._start_warming()
+
+    # ---- the snapshot -------------------------------------------------------------------------------------
+    def _snapshot(self, count: int, limit: int | None) -> _Snapshot | None:
+        """The project as it is now, as bytes: the forms changed since their line was made are encoded again, the
+        others' lines are reused. None when more than ``limit`` forms would need encoding (their lines are being
+        made in slices)."""
+        document = self.document
+        project = document.project
+        forms = project.forms
+        self._changed |= document.take_changed_forms()
+        lines = self._changed_lines(forms) if self._aligned_with(forms) else self._all_lines(forms, limit)
+        if lines is None:
+            return None
+        self._changed = set()
+        head, tail = _project_head(project)
+        meta = _owner_meta(self.session.id)
+        stamp = document.loaded_stamp
+        meta.update({
+            "original_path": str(document.path) if document.path else None,
+            "copy_of": str(document.copy_of) if document.copy_of else None,
+            "original_stamp": ({"size": stamp.size, "mtime_ns": stamp.mtime_ns, "sha256": stamp.sha256}
+                               if stamp is not None else None),
+            "saved_at": time.time(),
+            "modifications": count,
+            "forms": len(forms),
+        })
+        return _Snapshot(count, meta, head, lines, tail, self.session.meta_file, self.session.project_file)
+
+    def _aligned_with(self, forms: list) -> bool:
+        """Whether the last snapshot's lines are those of ``forms``, one by one, but for the forms changed since:
+        no form was added, removed, replaced or moved (the document's structure version), and every changed form
+        is still where it was."""
+        if self._aligned is None or forms is not self._aligned_forms or len(forms) != len(self._aligned) \
+                or self._structure != (self.document.structure_version, self.document.form_version("")[0]):
+            return False
+        positions = self._positions
+        return all(fid in positions and all(forms[p].id == fid for p in positions[fid]) for fid in self._changed)
+
+    def _changed_lines(self, forms: list) -> list[bytes]:
+        """The last snapshot's lines with those of the changed forms encoded again (a new list: the worker may
+        still be joining the last one)."""
+        lines = list(self._aligned or [])
+        version = self.document.form_version
+        for fid in self._changed:
+            for p in self._positions[fid]:
+                form = forms[p]
+                entry = (form, fid, version(fid), _form_line(form))
+                self._lines[id(form)] = entry
+                lines[p] = entry[3]
+        self._aligned = lines
+        return lines
+
+    def _all_lines(self, forms: list, limit: int | None) -> list[bytes] | None:
+        """Every form's line, from those made before when the form is the same and unchanged since."""
+        document = self.document
+        version = document.form_version
+        cached = self._lines
+        entries = []
+        missing = 0
+        for form in forms:
+            entry = cached.get(id(form))
+            fid = form.id
+            v = version(fid)
+            if entry is None or entry[0] is not form or entry[1] != fid or entry[2] != v:
+                missing += 1
+                if limit is not None and missing > limit:
+                    return None
+                entry = (form, fid, v, _form_line(form))
+            entries.append(entry)
+        self._lines = {id(e[0]): e for e in entries}  # forms removed meanwhile are let go
+        positions: dict[str, list[int]] = {}
+        for p, form in enumerate(forms):
+            positions.setdefault(form.id, []).append(p)
+        self._positions = positions
+        self._aligned = [e[3] for e in entries]
+        self._aligned_forms = forms
+        self._structure = (document.structure_version, document.form_version("")[0])
+        return self._aligned
+
+    def _start_warming(self) -> None:
+        if self._warm_timer is None:
+            self._warm_timer = QTimer(self)
+            self._warm_timer.setInterval(0)
+            self._warm_timer.timeout.connect(self._warm_slice)
+        if not self._warm_timer.isActive():
+            self._warm_position = 0
+            self._warm_timer.start(0)
+
+    def _warm_slice(self) -> None:
+        """Make the lines of the next forms without one, for ``WARM_SECONDS``; at the end an autosave due runs."""
+        try:
+            if getattr(self.document, "checking", False) and not self._due:  # the rules' pass first
+                if self._warm_timer is not None:
+                    self._warm_timer.start(self.WAIT_MS)
+                return
+            if self._warm_timer is not None and self._warm_timer.interval():
+                self._warm_timer.start(0)
+            start = time.perf_counter()
+            forms = self.document.project.forms
+            version = self.document.form_version
+            while self._warm_position < len(forms):
+                form = forms[self._warm_position]
+                self._warm_position += 1
+                entry = self._lines.get(id(form))
+                fid = form.id
+                v = version(fid)
+                if entry is None or entry[0] is not form or entry[1] != fid or entry[2] != v:
+                    self._lines[id(form)] = (form, fid, v, _form_line(form))
+                if time.perf_counter() - start >= self.WARM_SECONDS:
+                    return
+        except Exception:  # noqa: BLE001 - a timer slot: the autosave then encodes what is missing itself
+            from .safety import report_later
+
+            report_later()
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        if self._due and not self._stopped:
+            self._autosave(after_warming=True)
+
+    # ---- writing --------------------------------------------------------------------------------------------
+    @property
+    def writing(self) -> bool:
+        """A write is in progress on the worker thread."""
+        return self._worker is not None and self._worker.is_alive()
+
+    def _autosave(self, after_warming: bool = False) -> None:
+        """The timers' autosave: the snapshot is taken now; it is joined and written on the worker thread."""
+        try:
+            self.idle.stop()
+            self.deadline.stop()
+            self._collect()
+            if self._stopped or not self.document.modified:
+                self._due = False
+                return
+            if self.writing:
+                self._due = True  # written again when this write ends (``_collect``)
+                return
+            count = self.document.modifications
+            if count == self._written and self.session.project_file.exists():
+                self._due = False
+                return
+            warming = self._warm_timer is not None and self._warm_timer.isActive()
+            snapshot = self._snapshot(count, None if after_warming or not warming else self.WARM_FROM)
+            if snapshot is None:
+                self._due = True  # the lines are being made: written when they are (``_warm_slice``)
+                if self._warm_timer is not None:
+                    self._warm_timer.start(0)  # now, even while the rules' pass runs
+                return
+            self._due = False
+            self._result = None
+            worker = threading.Thread(target=self._work, args=(snapshot,), name="fcast-autosave")
+            worker.start()  # (kept only once started: a thread that never ran cannot be waited for)
+            self._worker = worker
+            self._poll.start()
+        except Exception:  # noqa: BLE001 - a timer slot: never raise into Qt
+            from .safety import report_later
+
+            report_later()
+
+    def _work(self, snapshot: _Snapshot) -> None:
+        """On the worker thread: write and keep the outcome (the window takes it in: ``_collect``)."""
+        self._result = (snapshot.count, _write(snapshot))
+
+    def _collect(self) -> None:
+        """Take in the outcome of a finished write (polled while it runs, and before anything that needs it)."""
+        worker = self._worker
+        if worker is None:
+            self._poll.stop()
+            return
+        if worker.is_alive():
+            return
+        self._poll.stop()
+        worker.join()
+        self._worker = None
+        result, self._result = self._result, None
+        if result is not None:
+            count, error = result
+            if error:
+                self.last_error = error
+            else:
+                self._written = max(self._written, count)
+                self.last_error = ""
+        if self._due and not self._stopped:
+            self._autosave()
+
+    def _wait(self) -> None:
+        """Wait for the write in progress, and take in its outcome."""
+        worker = self._worker
+        if worker is not None:
+            worker.join()
+            due, self._due = self._due, False
+            self._collect()
+            self._due = due
 
     def save_now(self) -> str:
-        """Write the recovery if the project changed since. Returns "saved", "current" (the recovery already
-        holds every change), "nothing" (nothing unsaved) or "failed" (``last_error`` says why)."""
+        """Write the recovery if the project changed since, at once (after the write in progress). Returns "saved",
+        "current" (the recovery already holds every change), "nothing" (nothing unsaved) or "failed"
+        (``last_error`` says why)."""
         self.idle.stop()
         self.deadline.stop()
         if self._stopped:
             return "nothing"
+        self._wait()
+        self._due = False
         document = self.document
         if not document.modified:
             return "nothing"
@@ -384,25 +676,16 @@ class Autosaver(QObject):
         if count == self._written and self.session.project_file.exists():
             return "current"
         try:
-            data = dumps_project(document.project).encode("utf-8")
-            meta = _owner_meta(self.session.id)
-            stamp = document.loaded_stamp
-            meta.update({
-                "original_path": str(document.path) if document.path else None,
-                "copy_of": str(document.copy_of) if document.copy_of else None,
-                "original_stamp": ({"size": stamp.size, "mtime_ns": stamp.mtime_ns, "sha256": stamp.sha256}
-                                   if stamp is not None else None),
-                "saved_at": time.time(),
-                "modifications": count,
-                "forms": len(document.project.forms),
-            })
-            recovery_dir().mkdir(parents=True, exist_ok=True)
-            _write_json(self.session.meta_file, meta)  # first: a recovery file is never without its owner
-            write_atomically(self.session.project_file, data, keep_backup=False)
-        except Exception as exc:  # noqa: BLE001 - a timer slot: never raise into Qt; say it when asked
+            snapshot = self._snapshot(count, None)
+        except Exception as exc:  # noqa: BLE001 - called from Qt and from the error handler: never raise
             from .messages import error_text
 
-            self.last_error = error_text(exc)  # shown in the error box: Chinese, not the system's English
+            self.last_error = error_text(exc)
+            return "failed"
+        assert snapshot is not None
+        error = _write(snapshot)
+        if error:
+            self.last_error = error
             return "failed"
         self._written = count
         self.last_error = ""
@@ -413,9 +696,12 @@ class Autosaver(QObject):
             self.remove()
 
     def remove(self) -> None:
-        """The project was saved or deliberately discarded: this session's recovery goes (no other)."""
+        """The project was saved or deliberately discarded: this session's recovery goes (no other) — after the
+        write in progress, which would otherwise bring it back."""
         self.idle.stop()
         self.deadline.stop()
+        self._wait()
+        self._due = False
         discard_session_files(self.session.id)
         self._written = self.document.modifications if not self._stopped else self._written
 
@@ -424,9 +710,14 @@ class Autosaver(QObject):
         this object any more."""
         if self._stopped:
             return
+        self._wait()  # no write of this session may end after the window let the document go
         self._stopped = True
+        self._due = False
         self.idle.stop()
         self.deadline.stop()
+        if self._warm_timer is not None:
+            self._warm_timer.stop()
+        self._lines, self._aligned, self._aligned_forms = {}, None, None
         for signal, slot in ((self.document.modificationsChanged, self._modified),
                              (self.document.undo_stack.cleanChanged, self._clean_changed)):
             try:

@@ -39,13 +39,26 @@ class Findings:
     by_cell: dict[tuple, list] = field(default_factory=dict)  # (field, row, key) → open errors and warnings
     items: list = field(default_factory=list)  # rules.explanations.Finding per problem (its kind, its 说明)
 
+    # what ``kinds`` was computed from (the lists and their lengths), the kinds and their counts: the lists and the
+    # status bar ask for them several times per edit, of the same findings
+    _kinds_of: tuple = field(default=(), init=False, repr=False, compare=False)
+    _kinds: list = field(default_factory=list, init=False, repr=False, compare=False)
+    _kind_counts: Counter = field(default_factory=Counter, init=False, repr=False, compare=False)
+
     def kinds(self) -> list[str]:
-        """error / warning / explained / hint of each problem (an explained warning is not counted as a warning)."""
-        return [f.kind for f in self.items] if len(self.items) == len(self.problems) else \
-            [p.severity for p in self.problems]
+        """error / warning / explained / hint of each problem (an explained warning is not counted as a warning).
+        Computed once for the same problems (do not change the list returned)."""
+        key = (id(self.problems), len(self.problems), id(self.items), len(self.items))
+        if key != self._kinds_of:
+            self._kinds = [f.kind for f in self.items] if len(self.items) == len(self.problems) else \
+                [p.severity for p in self.problems]
+            self._kind_counts = Counter(self._kinds)
+            self._kinds_of = key
+        return self._kinds
 
     def _count(self, kind: str) -> int:
-        return sum(k == kind for k in self.kinds())
+        self.kinds()
+        return self._kind_counts[kind]
 
     @property
     def errors(self) -> int:
@@ -129,7 +142,16 @@ class ProjectDocument(QObject):
         # counts every change (redo, undo, typing merged into the previous undo step): the undo stack's index does
         # not move while the user keeps typing in one field, this does
         self.modifications = 0
+        # what changed where, for the autosave's cached lines (``form_version``): a form's count moves with each of
+        # its changes; the epoch with a change of unknown extent (a command that failed half-way)
+        self._form_versions: dict[str, int] = {}
+        self._versions_epoch = 0
+        self._changed_forms: set[str] = set()  # ids of the forms changed since ``take_changed_forms``
+        self.structure_version = 0  # moves when forms are added, removed, replaced or reordered
         self.applying = 0  # > 0 while an undo command changes the project (commands._safe)
+        # while ``formChanged`` is emitted: the paths whose text the change wrote, when the command said (None: any
+        # value of the form may have changed) — a grid cell's edit need not refresh the header fields
+        self.changed_paths: list | None = None
         self.read_only = False  # opened read-only (someone else holds the lock): saving goes to 另存为
         self.loaded_stamp = None  # store.project_file.FileStamp of the file as loaded or last saved
         self.lock = None  # store.lock.ProjectLock held for ``path`` while this document is open
@@ -162,6 +184,16 @@ class ProjectDocument(QObject):
             if pos is None:
                 raise StopIteration(form_id)  # as the former search did for an unknown id
         return pos
+
+    def take_changed_forms(self) -> set[str]:
+        """The ids of the forms whose values changed since the last call (the autosave's one reader)."""
+        changed, self._changed_forms = self._changed_forms, set()
+        return changed
+
+    def form_version(self, form_id: str) -> tuple[int, int]:
+        """Moves whenever a value of the form ``form_id`` changes (counted before the views hear of it): what was
+        derived from the form at one version (the autosave's text of it) holds while the version is the same."""
+        return self._versions_epoch, self._form_versions.get(form_id, 0)
 
     # ---- cross-form index --------------------------------------------------------------------------
 
@@ -271,7 +303,8 @@ class ProjectDocument(QObject):
         self._drop(form_id)
         self._findings[form_id] = found
         self._checked[form_id] = form
-        counts = Counter(found.kinds())
+        found.kinds()
+        counts = Counter(found._kind_counts)  # a copy: the running totals subtract it when the form is checked again
         self._counts[form_id] = counts
         self._totals.update(counts)
 
@@ -432,6 +465,8 @@ class ProjectDocument(QObject):
         """The findings are computed first, so that whatever a view does on the signals (a model reset measuring
         every row, a row repainted) reads the new scores and problems, never those of the form before the change
         (after an inserted row the old scores would belong to other rows)."""
+        self._form_versions[form_id] = self._form_versions.get(form_id, 0) + 1  # first: nothing may skip it
+        self._changed_forms.add(form_id)
         self._count_modification()
         form = self.form(form_id)
         others: set[str] = set()
@@ -451,7 +486,11 @@ class ProjectDocument(QObject):
         if rows_changed:
             self.formRowsChanged.emit(form_id)
         else:
-            self.formChanged.emit(form_id)
+            self.changed_paths = list(paths) if paths else None
+            try:
+                self.formChanged.emit(form_id)
+            finally:
+                self.changed_paths = None
             if paths:
                 self.cellsChanged.emit(form_id, list(paths))
         self.findingsChanged.emit(form_id)
@@ -459,6 +498,7 @@ class ProjectDocument(QObject):
             self.findingsChanged.emit(other)
 
     def notify_forms_changed(self) -> None:
+        self.structure_version += 1
         self._count_modification()
         self._by_id = {f.id: f for f in self.project.forms}
         self._positions = {}
@@ -476,6 +516,8 @@ class ProjectDocument(QObject):
 
     def refresh_after_error(self) -> None:
         """A change failed half-way (reported elsewhere): every view shows the project as it now is."""
+        self._versions_epoch += 1  # any form may hold part of the failed change
+        self.structure_version += 1
         try:
             self._by_id = {f.id: f for f in self.project.forms}
             self._invalidate_index()

@@ -333,6 +333,9 @@ class FormEditor(EditorGeometry, ScoreSummary):
     # refresh ------------------------------------------------------------------------------------
     def _on_form_changed(self, form_id: str) -> None:
         if form_id == self.form_id and self.form is not None:
+            paths = self.document.changed_paths
+            if paths and all(len(p) > 1 for p in paths):  # table cells only: no header field, label or unit changed
+                return
             self.refresh_fields()
 
     def _on_findings(self, form_id: str) -> None:

@@ -202,12 +202,23 @@ class ProjectTreeModel(QStandardItemModel):
             return
         found = self.document.findings_now(fid)
         last = self._described.get(fid)
-        if found is not None and last is not None and last[0] is found and last[1] == detail:
-            return  # the same findings and detail as shown (an edit makes new findings): nothing to compare
+        if found is not None and last is not None and last[0] is found:
+            if last[1] == detail:
+                return  # the same findings and detail as shown (an edit makes new findings): nothing to compare
+            # only the detail moved (a form of the same name was renamed, added or removed): this form was not
+            # edited (that makes new findings), so its name, counts, tip and colour are as shown
+            title = item.text()
+            self._described[fid] = (found, detail)
+            item.setData(detail, DetailRole)
+            shown = f"{title}（{detail}）" if detail else title
+            counts = f"错误 {found.errors} 个，警告 {found.warnings} 个"
+            item.setData(f"{shown}，{counts}", Qt.ItemDataRole.AccessibleTextRole)
+            return
         year = getattr(form, "year", None)
         title = form_title(form)
-        badge = None if found is None else (found.errors, found.warnings)
-        counts = NOT_CHECKED if found is None else f"错误 {found.errors} 个，警告 {found.warnings} 个"
+        errors, warnings = (found.errors, found.warnings) if found is not None else (0, 0)
+        badge = None if found is None else (errors, warnings)
+        counts = NOT_CHECKED if found is None else f"错误 {errors} 个，警告 {warnings} 个"
         tip = (f"{title}\n{FORM_KIND_TITLES[form.kind]}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}"
                f"\n{counts}")
         self._described[fid] = (found, detail)
@@ -223,7 +234,7 @@ class ProjectTreeModel(QStandardItemModel):
         if found is None:
             color = DETAIL_COLOR
         else:
-            color = ERROR_COLOR if found.errors else (WARNING_COLOR if found.warnings else OK_COLOR)
+            color = ERROR_COLOR if errors else (WARNING_COLOR if warnings else OK_COLOR)
         item.setForeground(QBrush(color))
 
     def index_of_form(self, form_id: str) -> QModelIndex:
@@ -428,7 +439,7 @@ class ProblemsModel(QAbstractTableModel):
         if found is None:  # not checked yet (background pass): its rows come when the pass checks it
             return [], [], []
         rows = [(form_id, p) for p in found.problems]
-        kinds = found.kinds()
+        kinds = list(found.kinds())  # (the findings keep theirs)
         explanations = [f.explanation for f in found.items] if len(found.items) == len(found.problems) \
             else [None] * len(found.problems)
         return rows, kinds, explanations

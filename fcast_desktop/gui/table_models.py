@@ -548,6 +548,24 @@ class IndicatorTableModel(FormTableModel):
         """Only the 得分 column shows a computed text (the suggested score) in the indicator grid."""
         return self._score_columns
 
+    def computed_signature(self, row: int):
+        """The row's suggested score itself (what its computed text shows), not formatted: compared after every
+        edit for each of the grid's rows."""
+        g = self._rows[row]
+        score = self._score_now
+        if not self._score_columns or score is None or g.index is None or g.index >= len(score.rows):
+            return None
+        return score.rows[g.index].suggested
+
+    _score_now = None  # the form's score while ``signatures`` runs
+
+    def signatures(self) -> tuple[tuple, list]:
+        self._score_now = self.document.findings(self.form_id).score
+        try:
+            return super().signatures()
+        finally:
+            self._score_now = None
+
     def computed_text(self, row: int, col: int) -> str | None:
         if self._columns[col].key == "score":
             s = self._row_score(row)

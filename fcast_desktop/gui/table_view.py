@@ -25,7 +25,7 @@ import csv
 import io
 from typing import Any
 
-from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QStringListModel, Qt, Signal
+from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemDelegate,
@@ -167,10 +167,9 @@ class SpanLabelDelegate(QStyledItemDelegate):
     def sizeHint(self, option, index):
         """A merged label does not set the height of each row it covers (its rows together are tall enough):
         otherwise every row of a group would be as tall as the wrapped 一级 label."""
-        size = super().sizeHint(option, index)
         if self.view.rowSpan(index.row(), index.column()) > 1:
-            size.setHeight(0)
-        return size
+            return QSize(0, 0)  # (not measured: the grid's column widths are set, never fitted to the contents)
+        return super().sizeHint(option, index)
 
     def paint(self, painter, option, index):
         """A merged 一级/二级 label is drawn in the visible part of its span, so it stays readable while the top or
