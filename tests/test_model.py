@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -13,8 +12,10 @@ from fcast_desktop.model.skeleton import level1_from_label, level2_from_label
 
 
 def test_indicators_follow_the_skeleton_order_and_keep_group_order():
-    rows = [DeclarationIndicator(level2=Level2.SOCIAL, name="b"), DeclarationIndicator(level2=Level2.QUANTITY, name="a1"),
-            DeclarationIndicator(level2=Level2.SOCIAL, name="c"), DeclarationIndicator(level2=Level2.QUANTITY, name="a2")]
+    rows = [DeclarationIndicator(level2=Level2.SOCIAL, name="b"),
+            DeclarationIndicator(level2=Level2.QUANTITY, name="a1"),
+            DeclarationIndicator(level2=Level2.SOCIAL, name="c"),
+            DeclarationIndicator(level2=Level2.QUANTITY, name="a2")]
     form = Declaration(indicators=rows)
     assert [r.name for r in form.indicators] == ["a1", "a2", "b", "c"]
 
@@ -32,7 +33,8 @@ def test_money_reading():
 
 
 def test_number_display_like_the_seeds():
-    assert [format_number(Decimal(x)) for x in ("9.90", "10.00", "83.70", "98.28", "0")] == ["9.9", "10", "83.7", "98.28", "0"]
+    shown = [format_number(Decimal(x)) for x in ("9.90", "10.00", "83.70", "98.28", "0")]
+    assert shown == ["9.9", "10", "83.7", "98.28", "0"]
 
 
 @given(st.text())
@@ -80,3 +82,24 @@ def test_editing_keeps_unreadable_text_and_restores_exactly():
 def test_thousands_separators_only_in_their_places(text, value):
     """'1,2' is neither 12 nor 1.2: it is unreadable (kept as typed and flagged), never silently reinterpreted."""
     assert parse_decimal(text) == value
+
+
+def test_every_record_with_bounded_fields_keeps_out_of_range_values_as_text():
+    """Only records with 金额/分值/年度 fields check their range when read (speed, issue 14); none may miss it. A file
+    value out of range of each such field lands in ``raw`` instead of being refused or dropped."""
+    from fcast_desktop.model import forms
+
+    assert forms.records_missing_range_check() == []
+    todo, seen = list(forms.Record.__subclasses__()), 0
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        base = {"level2": "quantity"} if issubclass(cls, forms.IndicatorBase) else {}
+        if issubclass(cls, forms.Explanation):
+            base = {"form_id": "x", "rule": "r", "field": "f"}
+        for name, kind in cls.bounded_fields().items():
+            too_large = "1" * 30 if kind != "score" else "5000"
+            record = cls.model_validate({**base, name: too_large})
+            assert getattr(record, name) is None and record.raw[name] == too_large, (cls.__name__, name)
+            seen += 1
+    assert seen >= 15

@@ -154,3 +154,11 @@ def test_new_file_gets_normal_permissions(tmp_path):
     umask = os.umask(0)
     os.umask(umask)
     assert path.stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+@pytest.mark.parametrize("version", ["null", "true", '"1"', "[1]"])
+def test_an_invalid_format_version_is_quoted_from_the_file(version):
+    """The value is quoted as the file has it (“null”), not left bare in the sentence like an English word."""
+    with pytest.raises(ProjectFileError) as exc:
+        pf.loads_project('{"format": "fcast-project", "schema_version": ' + version + ', "project": {}}')
+    assert exc.value.what == f"项目文件的格式版本无效：“{version}”"

@@ -7,9 +7,13 @@ so a half-filled or wrong draft is always savable. Validation lives in ``fcast_d
 
 from __future__ import annotations
 
+import gc
+import re
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -19,6 +23,28 @@ from .skeleton import LEVEL2_ORDER, NOT_APPLICABLE, Level2
 
 def new_id() -> str:
     return uuid.uuid4().hex[:12]
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection inside: for the whole-project steps (reading a project file, checking every
+    form) that make or read a million objects. Each collection walks the objects of its generations, and a
+    10,000-form project triggered dozens of such walks: a third of ``fcast check``'s time. Models and problems
+    form no reference cycles (refcounting frees them), so nothing is kept longer.
+
+    On the way out the objects made inside go straight to the oldest generation (``gc.freeze`` + ``gc.unfreeze``,
+    which moves them without walking them; skipped when the program froze objects itself) instead of being walked
+    by the next young collection and again by the middle one; then collection resumes if it was on."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
+        if was_enabled:
+            gc.enable()
 
 
 # --------------------------------------------------------------------------------------------------
@@ -48,11 +74,13 @@ def _as_text(value: Any) -> str:
     return str(value)
 
 
+# `12000.00`, `-5`, `10`: ASCII digits, at most one point, few enough digits to be in range for sure
+_PLAINLY_IN_RANGE = {kind: re.compile(rf"-?[0-9]{{1,{digits}}}(?:\.[0-9]{{0,15}})?") for kind, digits in DIGITS.items()}
+
+
 def _plainly_in_range(value: str, kind: str) -> bool:
     """`12000.00`, `-5`, `10`: ASCII digits, at most one point, few enough digits to be in range for sure."""
-    head, _, tail = value.removeprefix("-").partition(".")
-    return (head.isascii() and head.isdigit() and len(head) <= DIGITS[kind]
-            and (not tail or (tail.isascii() and tail.isdigit() and len(tail) <= 15)))
+    return _PLAINLY_IN_RANGE[kind].fullmatch(value) is not None
 
 
 def _out_of_range_text(value: Any, kind: str) -> str | None:
@@ -111,6 +139,24 @@ class Record(BaseModel):
                 name: m.kind for name, info in cls.model_fields.items() for m in info.metadata if isinstance(m, _Bound)}
         return found
 
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Assignment keeps the same promise as validation: a value out of range goes to ``raw`` as text, the field
+        is left empty (never an exception: importers and editors assign)."""
+        kind = (_BOUNDED_FIELDS.get(type(self)) or type(self).bounded_fields()).get(name)
+        if kind is not None:
+            text = _out_of_range_text(value, kind)
+            if text is not None:
+                if name not in self.raw:
+                    super().__setattr__("raw", {**self.raw, name: text})
+                value = None
+        super().__setattr__(name, value)
+
+
+class _KeepsOutOfRange:
+    """Mixin of the records that have ``Money``, ``Score`` or ``WholeNumber`` fields (``Record.bounded_fields``): only
+    they pay for the check below when a file is read (the indicator rows of 申报表 and 部门整体表, most of a
+    project's records, have none). ``records_missing_range_check`` makes sure no such record lacks it."""
+
     @model_validator(mode="before")
     @classmethod
     def _out_of_range_to_raw(cls, data: Any) -> Any:
@@ -118,12 +164,15 @@ class Record(BaseModel):
         dropped: it moves to ``raw`` as text — as if typed — where the rules flag it (``money.too_large`` …)."""
         fields = _BOUNDED_FIELDS.get(cls)
         if fields is None:
-            fields = cls.bounded_fields()
+            fields = cls.bounded_fields()  # type: ignore[attr-defined]
         if not fields or not isinstance(data, dict):
             return data
         moved: dict[str, str] = {}
         for name, kind in fields.items():
-            text = _out_of_range_text(data.get(name), kind)
+            value = data.get(name)
+            if value is None or (type(value) is str and _PLAINLY_IN_RANGE[kind].fullmatch(value)):
+                continue  # the usual case (what this program saves), decided here without a call
+            text = _out_of_range_text(value, kind)
             if text is not None:
                 moved[name] = text
         if not moved:
@@ -137,17 +186,16 @@ class Record(BaseModel):
         data["raw"] = raw
         return data
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        """Assignment keeps the same promise as validation: a value out of range goes to ``raw`` as text, the field
-        is left empty (never an exception: importers and editors assign)."""
-        kind = (_BOUNDED_FIELDS.get(type(self)) or type(self).bounded_fields()).get(name)
-        if kind is not None:
-            text = _out_of_range_text(value, kind)
-            if text is not None:
-                if name not in self.raw:
-                    super().__setattr__("raw", {**self.raw, name: text})
-                value = None
-        super().__setattr__(name, value)
+
+def records_missing_range_check() -> list[str]:
+    """Names of the ``Record`` classes with bounded fields that lack ``_KeepsOutOfRange`` (empty when all is well)."""
+    out, todo = [], list(Record.__subclasses__())
+    while todo:
+        cls = todo.pop()
+        todo += cls.__subclasses__()
+        if cls.bounded_fields() and not issubclass(cls, _KeepsOutOfRange):
+            out.append(cls.__name__)
+    return out
 
 
 # --------------------------------------------------------------------------------------------------
@@ -169,7 +217,7 @@ class DeclarationIndicator(IndicatorBase):
     explanation: str = ""  # 指标解释
 
 
-class EvaluationIndicator(IndicatorBase):
+class EvaluationIndicator(_KeepsOutOfRange, IndicatorBase):
     """A 三级指标 row of the 项目支出绩效自评表."""
 
     target: str = ""  # 年度指标值
@@ -187,7 +235,7 @@ class DepartmentIndicator(IndicatorBase):
     explanation: str = ""  # 指标解释
 
 
-def _sort_indicators(rows: list) -> list:
+def _sort_indicators(rows: list[Any]) -> list[Any]:
     # stable: rows keep their order inside a 二级指标
     return sorted(rows, key=lambda r: LEVEL2_ORDER[r.level2])
 
@@ -196,13 +244,13 @@ def _sort_indicators(rows: list) -> list:
 # forms
 
 
-class FormBase(Record):
+class FormBase(_KeepsOutOfRange, Record):
     id: str = Field(default_factory=new_id)
     source: str = ""  # where the form came from (file:line), for the user's orientation
 
     @field_validator("indicators", check_fields=False)
     @classmethod
-    def _skeleton_order(cls, rows: list) -> list:
+    def _skeleton_order(cls, rows: list[Any]) -> list[Any]:
         """Rows are kept in the fixed 二级指标 order, stable inside a group."""
         return _sort_indicators(rows)
 
@@ -235,7 +283,7 @@ class Declaration(FormBase):
     indicators: list[DeclarationIndicator] = Field(default_factory=list)
 
 
-class FundLine(Record):
+class FundLine(_KeepsOutOfRange, Record):
     """One row of 资金使用情况: 年初预算数, 全年预算数, 全年执行数 (元)."""
 
     initial_budget: Money = None  # 年初预算数
@@ -243,7 +291,7 @@ class FundLine(Record):
     executed: Money = None  # 全年执行数
 
 
-class Funds(Record):
+class Funds(_KeepsOutOfRange, Record):
     total: FundLine = Field(default_factory=FundLine)  # 年度资金总额
     appropriation: FundLine = Field(default_factory=FundLine)  # 其中：当年财政拨款
     carryover: FundLine = Field(default_factory=FundLine)  # 上年结转资金
@@ -267,7 +315,7 @@ class SelfEvaluation(FormBase):
     declaration_id: str = ""  # the declaration this evaluation was made from, if any
 
 
-class Task(Record):
+class Task(_KeepsOutOfRange, Record):
     """A row of 年度主要任务."""
 
     name: str = ""  # 任务名称
@@ -289,8 +337,8 @@ class DepartmentOverall(FormBase):
     indicators: list[DepartmentIndicator] = Field(default_factory=list)
 
 
-Form = Annotated[Union[Declaration, SelfEvaluation, DepartmentOverall], Field(discriminator="kind")]
-AnyForm = Union[Declaration, SelfEvaluation, DepartmentOverall]
+Form = Annotated[Declaration | SelfEvaluation | DepartmentOverall, Field(discriminator="kind")]
+AnyForm = Declaration | SelfEvaluation | DepartmentOverall
 
 FORM_KIND_TITLES: dict[str, str] = {
     "declaration": "二级项目支出绩效目标申报表",
@@ -320,7 +368,7 @@ class Explanation(Record):
     fingerprint: str = ""
 
 
-class Project(Record):
+class Project(_KeepsOutOfRange, Record):
     """Forms of one unit (and usually one year); the content of a project file."""
 
     unit: str = ""
@@ -355,6 +403,10 @@ def form_title(form: AnyForm) -> str:
 
 
 __all__ = [
+    "FORM_KIND_SHORT",
+    "FORM_KIND_TITLES",
+    "WAN_YUAN",
+    "YUAN",
     "AnyForm",
     "Declaration",
     "DeclarationIndicator",
@@ -362,16 +414,12 @@ __all__ = [
     "DepartmentOverall",
     "EvaluationIndicator",
     "Explanation",
-    "FORM_KIND_SHORT",
-    "FORM_KIND_TITLES",
     "Form",
     "FundLine",
     "Funds",
     "Project",
     "SelfEvaluation",
     "Task",
-    "WAN_YUAN",
-    "YUAN",
     "form_code",
     "form_title",
     "form_unit",

@@ -17,12 +17,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Context, Decimal, InvalidOperation
+from typing import Final
 
 CENT = Decimal("0.01")
 TEN_THOUSAND = Decimal(10000)
 
-YUAN = "元"
-WAN_YUAN = "万元"
+YUAN: Final = "元"
+WAN_YUAN: Final = "万元"
 
 MONEY_LIMIT = Decimal(10) ** 13  # 元, exclusive: under 10 万亿元
 SCORE_LIMIT = Decimal(1000)  # 分值, 得分

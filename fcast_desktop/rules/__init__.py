@@ -34,6 +34,7 @@ Speed: everything reads the pydantic objects directly (no model construction) an
 and 测算依据 texts by string, so re-checking a form on each keystroke costs well under a millisecond.
 """
 
+from ..model import AnyForm, Project, SelfEvaluation
 from .catalogue import COMPUTATIONS, RULES, Problem, Rule
 from .checks import UnitTrap, check_form, form_profile, unit_trap
 from .profiles import Profile, ProfileError, available_profiles, load_profile
@@ -42,17 +43,33 @@ from .scoring import EvaluationScore, RowScore
 from .scoring import score_self_evaluation as _score
 
 
-def form_stars(form, project) -> bool:
+def form_stars(form: AnyForm, project: Project | None) -> bool:
     """Whether the form's 二级指标 labels carry the 福田 stars (``*数量指标``): by the profile its 项目编码 calls
     for (宝安 forms print none), the project's profile otherwise. The grid, the PDF, the Excel and printing ask here."""
     return form_profile(form, load_profile(getattr(project, "profile", None))).stars
 
 
-def score_self_evaluation(form, profile: Profile) -> EvaluationScore:
+def score_self_evaluation(form: SelfEvaluation, profile: Profile) -> EvaluationScore:
     """Scores of a self-evaluation with the profile its 项目编码 calls for."""
     return _score(form, form_profile(form, profile))
 
 
-__all__ = ["COMPUTATIONS", "RULES", "EvaluationScore", "Problem", "Profile", "ProfileError", "Rule", "RowScore",
-           "UnitTrap", "available_profiles", "check_form", "check_project", "form_profile", "form_stars",
-           "load_profile", "score_self_evaluation", "unit_trap"]
+__all__ = [
+    "COMPUTATIONS",
+    "RULES",
+    "EvaluationScore",
+    "Problem",
+    "Profile",
+    "ProfileError",
+    "RowScore",
+    "Rule",
+    "UnitTrap",
+    "available_profiles",
+    "check_form",
+    "check_project",
+    "form_profile",
+    "form_stars",
+    "load_profile",
+    "score_self_evaluation",
+    "unit_trap",
+]

@@ -16,10 +16,11 @@ followed by a number with a unit and the division does not give the stated resul
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
 from functools import lru_cache
+from typing import Any
 
 from ..model.money import MONEY, in_range, normalise_digits
 
@@ -27,8 +28,11 @@ _NUM = r"\d+(?:,\d{1,3})*(?:\.\d+)?"
 # a number starts where no digit (and no digit and comma: `1,234`) is before it, so a search never retries
 # inside a long number: without this, 40,000 digits not followed by a unit took a minute (issue 11)
 _NUM_START = r"(?<!\d)(?<!\d,)"
+# ``ch``: a run of characters that are none of the others (they make one word: `元/套`, `每月`), matched at once
+# rather than one by one (a 测算依据 is mostly such characters: a keystroke re-reads all of them)
 _TOKEN = re.compile(
-    rf"(?P<num>{_NUM})(?P<pct>%)?|(?P<op>[*×÷+\-－]|/(?=\s*\d))|(?P<stop>[，。；;：:、,（）()=\n])|(?P<space>\s+)|(?P<ch>.)"
+    rf"(?P<num>{_NUM})(?P<pct>%)?|(?P<op>[*×÷+\-－]|/(?=\s*\d))|(?P<stop>[，。；;：:、,（）()=\n])|(?P<space>\s+)"
+    r"|(?P<ch>(?:[^\d*×÷+\-－/，。；;：:、,（）()=\n\s]|/(?!\s*\d))+|.)"
 )
 _OPS = {"*": "*", "×": "*", "/": "/", "÷": "/", "+": "+", "-": "-", "－": "-"}
 
@@ -40,6 +44,7 @@ _CHAIN_SPAN = 240  # characters before `=` an expression can span
 # stops that never occur inside a number (the comma does: `1,234`): no expression reaches back over one, so the
 # text read before a `=` starts after the last of them; `=` is one, so each part of the text is read once
 _HARD_STOPS = "。；;：:、（）()=\n"
+_HARD_STOP = re.compile("[" + re.escape(_HARD_STOPS) + "]")
 _COUNT_TAIL = 64  # characters before an expression where a head count (`值班员6名(`) is looked for
 _WIDE = Context(prec=120)
 _WORDY = re.compile(r"[\u4e00-\u9fffA-Za-z]")
@@ -101,7 +106,8 @@ class Calculation:
     def exact_text(self) -> str:
         """The exact value (`704.808万元`); a value with more than 6 decimals is shown to 6, with `约`."""
         exact = self.computed.normalize(_WIDE)
-        if exact.as_tuple().exponent < -6:
+        exponent = exact.as_tuple().exponent
+        if isinstance(exponent, int) and exponent < -6:
             shown = self.computed.quantize(Decimal("0.000001"), rounding=ROUND_HALF_UP, context=_WIDE)
             return f"约 {shown:f}{self.unit}"
         text = f"{exact:f}"
@@ -127,29 +133,29 @@ def _to_decimal(text: str) -> Decimal | None:
 def _tokens(text: str) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for m in _TOKEN.finditer(text):
-        kind = m.lastgroup if m.lastgroup != "pct" else "num"
-        if m.group("num") is not None:
-            out.append(("num", m.group(0)))
+        kind = m.lastgroup
+        if kind == "num" or kind == "pct":
+            out.append(("num", m.group()))
         elif kind == "ch":
             if out and out[-1][0] == "word":
-                out[-1] = ("word", out[-1][1] + m.group(0))
+                out[-1] = ("word", out[-1][1] + m.group())
             else:
-                out.append(("word", m.group(0)))
+                out.append(("word", m.group()))
         elif kind == "op":
-            out.append(("op", _OPS[m.group(0)]))
+            out.append(("op", _OPS[m.group()]))
         elif kind == "stop":
-            out.append(("stop", m.group(0)))
+            out.append(("stop", m.group()))
         # spaces are dropped
     return out
 
 
-def _read_chain(text: str) -> tuple[list, bool, int, set[int]] | None:
+def _read_chain(text: str) -> tuple[list[Any], bool, int, set[int]] | None:
     """Values and operators of the expression that ends ``text`` (the part before ``=``), its money flag, the
     number of characters it spans from the end (to cut the expression's own text) and the positions in the
     list of the ``/`` operators whose right operand carries a unit (`/5套`, `/11个月`: maybe "×" in speech)."""
     tokens = _tokens(text[-240:])
     i = len(tokens) - 1
-    items: list = []
+    items: list[Any] = []  # values (Decimal) and operators (str), alternating
     has_money = False
     unit_divisors: list[int] = []  # counted from the end of ``items``
     while i >= 0:
@@ -187,7 +193,7 @@ def _read_chain(text: str) -> tuple[list, bool, int, set[int]] | None:
     return items, has_money, chars, divisors
 
 
-def _evaluate(items: list) -> Decimal | None:
+def _evaluate(items: list[Any]) -> Decimal | None:
     """Left-to-right with * and / before + and -."""
     try:
         terms: list[Decimal] = []
@@ -211,7 +217,7 @@ def _evaluate(items: list) -> Decimal | None:
             i += 2
         terms.append(current)
         signs.append(sign)
-        return sum((s * t for s, t in zip(signs, terms)), Decimal(0))
+        return sum((s * t for s, t in zip(signs, terms, strict=True)), Decimal(0))
     except (InvalidOperation, IndexError, TypeError, ArithmeticError):
         return None
 
@@ -237,6 +243,7 @@ def find_calculations(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple
 def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
     t = _normalised(text)
     out = []
+    stops = [s.start() for s in _HARD_STOP.finditer(t)]  # found once: the last one before each `=` is bisected
     for m in _RESULT.finditer(t):
         # the expression ends just before `=` (spaces skipped), within ``_CHAIN_SPAN`` characters and after the
         # last hard stop: reading only that keeps a text of 100,000 expressions linear (the whole prefix was sliced
@@ -245,7 +252,8 @@ def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
         while end > 0 and t[end - 1].isspace():
             end -= 1
         lo = max(0, end - _CHAIN_SPAN)
-        offset = max(lo, max(t.rfind(ch, lo, end) for ch in _HARD_STOPS) + 1)
+        k = bisect_left(stops, end) - 1
+        offset = max(lo, stops[k] + 1) if k >= 0 else lo
         left = t[offset:end]
         chain = _read_chain(left)
         if chain is None:
@@ -265,7 +273,7 @@ def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
         factor = _money_factor(unit) if unit else None
         if has_money and factor is None:
             continue  # money on the left, a count on the right: not comparable
-        written = _expression_text(left, span)
+        expression_text = written = _expression_text(left, span)
         lead = _FIRST_NUMBER.search(written)
         if lead:
             written = written[lead.start() :]  # `按照计件量3333件/月…`: the expression starts at its first number
@@ -282,7 +290,7 @@ def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
                 candidates += [v, v / factor]  # `2259*227*12=615.35万元`: the counts are 元
             else:
                 candidates.append(v / factor if factor else v)
-        count = _count_before(t, offset + len(left) - len(_expression_text(left, span)))
+        count = _count_before(t, offset + len(left) - len(expression_text))
         if count:
             candidates += [c * count for c in list(candidates)]  # `值班员6名(19000元/月*12=…`
         calcs = [Calculation(expression, m.start(), c, stated, unit, places, m.group("num"), begin, m.end(),
@@ -295,9 +303,15 @@ def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
 _COUNT_BEFORE = re.compile(r"(?<!\d)(\d{1,6})\s*(?:名|人|个|台|套|辆|家)\s*[(（]\s*$")
 
 
+_SPACE = re.compile(r"\s")
+
+
 def _expression_text(left: str, span: int) -> str:
     """The expression as written: the last tokens of ``left`` (spaces are not tokens, so walk back over them)."""
-    count, i = 0, len(left)
+    i = len(left)
+    if i >= span and not _SPACE.search(left, i - span):
+        return left[i - span:]  # no space among them: the last ``span`` characters (the usual case, at C speed)
+    count = 0
     while i > 0 and count < span:
         i -= 1
         if not left[i].isspace():
@@ -311,7 +325,8 @@ def _count_before(t: str, start: int) -> int | None:
     return int(m.group(1)) if m else None
 
 
-_FIGURE = re.compile(rf"{_NUM_START}(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
+# ``(?=\d)`` first: the search rejects every other character at once instead of trying the lookbehinds there
+_FIGURE = re.compile(rf"(?=\d){_NUM_START}(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
 
 
 def money_figures(text: str) -> list[Decimal]:
@@ -340,7 +355,9 @@ def _figure_value(m: re.Match[str]) -> Decimal | None:
 
 _UNIT_FACTOR = {"亿元": Decimal(100000000), "万元": Decimal(10000), "万": Decimal(10000), "元": Decimal(1)}
 # a clause ends at 。 or a line break, and before an enumerator (`二、`, `(2)`, `2.` not followed by a digit)
-_CLAUSE_BREAK = re.compile(r"[。\n]|(?=[一二三四五六七八九十]{1,3}、)|(?=[(（]\d{1,2}[)）])|(?=(?<![\d.])\d{1,2}[.、](?!\d))")
+# (the leading lookahead lets the search skip, at once, characters none of the alternatives can start with)
+_CLAUSE_BREAK = re.compile(r"(?=[。\n一二三四五六七八九十(（\d])"
+                           r"(?:[。\n]|(?=[一二三四五六七八九十]{1,3}、)|(?=[(（]\d{1,2}[)）])|(?=(?<![\d.])\d{1,2}[.、](?!\d)))")
 _ROUGH = ("约", "近", "超", "≈", "每", "大约", "不超过", "不少于")
 PART_TOLERANCE = Decimal("0.05")
 
@@ -393,9 +410,10 @@ def _part_slips(text: str, tolerance: Decimal) -> tuple[PartSlip, ...]:
         if value is None or value <= 0:
             continue
         unit = heading.group("unit")
-        sums, running = [], Decimal(0)
+        sums: list[Decimal] = []
+        running = Decimal(0)
         for c in inside:
-            running += c.stated_yuan
+            running += c.stated_yuan or 0  # (never None: ``calcs`` keeps only money results)
             sums.append(running)
         if any(s == value for s in sums):
             continue

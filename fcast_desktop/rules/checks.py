@@ -7,19 +7,19 @@ It is called after every keystroke in the GUI, so it reads the model directly an
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FieldSpec, FormLayout
 from ..model import (
-    LEVEL1_INFO,
-    SKELETON,
     AnyForm,
     Declaration,
     DepartmentOverall,
     Project,
     SelfEvaluation,
 )
+from ..model.forms import EvaluationIndicator, IndicatorBase
 from ..model.money import (
     MONEY,
     MONEY_BOUND_TEXT,
@@ -31,12 +31,13 @@ from ..model.money import (
     out_of_range,
     parse_decimal,
 )
+from ..model.skeleton import LEVEL1_INFO, SKELETON, Level2
 from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
 from .coach import coach_problems, review_problems
 from .index import FormIndex, active_index, search_declaration
 from .profiles import Profile, load_profile, profile_for_code
-from .scoring import EvaluationScore, is_not_applicable, q2, score_self_evaluation, weight_sums
+from .scoring import NA_NAMES, EvaluationScore, RowScore, is_not_applicable, q2, score_self_evaluation, weight_sums
 from .values import comparable_numbers, parse_value
 
 TEN_THOUSAND = Decimal(10000)
@@ -46,16 +47,31 @@ _CODE = re.compile(r"^\d{21}$")
 
 _UNPRINTED = {"year": "预算年度"}  # model fields a layout does not print
 
+_BY_KEY: dict[int, tuple[FormLayout, dict[str, FieldSpec], dict[str, str]]] = {}
+
+
+def _by_key(layout: FormLayout) -> tuple[FormLayout, dict[str, FieldSpec], dict[str, str]]:
+    """The layout's fields and column titles by key (the first of a key, as a search finds it), made once per
+    layout: the rules name cells on every keystroke. The layout is kept in the entry, so its ``id`` stays its own."""
+    found = _BY_KEY.get(id(layout))
+    if found is None or found[0] is not layout:
+        fields: dict[str, FieldSpec] = {}
+        for spec in (*layout.header, *layout.texts):
+            fields.setdefault(spec.key, spec)
+        titles: dict[str, str] = {}
+        for c in layout.columns:
+            titles.setdefault(c.key, c.title)
+        found = _BY_KEY[id(layout)] = (layout, fields, titles)
+    return found
+
 
 def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
-    for spec in (*layout.header, *layout.texts):
-        if spec.key == key:
-            return spec.label_for(form).lstrip("*")
-    return _UNPRINTED.get(key, key)
+    spec = _by_key(layout)[1].get(key)
+    return spec.label_for(form).lstrip("*") if spec is not None else _UNPRINTED.get(key, key)
 
 
 def _column(layout: FormLayout, key: str) -> str:
-    return next((c.title for c in layout.columns if c.key == key), key)
+    return _by_key(layout)[2].get(key, key)
 
 
 # ---- shared: header, project code, indicator table ------------------------------------------------
@@ -69,7 +85,8 @@ def _required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Prob
             out.append(problem("header.required", key, None, label, key, label=label))
 
 
-def _project_code(form: AnyForm, layout: FormLayout, profile: Profile, out: list[Problem], check_type: bool) -> None:
+def _project_code(form: Declaration | SelfEvaluation, layout: FormLayout, profile: Profile, out: list[Problem],
+                  check_type: bool) -> None:
     code = form.project_code.strip()
     if not code:
         return
@@ -81,19 +98,20 @@ def _project_code(form: AnyForm, layout: FormLayout, profile: Profile, out: list
         known = "、".join(f"{name} {c}" for c, name in list(profile.known_districts.items())[:4]) + " 等"
         out.append(problem("project_code.district", "project_code", None, label, "project_code", district=code[:6],
                            known=known))
-    if check_type:
+    if check_type and isinstance(form, Declaration):
         m = _TYPE.match(form.project_type.strip())
         if m and m.group(1) != code[11:13]:
             out.append(problem("project_code.type", "project_code", None, label, "project_code",
                                digits=code[11:13], type_code=m.group(1)))
 
 
-def _na_typo(r, n: int, layout: FormLayout, out: list[Problem]) -> None:
+def _na_typo(r: IndicatorBase, n: int, layout: FormLayout, out: list[Problem]) -> None:
     """A 不适用 row written `不适应`: one warning, on the 指标值 if it has the typo, else on the 三级指标."""
     for key in ("target", "name"):
         text = getattr(r, key)
         if parse_value(text).typo:
-            out.append(problem("indicator.value.typo", "indicators", n, _column(layout, key).lstrip("*"), key, text=text))
+            out.append(problem("indicator.value.typo", "indicators", n, _column(layout, key).lstrip("*"), key,
+                               text=text))
             return
 
 
@@ -107,44 +125,53 @@ def _value_problems(text: str, row: int, column: str, key: str, out: list[Proble
         out.append(problem("indicator.value.typo", "indicators", row, column, key, text=text))
 
 
+_SKELETON_KEYS = tuple((info, info.key.value) for info in SKELETON)
+
+
 def _skeleton(form: AnyForm, layout: FormLayout, profile: Profile | None, out: list[Problem],
               mandatory: bool) -> None:
     """D6/P2 (all ten 二级指标 present; 不适用 is one row), D7 (福田: mandatory 二级 have a real indicator)."""
-    by_level2: dict = {}
+    rows_of: dict[Level2, list[int]] = {}  # 二级指标 → [rows, of which 不适用]
     for r in form.indicators:
-        by_level2.setdefault(r.level2, []).append(r)
+        counts = rows_of.get(r.level2)
+        if counts is None:
+            counts = rows_of[r.level2] = [0, 0]
+        counts[0] += 1
+        if r.name.strip() in NA_NAMES:  # ``scoring.is_not_applicable``, inlined: every row of every form
+            counts[1] += 1
     column = _column(layout, "level2")
-    for info in SKELETON:
-        rows = by_level2.get(info.key, [])
-        name = info.short if layout.level_style == "short" else info.long
+    short = layout.level_style == "short"
+    for info, value in _SKELETON_KEYS:
+        rows, na = rows_of.get(info.key) or (0, 0)
         if not rows:
-            out.append(problem("indicators.skeleton.missing", "indicators", None, column, info.key.value, level2=name))
+            out.append(problem("indicators.skeleton.missing", "indicators", None, column, value,
+                               level2=info.short if short else info.long))
             continue
-        na = [r for r in rows if is_not_applicable(r)]
-        if na and len(rows) > 1:
-            out.append(problem("indicators.not_applicable.mixed", "indicators", None, column, info.key.value,
-                               level2=name))
-        if mandatory and profile is not None and len(na) == len(rows):
-            if info.key.value in profile.mandatory_level2:
-                out.append(problem("indicators.mandatory", "indicators", None, column, info.key.value, level2=name))
-            elif info.key.value in profile.warn_not_applicable_level2:
-                out.append(problem("indicators.service_satisfaction.na", "indicators", None, column,
-                                   info.key.value))
+        if na and rows > 1:
+            out.append(problem("indicators.not_applicable.mixed", "indicators", None, column, value,
+                               level2=info.short if short else info.long))
+        if mandatory and profile is not None and na == rows:
+            if value in profile.mandatory_level2:
+                out.append(problem("indicators.mandatory", "indicators", None, column, value,
+                                   level2=info.short if short else info.long))
+            elif value in profile.warn_not_applicable_level2:
+                out.append(problem("indicators.service_satisfaction.na", "indicators", None, column, value))
 
 
 def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[Problem]) -> None:
     """D8: every real indicator has its name, 指标值 and 指标解释 (and V1 on its 指标值)."""
+    titles = _by_key(layout)[2]
     for n, r in enumerate(form.indicators):
-        if is_not_applicable(r):
+        if r.name.strip() in NA_NAMES:  # ``scoring.is_not_applicable``
             _na_typo(r, n, layout, out)
             continue
         for key in keys:
             text = getattr(r, key)
-            if not text.strip():
-                column = _column(layout, key)
+            if not text or text.isspace():
+                column = titles.get(key, key)
                 out.append(problem("indicator.required", "indicators", n, column, key, column=column))
             elif key == "target":
-                _value_problems(text, n, _column(layout, key), key, out)
+                _value_problems(text, n, titles.get(key, key), key, out)
 
 
 _INTEGER_RULES = {"duration_years": "declaration.duration", "year": "header.year"}
@@ -235,8 +262,10 @@ def check_declaration(form: Declaration, profile: Profile) -> list[Problem]:
                            "project_type", text=form.project_type))
     total, annual = form.total_amount, form.annual_amount
     for key in ("total_amount", "annual_amount"):
-        _negative(getattr(form, key), key, None, _label(layout, key, form), key, layout.field(key).name, out,
-                  unit=form.amount_unit)
+        value = getattr(form, key)
+        if value is not None and value < 0:
+            _negative(value, key, None, _label(layout, key, form), key, layout.field(key).name, out,
+                      unit=form.amount_unit)
     if total is not None and annual is not None and total < annual:
         out.append(problem("declaration.amounts.order", "total_amount", None, _label(layout, "total_amount", form),
                            "total_amount", total=format_money(total, form.amount_unit) + form.amount_unit,
@@ -255,7 +284,7 @@ class UnitTrap:
     rule: str  # money.unit_trap | money.unit_magnitude
     larger: bool
     fixed: Decimal  # the probable 本年度项目金额, in 元
-    params: dict
+    params: dict[str, str]
 
 
 _BAND_LO, _BAND_HI = Decimal("3162"), Decimal("31623")  # 10^4 ± half an order of magnitude
@@ -276,14 +305,17 @@ def unit_trap(form: Declaration, profile: Profile) -> UnitTrap | None:
         return None
     source_key = "calculation_basis" if form.variant == "basis" else "overview"
     figures = [f for f in money_figures(getattr(form, source_key)) if f > 0]
-    if any(abs(f - amount) <= amount / 100 for f in figures):
+    near = amount / 100
+    if any(abs(f - amount) <= near for f in figures):
         return None  # the text supports the amount
     source = _label(DECLARATION, source_key, form)
     larger: bool | None = None
-    found: dict = {}
+    found: dict[str, str] = {}
+    meanings = [(is_larger, meant, meant / 100)
+                for is_larger, meant in ((True, amount / TEN_THOUSAND), (False, amount * TEN_THOUSAND))]
     for f in figures:
-        for is_larger, meant in ((True, amount / TEN_THOUSAND), (False, amount * TEN_THOUSAND)):
-            if abs(f - meant) <= meant / 100:
+        for is_larger, meant, tolerance in meanings:
+            if abs(f - meant) <= tolerance:
                 larger, found = is_larger, dict(source=source, relation="写明", figure=_figure(f))
                 break
         if larger is not None:
@@ -344,6 +376,10 @@ def _figure(yuan: Decimal) -> str:
     return format_number(yuan) + "元"
 
 
+_TOTAL_NAME = DECLARATION.field("total_amount").name  # 项目总金额（中期规划）
+_ANNUAL_NAME = DECLARATION.field("annual_amount").name  # 本年度项目金额
+
+
 def _total_fix(form: Declaration, larger: bool, annual: Decimal, figures: list[Decimal]) -> str:
     """The corrected 项目总金额（中期规划） to suggest beside the corrected 本年度项目金额 ``annual``, or "" when the
     total should stay. The total is rescaled by 10,000 only when it is off itself: a figure of the text equals the
@@ -357,9 +393,9 @@ def _total_fix(form: Declaration, larger: bool, annual: Decimal, figures: list[D
     rescaled = total / TEN_THOUSAND if larger else total * TEN_THOUSAND
     if q2(rescaled) >= annual and (any(abs(f - rescaled) <= rescaled / 100 for f in figures)
                                    or (total / annual >= _BAND_LO if larger else total < annual)):
-        return f"，项目总金额（中期规划）应为 {format_money(rescaled, form.amount_unit)}{form.amount_unit}"
+        return f"，{_TOTAL_NAME}应为 {format_money(rescaled, form.amount_unit)}{form.amount_unit}"
     if total < annual:
-        return "，项目总金额（中期规划）也须改正（不能小于本年度项目金额）"
+        return f"，{_TOTAL_NAME}也须改正（不能小于{_ANNUAL_NAME}）"
     return ""
 
 
@@ -388,9 +424,12 @@ def _arithmetic(form: Declaration, layout: FormLayout, profile: Profile, out: li
 
 # ---- 项目支出绩效自评表 ---------------------------------------------------------------------------
 
+_FUNDS = SELF_EVALUATION.funds
+assert _FUNDS is not None
 FUND_ROWS = ("total", "appropriation", "carryover", "other")
-FUND_COLUMNS = {"initial_budget": "年初预算数", "annual_budget": "全年预算数", "executed": "全年执行数"}
-FUND_ROW_TITLES = dict(SELF_EVALUATION.extra["fund_rows"])  # total → 年度资金总额, appropriation → 其中：当年财政拨款…
+FUND_COLUMNS = {c.key: c.title for c in _FUNDS.columns[:_FUNDS.amounts]}  # initial_budget → 年初预算数 …
+FUND_ROW_TITLES = {r.key: r.label for r in _FUNDS.rows}  # total → 年度资金总额, appropriation → 其中：当年财政拨款…
+_FUNDS_WEIGHT = _FUNDS.column("weight").title  # 分值
 
 
 def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Project | None = None,
@@ -410,12 +449,15 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
             out.append(unreadable_money(text, "funds", n, FUND_COLUMNS[key], key,
                                         f"{FUND_ROW_TITLES[attr]}的{FUND_COLUMNS[key]}"))
         for key, title in FUND_COLUMNS.items():
-            _negative(getattr(line, key), "funds", n, title, key, f"{FUND_ROW_TITLES[attr]}的{title}", out)
+            value = getattr(line, key)
+            if value is not None and value < 0:
+                _negative(value, "funds", n, title, key, f"{FUND_ROW_TITLES[attr]}的{title}", out)
     for key, title in FUND_COLUMNS.items():
         total = getattr(form.funds.total, key)
         if total is None:
             if key not in form.funds.total.raw:
-                out.append(problem("funds.required", "funds", 0, title, key, column=f"年度资金总额的{title}"))
+                out.append(problem("funds.required", "funds", 0, title, key,
+                                   column=f"{FUND_ROW_TITLES['total']}的{title}"))
             continue
         parts = [getattr(getattr(form.funds, a), key) for a in FUND_ROWS[1:]]
         if all(p is None for p in parts):
@@ -425,9 +467,9 @@ def check_self_evaluation(form: SelfEvaluation, profile: Profile, project: Proje
             out.append(problem("funds.sum", "funds", 0, title, key, column=title, total=_yuan(total), sum=_yuan(s)))
     if not form.funds.total.annual_budget and "annual_budget" not in form.funds.total.raw \
             and form.funds.total.annual_budget is not None:
-        out.append(problem("funds.budget.zero", "funds", 0, "全年预算数", "annual_budget"))
+        out.append(problem("funds.budget.zero", "funds", 0, FUND_COLUMNS["annual_budget"], "annual_budget"))
     for key, text in form.funds.raw.items():
-        out.append(unreadable_score(text, "funds", 0, "分值", key, "资金分值"))
+        out.append(unreadable_score(text, "funds", 0, _FUNDS_WEIGHT, key, f"资金{_FUNDS_WEIGHT}"))
     funds_trap = _funds_unit_trap(form, out)
     score = score or score_self_evaluation(form, profile)
     _skeleton(form, layout, None, out, mandatory=False)
@@ -445,7 +487,8 @@ def _off_by_ten_thousand(a: Decimal, b: Decimal) -> bool:
 
 
 def _funds_unit_trap(form: SelfEvaluation, out: list[Problem]) -> str | None:
-    """N3 on a self-evaluation: of 年度资金总额's 年初预算数, 全年预算数 and 全年执行数, one is about 10,000 times off the
+    """N3 on a self-evaluation: of 年度资金总额's 年初预算数, 全年预算数 and 全年执行数, one is about 10,000 times off
+    the
     others (a 万元 figure typed into a 元 form, or a 10,000× amount copied from a declaration). Returns the key of the
     cell reported. With only two amounts the odd one cannot be told: the warning sits on the first of them."""
     line = form.funds.total
@@ -466,8 +509,12 @@ def _funds_unit_trap(form: SelfEvaluation, out: list[Problem]) -> str | None:
 
 def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile, score: EvaluationScore,
                      out: list[Problem]) -> None:
+    titles = _by_key(layout)[2]
+
+    def col(key: str) -> str:
+        return titles.get(key, key).lstrip("*")
+
     for n, r in enumerate(form.indicators):
-        col = lambda key: _column(layout, key).lstrip("*")  # noqa: E731
         for key, text in r.raw.items():
             out.append(unreadable_score(text, "indicators", n, col(key), key, f"第 {n + 1} 行指标的{col(key)}"))
         if is_not_applicable(r):
@@ -482,7 +529,7 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
         if r.target.strip():
             _value_problems(r.target, n, col("target"), "target", out)
         if r.weight is None and "weight" not in r.raw:
-            out.append(problem("indicator.required", "indicators", n, col("weight"), "weight", column="分值"))
+            out.append(problem("indicator.required", "indicators", n, col("weight"), "weight", column=col("weight")))
         rs = score.rows[n]
         if r.score is None and "score" not in r.raw:
             if rs.suggested is not None:
@@ -507,7 +554,8 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
             low, high = rs.band
             out.append(problem("evaluation.score.band", "indicators", n, col("score"), "score",
                                band=_band_name(rs, r.weight, profile), low=format_number(low), high=format_number(high),
-                               low_pct=format_number(low / r.weight * 100), high_pct=format_number(high / r.weight * 100),
+                               low_pct=format_number(low / r.weight * 100),
+                               high_pct=format_number(high / r.weight * 100),
                                score=format_number(r.score)))
         _actual_units(r, rs, n, col, out)
         over = profile.deviation_required_over_factor
@@ -516,7 +564,8 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
                                factor=format_number(over)))
 
 
-def _actual_units(r, rs, n: int, col, out: list[Problem]) -> None:
+def _actual_units(r: EvaluationIndicator, rs: RowScore, n: int, col: Callable[[str], str],
+                  out: list[Problem]) -> None:
     """实际完成值 whose unit does not fit the 年度指标值: a bare fraction against a percentage (`0.95` for `≥90%`, read
     as 0.95 %), or another unit (`12天` for `≥10个`). Warned, never rewritten."""
     target, actual = parse_value(r.target), parse_value(r.actual)
@@ -538,7 +587,7 @@ def _actual_units(r, rs, n: int, col, out: list[Problem]) -> None:
 _BAND_NAMES = {"achieved": "达成", "partial": "部分达成", "not_achieved": "未达成"}
 
 
-def _band_name(rs, weight: Decimal, profile: Profile) -> str:
+def _band_name(rs: RowScore, weight: Decimal, profile: Profile) -> str:
     for kind, (low, high) in profile.qualitative_bands.items():
         if (q2(weight * low), q2(weight * high)) == rs.band:
             return _BAND_NAMES.get(kind, kind)
@@ -559,7 +608,7 @@ def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: li
     if grand != profile.total_weight and all(
         total == profile.level1_weights.get(level1.value, total) for level1, total in sums.items()
     ):
-        out.append(problem("evaluation.weights.total", "funds", 0, "分值", "weight", sum=format_number(grand),
+        out.append(problem("evaluation.weights.total", "funds", 0, _FUNDS_WEIGHT, "weight", sum=format_number(grand),
                            expected=format_number(profile.total_weight)))
 
 
@@ -607,7 +656,7 @@ def _declared_amount(form: SelfEvaluation, decl: Declaration, profile: Profile, 
                                fixed=_yuan(trap.fixed)))
     elif _off_by_ten_thousand(initial, declared):
         if unit_trap(decl, form_profile(decl, profile)) is not None:
-            advice = "申报表的金额很可能有误（见申报表的金额单位提示），请先改正申报表，再核对年初预算数"
+            advice = f"申报表的金额很可能有误（见申报表的金额单位提示），请先改正申报表，再核对{column}"
         else:
             advice = "请核对哪一个金额的单位有误（自评表金额以元为单位）"
         shown = f"{format_money(declared, decl.amount_unit)}{decl.amount_unit}"
@@ -619,7 +668,8 @@ def _declared_amount(form: SelfEvaluation, decl: Declaration, profile: Profile, 
 
 # ---- 部门（单位）整体支出绩效目标申报表 -------------------------------------------------------------
 
-TASK_COLUMNS = {"name": "任务名称", "content": "主要内容", "total": "总额", "appropriation": "财政拨款", "other": "其他资金"}
+assert DEPARTMENT_OVERALL.tasks is not None
+TASK_COLUMNS = {c.key: c.title for c in DEPARTMENT_OVERALL.tasks.columns}  # name → 任务名称, total → 总额 …
 
 
 def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]:
@@ -638,12 +688,14 @@ def check_department(form: DepartmentOverall, profile: Profile) -> list[Problem]
                 out.append(problem("department.task.required", "tasks", n, TASK_COLUMNS[key], key, n=n + 1,
                                    column=TASK_COLUMNS[key]))
         for key in ("total", "appropriation", "other"):
-            name = f"任务“{t.name}”" if t.name.strip() else f"任务第 {n + 1} 行"
-            _negative(getattr(t, key), "tasks", n, TASK_COLUMNS[key], key, f"{name}的{TASK_COLUMNS[key]}", out)
+            value = getattr(t, key)
+            if value is not None and value < 0:
+                name = f"任务“{t.name}”" if t.name.strip() else f"任务第 {n + 1} 行"
+                _negative(value, "tasks", n, TASK_COLUMNS[key], key, f"{name}的{TASK_COLUMNS[key]}", out)
         if t.total is not None:
             s = (t.appropriation or Decimal(0)) + (t.other or Decimal(0))
             if s != t.total:
-                out.append(problem("department.task.sum", "tasks", n, "总额", "total", name=t.name,
+                out.append(problem("department.task.sum", "tasks", n, TASK_COLUMNS["total"], "total", name=t.name,
                                    total=_yuan(t.total), appropriation=_yuan(t.appropriation or Decimal(0)),
                                    other=_yuan(t.other or Decimal(0)), sum=_yuan(s)))
     _skeleton(form, layout, None, out, mandatory=False)

@@ -12,23 +12,45 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from functools import lru_cache
 
 from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
-from ..model import LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Level1, Level2, SelfEvaluation
+from ..model import (
+    AnyForm,
+    Declaration,
+    DeclarationIndicator,
+    DepartmentIndicator,
+    DepartmentOverall,
+    EvaluationIndicator,
+    SelfEvaluation,
+)
 from ..model.money import format_money, format_number
+from ..model.skeleton import LEVEL2_INFO, Level1, Level2
 from .catalogue import Problem, problem
 from .profiles import Profile
-from .scoring import EvaluationScore, is_not_applicable, score_self_evaluation
+from .scoring import NA_NAMES, EvaluationScore, score_self_evaluation
 from .values import Value, parse_value
 
 _LAYOUTS: dict[str, FormLayout] = {"declaration": DECLARATION, "self_evaluation": SELF_EVALUATION,
                                    "department_overall": DEPARTMENT_OVERALL}
 _NO_DEVIATION = {"", "无", "/", "-", "—", "——", "不适用"}
+_QUANTITY, _COST, _SATISFACTION = Level2.QUANTITY, Level2.COST, Level1.SATISFACTION  # (an enum's attribute is slow)
+
+
+_TITLES: dict[int, tuple[FormLayout, dict[str, str]]] = {}
 
 
 def _column(layout: FormLayout, key: str) -> str:
-    return next((c.title for c in layout.columns if c.key == key), key).lstrip("*")
+    """The column's title without its star (by key, made once per layout: asked for on every check)."""
+    found = _TITLES.get(id(layout))
+    if found is None or found[0] is not layout:
+        titles: dict[str, str] = {}
+        for c in layout.columns:
+            titles.setdefault(c.key, c.title.lstrip("*"))
+        found = _TITLES[id(layout)] = (layout, titles)
+    return found[1].get(key, key.lstrip("*"))
 
 
 def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
@@ -38,13 +60,54 @@ def _label(layout: FormLayout, key: str, form: AnyForm) -> str:
     return key
 
 
+_SPACES = re.compile(r"\s+")
+
+
+@lru_cache(maxsize=8192)
 def _plain(text: str) -> str:
-    """A text compared as the reader sees it: full-width folded, no spaces."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text or ""))
+    """A text compared as the reader sees it: full-width folded, no spaces. Cached by the text (a pure function of
+    it): the coach compares every indicator name on every check."""
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text or ""))
 
 
-def _first_word(text: str, words) -> str | None:
-    return next((w for w in words if w in text), None)
+def _first_word(text: str, words: Iterable[str]) -> str | None:
+    for w in words:
+        if w in text:
+            return str(w)
+    return None
+
+
+class _Words:
+    """A profile's word lists for Q3, Q4 and Q7; hashed by identity, so a cheap key of ``_name_facts``'s cache."""
+
+    __slots__ = ("capped", "satisfaction", "source", "spending")
+
+    def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
+        self.source = words  # keeps the dict alive, so its ``id`` in ``_WORDS`` stays its own
+        self.satisfaction = tuple(words.get("satisfaction", ()))
+        self.capped = tuple(words.get("capped_percent", ()))
+        self.spending = tuple(words.get("spending_progress", ()))
+
+
+_WORDS: dict[int, _Words] = {}
+
+
+def _words_of(profile: Profile) -> _Words:
+    found = _WORDS.get(id(profile.coach_words))
+    if found is None or found.source is not profile.coach_words:
+        if len(_WORDS) > 64:
+            _WORDS.clear()
+        found = _WORDS[id(profile.coach_words)] = _Words(profile.coach_words)
+    return found
+
+
+@lru_cache(maxsize=8192)
+def _name_facts(name: str, words: _Words) -> tuple[str, bool, str | None, str | None]:
+    """What the coach reads from a (stripped) 三级指标 name, once per name and word lists: the name as compared (Q1),
+    whether it measures satisfaction (Q3), its capped-percent word (Q4) and its spending-progress word (Q7)."""
+    plain = _plain(name)
+    return (plain, _about_satisfaction(name, words.satisfaction), _first_word(name, words.capped),
+            _first_word(plain, words.spending))
 
 
 # ---- Q1–Q8 ----------------------------------------------------------------------------------------------------
@@ -55,37 +118,36 @@ def coach_problems(form: AnyForm, profile: Profile, score: EvaluationScore | Non
     layout = _LAYOUTS[form.kind]
     out: list[Problem] = []
     name_col, target_col = _column(layout, "name"), _column(layout, "target")
-    words = profile.coach_words
+    words = _words_of(profile)
     seen: dict[str, int] = {}
-    for n, r in enumerate(form.indicators):
-        if is_not_applicable(r) or not r.name.strip():
-            continue
+    rows: Sequence[DeclarationIndicator | EvaluationIndicator | DepartmentIndicator] = form.indicators
+    for n, r in enumerate(rows):
         name = r.name.strip()
-        key = _plain(name)
+        if not name or name in NA_NAMES:  # ``scoring.is_not_applicable``
+            continue
+        key, satisfaction, capped, spending = _name_facts(name, words)
         if key in seen:  # Q1, on every repetition
             out.append(problem("coach.duplicate_name", "indicators", n, name_col, "name", name=name,
                                first=seen[key] + 1))
         else:
             seen[key] = n
-        target = parse_value(r.target) if r.target.strip() else None
+        target = parse_value(r.target) if r.target and not r.target.isspace() else None
         level2 = LEVEL2_INFO[r.level2]
-        if r.level2 == Level2.QUANTITY and target is not None and _unmeasurable(target):  # Q2
+        if r.level2 == _QUANTITY and target is not None and _unmeasurable(target):  # Q2
             out.append(problem("coach.quantity_unmeasurable", "indicators", n, target_col, "target", name=name,
                                target=r.target.strip()))
-        if level2.level1 != Level1.SATISFACTION and _about_satisfaction(name, words.get("satisfaction", ())):  # Q3
+        if satisfaction and level2.level1 != _SATISFACTION:  # Q3
             out.append(problem("coach.satisfaction_misplaced", "indicators", n, name_col, "name", name=name,
                                level2=level2.long))
-        capped = _first_word(name, words.get("capped_percent", ()))
         if capped and target is not None and _over_100(target):  # Q4
             out.append(problem("coach.percent_over_100", "indicators", n, target_col, "target", name=name,
                                target=r.target.strip(), word=capped))
-        if r.level2 == Level2.COST:  # Q7
-            spending = _first_word(_plain(name), words.get("spending_progress", ())) \
-                or _first_word(_plain(r.target), words.get("spending_progress", ()))
+        if r.level2 == _COST:  # Q7
+            spending = spending or _first_word(_plain(r.target), words.spending)
             if spending:
                 out.append(problem("coach.cost_measures_spending", "indicators", n, name_col, "name", name=name,
                                    word=spending))
-        if target is not None and not isinstance(form, SelfEvaluation):  # Q6
+        if target is not None and target.kind in _DATED_KINDS and not isinstance(form, SelfEvaluation):  # Q6
             why = _outside_year(target, form)
             if why:
                 out.append(problem("coach.time_outside_year", "indicators", n, target_col, "target", name=name,
@@ -100,7 +162,7 @@ def coach_problems(form: AnyForm, profile: Profile, score: EvaluationScore | Non
         rate = (score or score_self_evaluation(form, profile)).execution_rate
         if rate is not None and rate < profile.low_execution_rate and not any(
                 _plain(r.deviation) not in _NO_DEVIATION for r in form.indicators):
-            out.append(problem("coach.low_execution_unexplained", "funds", 0, "执行率(%)", "execution_rate",
+            out.append(problem("coach.low_execution_unexplained", "funds", 0, _RATE_TITLE, "execution_rate",
                                rate=format_number(rate), threshold=format_number(profile.low_execution_rate)))
     return out
 
@@ -115,7 +177,7 @@ def _unmeasurable(v: Value) -> bool:
 _SATISFACTION_TAIL = re.compile(r"[（(][^（）()]{0,8}[）)]$|[%％]$")
 
 
-def _about_satisfaction(name: str, words) -> bool:
+def _about_satisfaction(name: str, words: Iterable[str]) -> bool:
     """Q3: the indicator measures satisfaction — its name ends with 满意度/满意率 (a unit in brackets may follow):
     `群众满意度`, `服务对象满意率（%）`; not `满意度测评次数` (a count of surveys, a real output)."""
     text = _SATISFACTION_TAIL.sub("", _plain(name))
@@ -127,6 +189,9 @@ def _over_100(v: Value) -> bool:
     parts = v.parts if v.kind == "alternatives" else (v,)
     return any(p.kind == "comparison" and p.number is not None and p.number > 100 and p.unit in ("%", "")
                and not p.reverse for p in parts)
+
+
+_DATED_KINDS = frozenset({"deadline", "alternatives"})  # the values ``_outside_year`` can find a date in
 
 
 def _outside_year(v: Value, form: Declaration | DepartmentOverall) -> str:
@@ -151,7 +216,9 @@ def _outside_year(v: Value, form: Declaration | DepartmentOverall) -> str:
 
 # ---- R1: amounts carried over by 新年度申报 --------------------------------------------------------------------
 
-_TASK_COLUMNS = dict(DEPARTMENT_OVERALL.extra["task_columns"])
+assert DEPARTMENT_OVERALL.tasks is not None and SELF_EVALUATION.funds is not None
+_TASK_COLUMNS = {c.key: c.title for c in DEPARTMENT_OVERALL.tasks.columns}
+_RATE_TITLE = SELF_EVALUATION.funds.column("execution_rate").title  # 执行率(%)
 
 
 def review_problems(form: AnyForm) -> list[Problem]:

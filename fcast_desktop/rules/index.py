@@ -14,11 +14,12 @@ whole project is linear in its forms instead of searching every form for each se
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 
-from ..model import Declaration, Project
+from ..model import AnyForm, Declaration, Project, SelfEvaluation
+from ..model.forms import paused_gc
 
 
 class FormIndex:
@@ -26,17 +27,17 @@ class FormIndex:
 
     __slots__ = ("by_code_year", "by_id", "forms")
 
-    def __init__(self, forms) -> None:
+    def __init__(self, forms: Iterable[AnyForm]) -> None:
         self.forms = list(forms)  # keeps the indexed objects alive, so the ``id()``s in a cache key stay theirs
-        self.by_id: dict[str, object] = {}
+        self.by_id: dict[str, AnyForm] = {}
         self.by_code_year: dict[tuple[str, int], Declaration] = {}
         for f in self.forms:
             self.by_id.setdefault(f.id, f)
             if isinstance(f, Declaration) and f.year is not None:
                 self.by_code_year.setdefault((f.project_code, f.year), f)
 
-    def declaration_of(self, form) -> Declaration | None:
-        decl = None
+    def declaration_of(self, form: SelfEvaluation) -> Declaration | None:
+        decl: AnyForm | None = None
         if form.declaration_id:
             decl = self.by_id.get(form.declaration_id)
         if decl is None and form.project_code and form.year is not None:
@@ -49,11 +50,15 @@ _active: ContextVar[tuple[Project, FormIndex] | None] = ContextVar("fcast_form_i
 
 @contextmanager
 def indexed(project: Project) -> Iterator[FormIndex]:
-    """Check many forms of ``project`` with one index (read-only use of the project inside)."""
-    index = FormIndex(project.forms)
+    """Check many forms of ``project`` with one index (read-only use of the project inside), without pauses for
+    cyclic garbage collection (``model.forms.paused_gc``)."""
+    active = _active.get()
+    # inside a loop over the same project (``report.check_entries`` → ``explanations.findings``): its index
+    index = active[1] if active is not None and active[0] is project else FormIndex(project.forms)
     token = _active.set((project, index))
     try:
-        yield index
+        with paused_gc():
+            yield index
     finally:
         _active.reset(token)
 
@@ -64,7 +69,7 @@ def active_index(project: Project) -> FormIndex | None:
     return active[1] if active is not None and active[0] is project else None
 
 
-def search_declaration(form, project: Project) -> Declaration | None:
+def search_declaration(form: SelfEvaluation, project: Project) -> Declaration | None:
     """``FormIndex.declaration_of`` without an index: a search of the forms (stopping at the first match), for a
     single form's check outside a whole-project loop. O(n) in the forms: about 8 ms at 10,000 forms on the
     benchmark machine, which a caller checking on each keystroke avoids by passing a ``FormIndex`` it keeps."""

@@ -15,16 +15,18 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
-from ..model import LEVEL1_INFO, LEVEL2_INFO, AnyForm, Declaration, DepartmentOverall, Project, SelfEvaluation, form_code
+from ..model import AnyForm, Declaration, DepartmentOverall, Project, SelfEvaluation, form_code
 from ..model.money import format_number
+from ..model.skeleton import LEVEL1_INFO, LEVEL2_INFO
 from .checks import check_form, form_profile
 from .index import indexed
 from .profiles import load_profile
 from .scoring import score_self_evaluation
 
 
-def _num(value) -> str | None:
+def _num(value: Decimal | None) -> str | None:
     return None if value is None else format_number(value)
 
 
@@ -36,25 +38,24 @@ def check_project(project: Project, hints: bool = False) -> list[tuple[int, obje
                 for p in check_form(form, profile, project, hints=hints)]
 
 
-def check_entries(project: Project, hints: bool = False) -> list[dict]:
+def check_entries(project: Project, hints: bool = False) -> list[dict[str, Any]]:
     """`fcast check --json` (which passes ``hints=True``): one object per problem; an explained one carries
     ``"explanation"`` (``rules.explanations``)."""
     from .explanations import findings
 
     out = []
     with indexed(project):
-        found = findings(project, hints=hints)
-    for f in found:
-        form, p = project.forms[f.form], f.problem
-        entry = {"form": f.form, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
-                 "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message}
-        if f.explanation is not None:
-            entry["explanation"] = f.explanation.text
-        out.append(entry)
+        for f in findings(project, hints=hints):
+            form, p = project.forms[f.form], f.problem
+            entry = {"form": f.form, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
+                     "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message}
+            if f.explanation is not None:
+                entry["explanation"] = f.explanation.text
+            out.append(entry)
     return out
 
 
-def score_entries(project: Project) -> list[dict]:
+def score_entries(project: Project) -> list[dict[str, Any]]:
     profile = load_profile(project.profile)
     out = []
     for n, form in enumerate(project.forms):
@@ -62,9 +63,10 @@ def score_entries(project: Project) -> list[dict]:
             continue
         s = score_self_evaluation(form, form_profile(form, profile))
         rows = []
-        for i, (r, rs) in enumerate(zip(form.indicators, s.rows)):
+        for i, (r, rs) in enumerate(zip(form.indicators, s.rows, strict=True)):
             rows.append({
-                "row": i, "level1": LEVEL1_INFO[LEVEL2_INFO[r.level2].level1].long, "level2": LEVEL2_INFO[r.level2].long,
+                "row": i, "level1": LEVEL1_INFO[LEVEL2_INFO[r.level2].level1].long,
+                "level2": LEVEL2_INFO[r.level2].long,
                 "name": r.name, "target": r.target, "actual": r.actual, "weight": _num(r.weight),
                 "score": _num(rs.effective), "suggested_score": _num(rs.suggested), "achieved": rs.achieved,
             })
@@ -99,7 +101,7 @@ def computed_values(form: AnyForm, project: Project | None = None) -> dict[str, 
     return out
 
 
-def department_summary(form: DepartmentOverall, project: Project | None) -> dict | None:
+def department_summary(form: DepartmentOverall, project: Project | None) -> dict[str, Decimal | int] | None:
     """P3: the department form's 金额合计 beside the sum of 本年度项目金额 of the project's declarations of the same
     year (information, not an error: 基本支出 is not a project). None when the project has no such declaration."""
     if not isinstance(form, DepartmentOverall) or project is None:
@@ -109,6 +111,6 @@ def department_summary(form: DepartmentOverall, project: Project | None) -> dict
     if not declarations:
         return None
     tasks_total = sum((t.total or Decimal(0) for t in form.tasks), Decimal("0.00"))
-    projects_total = sum((f.annual_amount for f in declarations), Decimal("0.00"))
+    projects_total = sum((f.annual_amount or Decimal(0) for f in declarations), Decimal("0.00"))  # (all set)
     return {"tasks_total": tasks_total, "projects_total": projects_total, "declarations": len(declarations),
             "difference": tasks_total - projects_total}

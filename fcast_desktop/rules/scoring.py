@@ -29,8 +29,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from ..model import LEVEL2_INFO, EvaluationIndicator, Level1, SelfEvaluation
+from ..model import EvaluationIndicator, SelfEvaluation
+from ..model.forms import IndicatorBase
 from ..model.money import round_half_up
+from ..model.skeleton import LEVEL2_INFO, Level1
 from .profiles import Profile
 from .values import NOT_APPLICABLE, NOT_APPLICABLE_TYPOS, Value, comparable_numbers, parse_value
 
@@ -38,8 +40,9 @@ CENT = Decimal("0.01")
 ZERO = Decimal(0)
 HUNDRED = Decimal(100)
 
-MET_WORDS = frozenset({"及时", "按时", "按时完成", "已完成", "完成", "达成", "已达成", "是", "有效", "显著", "稳定运转", "正常",
-                       "正常运行", "全区", "全覆盖", "达标", "合格", "良好", "满意", "已落实", "落实", "实现", "已实现"})
+MET_WORDS = frozenset({"及时", "按时", "按时完成", "已完成", "完成", "达成", "已达成", "是", "有效", "显著", "稳定运转",
+                       "正常", "正常运行", "全区", "全覆盖", "达标", "合格", "良好", "满意", "已落实", "落实", "实现",
+                       "已实现"})
 PARTIAL_WORDS = frozenset({"部分达成", "基本达成", "基本完成", "较好", "基本满意", "部分完成", "基本实现"})
 NOT_MET_WORDS = frozenset({"未达成", "未完成", "较差", "差", "否", "未按时", "未实现", "无效", "不及时", "延期"})
 NA_NAMES = frozenset({NOT_APPLICABLE, *NOT_APPLICABLE_TYPOS})
@@ -51,7 +54,7 @@ def q2(value: Decimal) -> Decimal:
     return round_half_up(value, CENT)
 
 
-def is_not_applicable(row) -> bool:
+def is_not_applicable(row: IndicatorBase) -> bool:
     """A 不适用 row (the typo 不适应 included: it is reported, and the row is still not applicable)."""
     return row.name.strip() in NA_NAMES
 
@@ -232,8 +235,8 @@ def suggest(row: EvaluationIndicator, profile: Profile) -> _Result:
             else:
                 results.append(_compare(part, actual, weight, profile))
         known = [r for r in results if r[0] is not None]
-        return max(known, key=lambda r: r[0]) if known else _NONE
-    if kind == "deadline" and actual.kind == "deadline":
+        return max(known, key=lambda r: r[0] or ZERO) if known else _NONE  # (r[0] is never None in known)
+    if kind == "deadline" and actual.kind == "deadline" and actual.date is not None and target.date is not None:
         met = actual.date <= target.date
         return (weight if met else ZERO), met, False, None, None
     if kind in ("deadline", "duration", "periodic"):
@@ -256,6 +259,7 @@ def score_row(row: EvaluationIndicator, profile: Profile) -> RowScore:
         suggested = q2(min(max(suggested, ZERO), row.weight if row.weight is not None else suggested))
     if band is not None:
         band = (q2(band[0]), q2(band[1]))
+    effective: Decimal | None
     if row.score is not None:
         effective = counted_score(row.score, row.weight)
     else:
@@ -280,7 +284,7 @@ def grade(total: Decimal | None, profile: Profile) -> str:
 
 def weight_sums(form: SelfEvaluation) -> dict[Level1, Decimal]:
     """S4: Σ 分值 of the rows of each 一级指标 (rows without a 分值 count nothing)."""
-    sums = {level1: ZERO for level1 in Level1}
+    sums = dict.fromkeys(Level1, ZERO)
     for r in form.indicators:
         if r.weight is not None:
             sums[LEVEL2_INFO[r.level2].level1] += r.weight

@@ -43,7 +43,8 @@ def _word_operator(t: str) -> str:
 _DURATION = re.compile(
     rf"^(?P<op>>=|<=|≥|≤|<|>)?\s*(?P<num>{_NUMBER})\s*(?P<unit>个?小时|个?工作日|天|日|分钟|个?月|周|年)\s*(?P<suffix>之内|以内|内)?$"
 )
-_CHANGE = re.compile(rf"^(?:同比|较上年|比上年)?(?P<dir>上升|增长|提高|下降|减少|降低)\s*(?P<num>{_NUMBER})\s*(?P<unit>%|个百分点)?$")
+_CHANGE = re.compile(
+    rf"^(?:同比|较上年|比上年)?(?P<dir>上升|增长|提高|下降|减少|降低)\s*(?P<num>{_NUMBER})\s*(?P<unit>%|个百分点)?$")
 _PERIODIC = {"每年", "每季度", "每季度末", "每月", "每月末", "每半年", "每周", "每日", "全年", "年度内"}
 QUALITATIVE = {
     "显著", "明显", "一般", "有效", "及时", "稳定运转", "全区", "全覆盖", "良好", "较好", "好", "优", "优秀", "高",
@@ -67,7 +68,7 @@ class Value:
     op: str = ""  # >= <= > < = or "" (bare number)
     number: Decimal | None = None
     unit: str = ""
-    parts: tuple["Value", ...] = field(default_factory=tuple)  # alternatives
+    parts: tuple[Value, ...] = field(default_factory=tuple)  # alternatives
     date: tuple[int, int, int] | None = None  # deadline (year, month, day); month/day 12/31 when absent
     typo: bool = False  # 不适应 for 不适用
 
@@ -135,7 +136,8 @@ def parse_value(text: str) -> Value:
         if 1 <= mo <= 12 and 1 <= d <= calendar.monthrange(y, mo)[1]:
             return Value(raw, "deadline", op="<=", date=(y, mo, d))
     m = _DURATION.match(t)
-    if m and (m["suffix"] or m["op"] in ("<=", "≤", "<") or m["unit"] in ("个工作日", "工作日", "小时", "个小时", "分钟")):
+    if m and (m["suffix"] or m["op"] in ("<=", "≤", "<")
+              or m["unit"] in ("个工作日", "工作日", "小时", "个小时", "分钟")):
         number = _decimal(m["num"])
         if number is None:
             return Value(raw, "unrecognised")  # 40 digits: no value a form can hold
