@@ -265,3 +265,28 @@ def test_old_project_files_are_unchanged_without_explanations(project_file):
     project.explanations = explain(project, form, trap, TEXT)
     save_project(project, project_file)
     assert load_project(project_file).explanations == project.explanations
+
+
+class _CountingList(list):
+    """A list that counts how often it is walked through."""
+
+    walks = 0
+
+    def __iter__(self):
+        type(self).walks += 1
+        return super().__iter__()
+
+
+def test_findings_read_the_explanations_once_not_once_per_form(project_file):
+    """Issue 14: many forms with 说明 must not make the whole-project findings quadratic (each form used to walk
+    every explanation of the project)."""
+    project = _explained(project_file)
+    assert project.explanations and len(project.forms) > 10
+    expected = findings(project)
+    counting = _CountingList(project.explanations)
+    object.__setattr__(project, "explanations", counting)
+    _CountingList.walks = 0
+    got = findings(project)
+    assert [(f.problem, f.explanation) for f in got] == [(f.problem, f.explanation) for f in expected]
+    walks, forms = _CountingList.walks, len(project.forms)
+    assert walks <= 2, f"project.explanations walked {walks} times for {forms} forms"

@@ -111,9 +111,14 @@ def explainable(problem: Problem, form: AnyForm, project: Project | None = None)
     return False
 
 
-def form_findings(project: Project, form: AnyForm, problems: list[Problem], index: int = 0) -> list[Finding]:
-    """``problems`` of ``form`` (number ``index`` in the project) with the explanations that apply to them."""
-    mine = [e for e in project.explanations if e.form_id == form.id]
+def form_findings(project: Project, form: AnyForm, problems: list[Problem], index: int = 0,
+                  by_form: dict[str, list[Explanation]] | None = None) -> list[Finding]:
+    """``problems`` of ``form`` (number ``index`` in the project) with the explanations that apply to them.
+    ``by_form`` (from :func:`explanations_by_form`) spares a whole-project pass the walk over every explanation."""
+    if by_form is not None:
+        mine = by_form.get(form.id, [])
+    else:
+        mine = [e for e in project.explanations if e.form_id == form.id]
     if not mine:
         return [Finding(index, p) for p in problems]
     applied: dict[int, Explanation] = {}
@@ -131,13 +136,22 @@ def form_findings(project: Project, form: AnyForm, problems: list[Problem], inde
     return [Finding(index, p, applied.get(i)) for i, p in enumerate(problems)]
 
 
+def explanations_by_form(project: Project) -> dict[str, list[Explanation]]:
+    """The project's explanations grouped by form id, in their order."""
+    out: dict[str, list[Explanation]] = {}
+    for e in project.explanations:
+        out.setdefault(e.form_id, []).append(e)
+    return out
+
+
 def findings(project: Project, hints: bool = True) -> list[Finding]:
     """Every problem of every form (the coach's hints too unless ``hints`` is False), with its explanation."""
     profile = load_profile(project.profile)
+    by_form = explanations_by_form(project)
     out: list[Finding] = []
     with indexed(project):  # cross-form rules look declarations up instead of scanning every form
         for n, form in enumerate(project.forms):
-            out += form_findings(project, form, check_form(form, profile, project, hints=hints), n)
+            out += form_findings(project, form, check_form(form, profile, project, hints=hints), n, by_form)
     return out
 
 
@@ -183,6 +197,7 @@ __all__ = [
     "counts",
     "explain",
     "explainable",
+    "explanations_by_form",
     "findings",
     "fingerprint",
     "form_findings",
