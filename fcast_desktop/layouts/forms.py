@@ -206,22 +206,6 @@ class FormLayout:
     total_label: str = ""  # the row after the indicator rows (总分); "" for none
 
     @property
-    def extra(self) -> dict[str, object]:
-        """The blocks in the shape of the former untyped dict (for code not yet reading :attr:`funds` /
-        :attr:`tasks`; to be removed)."""
-        out: dict[str, object] = {}
-        if self.funds is not None:
-            out["fund_rows"] = tuple((r.key, r.label) for r in self.funds.rows)
-            out["fund_columns"] = tuple((c.key, c.title) for c in self.funds.columns)
-            out["fund_caption"] = self.funds.caption
-        if self.tasks is not None:
-            out["task_columns"] = tuple((c.key, c.title) for c in self.tasks.columns)
-            out["task_caption"] = self.tasks.caption
-            out["task_amount_caption"] = self.tasks.amount_caption
-            out["task_sum_label"] = self.tasks.sum_label
-        return out
-
-    @property
     def group_columns(self) -> int:
         return sum(1 for c in self.columns if c.key in ("caption", "level1", "level2"))
 
