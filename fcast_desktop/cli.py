@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import cast
 
 from . import __version__
-from .model import FORM_KIND_TITLES, AnyForm, DepartmentOverall, Project, form_code, form_unit
+from .layouts import LAYOUTS, layout_for, level2_name
+from .model import AnyForm, DepartmentOverall, Project, form_code, form_unit
+from .model.skeleton import Level2
 from .store.os_errors import os_error_text
 from .store.project_file import ProjectFileError, load_project, save_project
 
@@ -237,7 +239,8 @@ def cmd_score(args) -> int:
     return EXIT_OK
 
 
-FORM_KINDS = tuple(FORM_KIND_TITLES)  # declaration, self_evaluation, department_overall: the official order
+FORM_KINDS = tuple(LAYOUTS)  # declaration, self_evaluation, department_overall: the official order
+CODE = layout_for("declaration").field("project_code").name  # 项目编码, as the forms print it
 
 
 def _describe(n: int, form: AnyForm) -> str:
@@ -261,7 +264,7 @@ def select_form(project: Project, spec: str, path: str) -> AnyForm:
     if not found and not kind and code.isdigit() and int(code) < len(project.forms):
         return project.forms[int(code)]  # the number shown by `fcast list`
     if not found:
-        what = "、".join(([f"项目编码为 {code}"] if code else []) + ([f"类型为 {kind}"] if kind else []))
+        what = "、".join(([f"{CODE}为 {code}"] if code else []) + ([f"类型为 {kind}"] if kind else []))
         raise Unusable(f"{path}：没有{what} 的表单（--form {spec}）；可用 fcast list {path} 查看表单及其序号")
     if len(found) == 1:
         return found[0][1]
@@ -449,6 +452,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="fcast", description="绩效表单助手命令行：导入、列出、检查、评分、导出、新年度申报、说明、上报前检查清单")
     parser.add_argument("--version", action="version", version=f"fcast {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
+    declaration = layout_for("declaration")  # the official words of the help texts
 
     p = sub.add_parser("import", help="把公开表格文本或本程序导出的 xlsx 导入项目文件")
     p.add_argument("sources", nargs="+", metavar="SRC")
@@ -471,7 +475,7 @@ def build_parser() -> argparse.ArgumentParser:
     out.add_argument("--pdf", metavar="OUT")
     out.add_argument("--xlsx", metavar="OUT")
     p.add_argument("--form", metavar="CODE",
-                   help="只导出一张表单：项目编码；编码对应多张表单时用 编码@declaration / 编码@self_evaluation，"
+                   help=f"只导出一张表单：{CODE}；编码对应多张表单时用 编码@declaration / 编码@self_evaluation，"
                         "或 fcast list 中的序号")
     p.set_defaults(func=cmd_export)
 
@@ -480,18 +484,20 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--year", type=int, required=True, metavar="N", help="新申报的年度，如 2024")
     p.add_argument("-o", "--output", required=True, metavar="NEW", help="写入的项目文件（新建或追加；不能是 PROJECT）")
     p.add_argument("--form", action="append", metavar="REF",
-                   help="只由这张表单生成（可重复）：fcast list 中的序号、项目编码或 编码@类型；"
+                   help=f"只由这张表单生成（可重复）：fcast list 中的序号、{CODE}或 编码@类型；"
                         "默认为最近一年的全部申报表和部门整体表")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_rollover)
 
     p = sub.add_parser("explain", help="为一个警告写说明（出错说明），或用 --clear 删除说明")
     p.add_argument("project", metavar="PROJECT")
-    p.add_argument("--form", required=True, metavar="REF", help="fcast list 中的序号、项目编码或 编码@类型")
+    p.add_argument("--form", required=True, metavar="REF", help=f"fcast list 中的序号、{CODE}或 编码@类型")
     p.add_argument("--rule", required=True, metavar="RULE", help="规则编号，即 fcast check 输出中方括号里的内容")
     p.add_argument("--row", type=int, metavar="N", help="fcast check 显示的“第 N 行”（--json 的 row 加 1）")
     p.add_argument("--column", metavar="TITLE",
-                   help="列名或表头字段名，如 指标值、本年度项目金额（万元）；缺少的二级指标写其名称，如 成本指标")
+                   help=f"列名或表头字段名，如 {declaration.column('target').name}、"
+                        f"{declaration.field('annual_amount').label.replace('{unit}', '万元')}；"
+                        f"缺少的{declaration.column('level2').name}写其名称，如 {level2_name(Level2.COST)}")
     what = p.add_mutually_exclusive_group(required=True)
     what.add_argument("--text", metavar="TEXT", help="说明的内容")
     what.add_argument("--clear", action="store_true", help="删除这处的说明")

@@ -20,7 +20,7 @@ from fcast_desktop.gui.main_window import MainWindow
 window = MainWindow(deferred=True)
 window.show()
 app.processEvents()
-heavy = ("pydantic", "fcast_desktop.model", "fcast_desktop.rules", "reportlab", "openpyxl")
+heavy = ("pydantic", "fcast_desktop.model", "fcast_desktop.layouts", "fcast_desktop.rules", "reportlab", "openpyxl")
 print("AT_FIRST_PAINT", sorted({m.split(".")[0] if m.startswith(("pydantic", "reportlab", "openpyxl")) else m
                                 for m in sys.modules if m.startswith(heavy)}))
 window.finish_setup()

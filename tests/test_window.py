@@ -716,6 +716,6 @@ def test_updating_a_self_evaluation_keeps_everything_the_user_filled_in():
     assert rows["新指标"].target == "1个" and not rows["新指标"].actual
     assert rows["已删的指标"].actual == "90%" and "空行" not in rows  # filled in: kept; empty: dropped
     assert (update.refreshed, update.added, update.kept, update.removed) == (1, 2, 1, 1)
-    assert new.expected_goal == "我写的目标" and update.notes  # never overwritten, said so
+    assert new.expected_goal == "我写的目标" and update.kept_goal  # never overwritten, said so
     assert new.project_name == "项目" and new.funds.total.initial_budget == Decimal("1000.00")
     assert new.declaration_id == declaration.id

@@ -12,7 +12,11 @@ from PySide6.QtCore import qVersion
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QTextBrowser, QVBoxLayout
 
 from .. import APP_NAME
+from ..layouts import DECLARATION, LAYOUTS, SELF_EVALUATION
 from ..paths import resources_dir
+
+_LEVEL2 = DECLARATION.column("level2").name  # the official words the steps name, from the layouts
+_LEVEL3 = DECLARATION.column("name").name
 
 HELP_HTML = (
     "\n"
@@ -25,13 +29,14 @@ HELP_HTML = (
     "<li><b>填写</b>：表头在上方，指标表在下方。指标表的用法与 Excel/WPS 相同：直接输入即覆盖原内容，"
     "F2 或回车进入编辑，回车确认并下移，Tab 右移，Delete 清除，Ctrl+C / Ctrl+V 复制粘贴（可与 Excel/W"
     "PS 互相粘贴整块区域）。</li>\n"
-    "<li><b>三级指标行</b>：编辑 → 插入三级指标行 / 删除三级指标行；“设为不适用”把当前二级指标改为一"
-    "行“不适用”。一级、二级指标是官方固定结构，不能删除。</li>\n"
+    f"<li><b>{_LEVEL3}行</b>：编辑 → 插入{_LEVEL3}行 / 删除{_LEVEL3}行；“设为不适用”把当前{_LEVEL2}改为一"
+    f"行“不适用”。一级、{_LEVEL2}是官方固定结构，不能删除。</li>\n"
     "<li><b>检查与得分</b>：每次输入后立即检查，出错的单元格显示为红色（错误）或黄色（警告），鼠标停"
     "留可看说明；下方问题面板列出全部问题，双击跳到对应单元格。绩效自评表的执行率、资金得分、建议得分"
     "、总分和等级随输入即时计算；蓝色斜体为建议得分，直接输入得分即可覆盖。</li>\n"
-    "<li><b>由申报表生成自评表</b>：选中目标申报表后，表单 → 由申报表生成自评表，表头和指标（指标值 →"
-    " 年度指标值）会自动带入，只需填写实际完成值、分值和得分。</li>\n"
+    "<li><b>由申报表生成自评表</b>：选中目标申报表后，表单 → 由申报表生成自评表，表头和指标（"
+    f"{DECLARATION.column('target').name} → {SELF_EVALUATION.column('target').name}）会自动带入，只需填写"
+    f"{SELF_EVALUATION.column('actual').name}、分值和得分。</li>\n"
     "<li><b>保存</b>：Ctrl+S 保存项目文件（.fcast），上一版自动保留为 .fcast.bak。程序每分钟及停止输"
     "入时自动保存恢复文件，异常退出后再次启动会提示恢复。</li>\n"
     "<li><b>导出与打印</b>：文件 → 导出 PDF / 导出 Excel，可选当前表单或整个项目；打印预览与打印使用"
@@ -81,7 +86,7 @@ def about_html(version: str) -> str:
         for e in licences())
     return f"""
 <h2>{APP_NAME} {version}</h2>
-<p>离线填写、检查并导出预算绩效表单：二级项目支出绩效目标申报表、项目支出绩效自评表、部门（单位）整体支出绩效目标申报表。</p>
+<p>离线填写、检查并导出预算绩效表单：{"、".join(layout.title for layout in LAYOUTS.values())}。</p>
 <p>本程序完全离线运行，不会连接网络。</p>
 <p>Python {sys.version.split()[0]}，Qt {qVersion()}，PySide6 {pyside_version}</p>
 <h3>许可</h3>

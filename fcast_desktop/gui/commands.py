@@ -1,20 +1,22 @@
 """Undo commands: every change to a project is one of these, pushed on the document's QUndoStack.
 
-``QUndoStack.push()`` calls ``redo()``, so callers never change the model themselves. ``redo()``/``undo()`` are
-called by Qt: they never raise (``_safe``); a value the model cannot take is kept as typed, as an unreadable raw
-text the rules flag (``safe_set_text``), and the error goes to the app's error handler afterwards.
+``QUndoStack.push()`` calls ``redo()``, so callers never change the model themselves. A form's values and rows
+change through one command, :class:`EditCommand` (``model.editing.apply`` and the undo it returns), built by
+``ProjectDocument.edit``; the project's form list, header and explanations have commands of their own.
+``redo()``/``undo()`` are called by Qt: they never raise (``_safe``); a value the model cannot take is kept as
+typed, as an unreadable raw text the rules flag, and the error goes to the app's error handler afterwards.
 """
 
 from __future__ import annotations
 
 import functools
-from typing import TYPE_CHECKING, Literal, cast, get_args
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Literal, cast
 
 from PySide6.QtGui import QUndoCommand
 
-from ..model import AnyForm
-from ..model.editing import get_text, restore, set_text, snapshot
-from ..model.skeleton import Level2
+from ..model import AnyForm, editing
+from ..model.editing import Change, ReplaceRows, Restore, SetText, get_text, restore, set_text, snapshot
 from .safety import report_later
 
 if TYPE_CHECKING:
@@ -85,16 +87,25 @@ class FormCommand(QUndoCommand):
         return self.document.form(self.form_id)
 
 
-class SetTextCommand(FormCommand):
-    """One value typed into one field or cell. Consecutive typing into the same field merges."""
+class EditCommand(FormCommand):
+    """The one undo command of a form's values and rows: ``changes`` (``model.editing``: SetText, Restore,
+    ReplaceRows) made through ``editing.apply``, which returns the changes that undo them. A command that changed no
+    value (``12000`` typed over ``12,000.00``) makes no undo step. ``merge``: consecutive typing into the same field
+    is one step, until the field's editing finishes (``sealed``)."""
 
-    def __init__(self, document, form_id: str, path: tuple, text: str, label: str = "", merge: bool = False):
-        super().__init__(document, form_id, f"修改{label or ''}“{_short(text)}”")
-        self.path = path
-        self.new_text = text
-        self.old = snapshot(self.form, path)
+    def __init__(self, document, form_id: str, changes: Sequence[Change], text: str, merge: bool = False):
+        super().__init__(document, form_id, text)
+        self.changes: list[Change] = list(changes)
+        self.undo_changes: list[Change] = []
         self._merge = merge
         self.sealed = False  # editing of the field finished: the next typing there is a new undo step
+
+    @property
+    def path(self) -> tuple | None:
+        """The field or cell typed into, for a command of one typed value; else None."""
+        if len(self.changes) == 1 and isinstance(self.changes[0], SetText):
+            return self.changes[0].path
+        return None
 
     def id(self) -> int:
         return MERGE_TYPING if self._merge else -1
@@ -107,48 +118,77 @@ class SetTextCommand(FormCommand):
             return False
 
     def _merge_with(self, other: QUndoCommand) -> bool:
-        if self.sealed or not (isinstance(other, SetTextCommand) and other._merge and other.form_id == self.form_id
-                               and other.path == self.path):
+        if self.sealed or not (isinstance(other, EditCommand) and other._merge and other.form_id == self.form_id
+                               and self.path is not None and other.path == self.path):
             return False
-        self.new_text = other.new_text
+        self.changes = other.changes  # what this step makes now; undoing it still puts back the state before it
         self.setText(other.text())
-        if snapshot(self.form, self.path) == self.old:
+        if self._nothing_changed():
             self.setObsolete(True)
         return True
 
+    def _nothing_changed(self) -> bool:
+        """Every value is as it was before the command (rows replaced always count as a change)."""
+        form = self.form
+        return all(isinstance(c, Restore) and snapshot(form, c.path) == c.state for c in self.undo_changes)
+
+    def _notify(self, changes: Sequence[Change]) -> None:
+        self.document.notify_form_changed(self.form_id, rows_changed=editing.replaces_rows(changes),
+                                          paths=editing.changed_paths(changes))
+
     @_safe
     def redo(self) -> None:
-        safe_set_text(self.form, self.path, self.new_text)
-        if snapshot(self.form, self.path) == self.old:
+        form = self.form
+        undo: list[Change] = []
+        try:
+            for change in self.changes:  # one at a time: should one fail, undo still puts back those made
+                if isinstance(change, SetText):  # editing.apply's own step, with the text kept should it fail
+                    undo.insert(0, Restore(change.path, snapshot(form, change.path)))
+                    safe_set_text(form, change.path, change.text)
+                else:
+                    undo[:0] = editing.apply(form, [change])
+        finally:
+            self.undo_changes = undo
+            self._notify(self.changes)
+        if self._nothing_changed():
             self.setObsolete(True)  # "12000" typed over "12,000.00": nothing changed, no undo step
-        self.document.notify_form_changed(self.form_id, paths=[self.path])
 
     @_safe
     def undo(self) -> None:
-        restore(self.form, self.path, self.old)
-        self.document.notify_form_changed(self.form_id, paths=[self.path])
+        try:
+            editing.apply(self.form, self.undo_changes)
+        finally:
+            self._notify(self.undo_changes)
 
 
-class SetCellsCommand(FormCommand):
-    """Many cells at once (paste, clear, fill): one undo step."""
+class SetTextCommand(EditCommand):
+    """One value typed into one field or cell (the name ``document.edit`` still builds)."""
+
+    def __init__(self, document, form_id: str, path: tuple, text: str, label: str = "", merge: bool = False):
+        super().__init__(document, form_id, [SetText(path, text)], typing_text(label, text), merge=merge)
+
+
+class SetCellsCommand(EditCommand):
+    """Many cells at once (paste, clear, fill): one undo step; cells already showing their new text are left out
+    (the name ``document.edit`` still builds)."""
 
     def __init__(self, document, form_id: str, changes: list[tuple[tuple, str]], text: str = "粘贴"):
-        super().__init__(document, form_id, text)
-        form = self.form
-        self.changes = [(path, new) for path, new in changes if safe_get_text(form, path) != new]
-        self.old = [(path, snapshot(form, path)) for path, _ in self.changes]
+        form = document.form(form_id)
+        super().__init__(document, form_id, [SetText(path, new) for path, new in changes
+                                             if safe_get_text(form, path) != new], text)
 
-    @_safe
-    def redo(self) -> None:
-        for path, text in self.changes:
-            safe_set_text(self.form, path, text)
-        self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.changes])
 
-    @_safe
-    def undo(self) -> None:
-        for path, state in reversed(self.old):
-            restore(self.form, path, state)
-        self.document.notify_form_changed(self.form_id, paths=[p for p, _ in self.old])
+class ReplaceRowsCommand(EditCommand):
+    """Replace the whole row list of a table (``indicators`` or ``tasks``): insert, delete, 不适用 (the name
+    ``document.edit`` still builds)."""
+
+    def __init__(self, document, form_id: str, table: str, new_rows: list, text: str):
+        super().__init__(document, form_id, [ReplaceRows(table, [r.model_copy(deep=True) for r in new_rows])], text)
+
+
+def typing_text(label: str, text: str) -> str:
+    """The undo step of a value typed: 修改项目名称“……”."""
+    return f"修改{label or ''}“{_short(text)}”"
 
 
 AMOUNT_PATHS = (("total_amount",), ("annual_amount",))
@@ -189,45 +229,6 @@ class ChangeUnitCommand(FormCommand):
         for path, state in self.old:
             restore(form, path, state)
         self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
-
-
-class ReplaceRowsCommand(FormCommand):
-    """Replace the whole row list of a table (``indicators`` or ``tasks``): insert, delete, 不适用."""
-
-    def __init__(self, document, form_id: str, table: str, new_rows: list, text: str):
-        super().__init__(document, form_id, text)
-        self.table = table
-        self.old_rows = [r.model_copy(deep=True) for r in getattr(self.form, table)]
-        self.new_rows = [r.model_copy(deep=True) for r in new_rows]
-
-    def _set(self, rows: list) -> None:
-        # in place: the form keeps one row list for its lifetime, so whoever holds it (a view, a test) sees the rows
-        # as they are now; the rows are already of the table's type (copies of rows of this form)
-        getattr(self.form, self.table)[:] = [r.model_copy(deep=True) for r in rows]
-        self.document.notify_form_changed(self.form_id, rows_changed=True)
-
-    @_safe
-    def redo(self) -> None:
-        self._set(self.new_rows)
-
-    @_safe
-    def undo(self) -> None:
-        self._set(self.old_rows)
-
-
-def insert_row(document, form: AnyForm, level2: Level2, position: int, text: str = "插入指标行") -> ReplaceRowsCommand:
-    """A new empty 三级指标 row of ``level2`` at ``position`` of the indicator list."""
-    return insert_rows(document, form, level2, position, 1, text)
-
-
-def insert_rows(document, form: AnyForm, level2: Level2, position: int, count: int,
-                text: str = "插入指标行") -> ReplaceRowsCommand:
-    """``count`` new empty 三级指标 rows of ``level2`` from ``position`` of the indicator list (a paste of several
-    rows into one 二级指标). (A domain operation: it belongs in ``model.editing`` once the model offers it.)"""
-    row_type = get_args(type(form).model_fields["indicators"].annotation)[0]
-    rows = list(form.indicators)
-    rows[position:position] = [row_type(level2=level2) for _ in range(count)]
-    return ReplaceRowsCommand(document, form.id, "indicators", rows, text)
 
 
 class FormListCommand(QUndoCommand):

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt
 
-from ..model import FORM_KIND_TITLES
+from ..layouts import LAYOUTS
 
-KIND_ORDER = tuple(FORM_KIND_TITLES)  # the forms list's order: hits follow it
+KIND_ORDER = tuple(LAYOUTS)  # the forms list's order: hits follow it
 
 
 def ordered_matches(project, text: str) -> list:

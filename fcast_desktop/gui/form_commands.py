@@ -8,9 +8,35 @@ from typing import TYPE_CHECKING, Literal
 from .window_base import WindowBase
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
     from decimal import Decimal
 
     from ..model import AnyForm, Declaration, SelfEvaluation
+
+
+def _namer(form: AnyForm) -> Callable[[tuple], str]:
+    """How the window's messages name a place of ``form``: a field or a block's column by its layout's label, an
+    indicator column (``("indicators", key)``) by its short word (偏差原因)."""
+    from ..layouts import layout_for
+    from ..model.fields import path_name
+
+    layout = layout_for(form)
+
+    def name(path: tuple) -> str:
+        if path[0] == "indicators":
+            return layout.column(path[-1]).word
+        return path_name(layout, form, path)
+
+    return name
+
+
+def _initial_budget() -> str:
+    """年初预算数, as the self-evaluation's 资金使用情况 titles it."""
+    from ..layouts import SELF_EVALUATION
+
+    funds = SELF_EVALUATION.funds
+    assert funds is not None  # the self-evaluation has the block
+    return funds.column("initial_budget").title
 
 
 class FormCommandsMixin(WindowBase):
@@ -63,14 +89,16 @@ class FormCommandsMixin(WindowBase):
         """由申报表生成自评表: 绩效自评年度 from the declaration (its 年度, else its 时效 targets). When the project
         already has the self-evaluation of that project and year, offer to update it — 三级指标 and 指标值 refreshed,
         the user's 实际完成值, 分值, 得分 and 偏差原因 kept — instead of making a duplicate. One undo step."""
+        from ..layouts import DECLARATION, SELF_EVALUATION, level2_name
         from ..model import Declaration
         from ..model.derive import evaluation_from_declaration
         from ..model.evaluation_update import declaration_year, existing_evaluation
+        from ..model.skeleton import Level2
 
         self.commit_pending_edit()
         form = self.document.form(self.current_form_id() or "")
         if not isinstance(form, Declaration):
-            self.inform("由申报表生成自评表", "请先在左侧选择一张二级项目支出绩效目标申报表。")
+            self.inform("由申报表生成自评表", f"请先在左侧选择一张{DECLARATION.title}。")
             return
         year = declaration_year(form)
         existing = existing_evaluation(self.document.project, form, year)
@@ -82,13 +110,15 @@ class FormCommandsMixin(WindowBase):
             return
         # the corrected 年初预算数 goes in with the new form: one undo step
         evaluation = evaluation_from_declaration(form, evaluation_year=year, initial_budget=fix)
-        text = "由申报表生成自评表" + ("（年初预算数已改正单位）" if fix is not None else "")
+        initial = _initial_budget()
+        text = "由申报表生成自评表" + (f"（{initial}已改正单位）" if fix is not None else "")
         self._push_forms(self.document.project.forms + [evaluation], text, evaluation.id)
         if fix is not None:
-            self.statusbar.showMessage(
-                f"已生成自评表，年初预算数按 {fix:,.2f} 元填写；申报表的本年度项目金额仍需改正", 10000)
+            self.statusbar.showMessage(f"已生成自评表，{initial}按 {fix:,.2f} 元填写；申报表的"
+                                       f"{DECLARATION.field('annual_amount').word}仍需改正", 10000)
         elif year is None:
-            self.statusbar.showMessage("已生成自评表；申报表的时效指标没有写年份，请填写绩效自评年度", 10000)
+            self.statusbar.showMessage(f"已生成自评表；申报表的{level2_name(Level2.TIMELINESS)}没有写年份，请填写"
+                                       f"{SELF_EVALUATION.field('year').word}", 10000)
         else:
             self.statusbar.showMessage(f"已生成 {year} 年度的绩效自评表", 6000)
         if self.editor is not None and hasattr(self.editor, "funds_view"):  # show the copied amount
@@ -104,21 +134,23 @@ class FormCommandsMixin(WindowBase):
         from PySide6.QtWidgets import QMessageBox
 
         from ..model import form_title
-        from ..model.editing import get_text
-        from ..model.evaluation_update import update_evaluation
+        from ..model.editing import ReplaceRows, SetText, get_text
+        from ..model.evaluation_update import KEPT_COLUMNS, update_evaluation
 
-
+        name = _namer(evaluation)
         button = QMessageBox.StandardButton
         year_text = f"{year} 年度" if year is not None else "未填年度"
+        refreshed = "和".join(name(("indicators", key)) for key in ("name", "target"))
+        kept = "、".join(name(path) for path in KEPT_COLUMNS)
+        filled = "、".join(name(path) for path in (("expected_goal",), ("funds", "total", "initial_budget")))
         answer = self.ask(
             "evaluation_update", "由申报表生成自评表",
             f"项目“{form_title(declaration)}”已有{year_text}的绩效自评表。\n\n"
             "按申报表更新这张自评表，而不是再生成一张重复的？",
             button.Yes | button.Cancel, button.Yes,
             labels={button.Yes: "更新自评表(&U)", button.Cancel: "取消(&C)"},
-            details="更新：三级指标和年度指标值按申报表刷新，申报表新增的指标行加入；已填写的实际完成值、分值、得分、"
-                    "偏差原因全部保留；表头中空着的项目（如预期目标、年初预算数）按申报表补填，已填写的不改。"
-                    "可按 Ctrl+Z 撤销。")
+            details=f"更新：{refreshed}按申报表刷新，申报表新增的指标行加入；已填写的{kept}全部保留；"
+                    f"表头中空着的项目（如{filled}）按申报表补填，已填写的不改。可按 Ctrl+Z 撤销。")
         if answer != button.Yes:
             return
         fix = None
@@ -133,23 +165,14 @@ class FormCommandsMixin(WindowBase):
         paths = [("project_code",), ("project_name",), ("year",), ("implementing_unit",), ("budget_unit",),
                  ("expected_goal",), ("declaration_id",), ("funds", "total", "initial_budget"),
                  ("funds", "appropriation", "initial_budget")]
-        changes = [(path, get_text(new, path, grouping=False)) for path in paths
+        changes = [SetText(path, get_text(new, path, grouping=False)) for path in paths
                    if get_text(new, path) != get_text(evaluation, path)]
-        stack = self.document.undo_stack
-        stack.beginMacro("由申报表更新自评表")
-        try:
-            from . import commands
-
-            stack.push(commands.ReplaceRowsCommand(self.document, evaluation.id, "indicators", new.indicators,
-                                                   "由申报表更新指标"))
-            if changes:
-                stack.push(commands.SetCellsCommand(self.document, evaluation.id, changes, "由申报表补填表头"))
-        finally:
-            stack.endMacro()
+        self.document.edit(evaluation.id, [ReplaceRows("indicators", new.indicators), *changes], "由申报表更新自评表")
         self.select_form(evaluation.id)
-        message = "已按申报表更新自评表：" + update.summary()
-        if update.notes:
-            message += "；" + "；".join(update.notes)
+        message = "已按申报表更新自评表：" + update.summary(name)
+        if update.kept_goal:
+            message += (f"；{name(('expected_goal',))}与申报表的{_namer(declaration)(('annual_goal',))}不同，"
+                        "保留自评表中的文字")
         self.statusbar.showMessage(message + "（可按 Ctrl+Z 撤销）", 15000)
 
     def _unit_trap_fix(self, declaration: Declaration) -> Decimal | Literal[False] | None:
@@ -171,13 +194,18 @@ class FormCommandsMixin(WindowBase):
         fixed = trap.fixed
         from PySide6.QtWidgets import QMessageBox
 
+        from ..layouts import DECLARATION, SELF_EVALUATION
+
+        initial, annual = _initial_budget(), DECLARATION.field("annual_amount").word
+        funds = SELF_EVALUATION.funds
+        rows = "、".join(funds.row(key).word for key in ("total", "appropriation")) if funds is not None else ""
         button = QMessageBox.StandardButton
-        text = (f"申报表“{form_title(declaration)}”的本年度项目金额很可能有单位错误，"
-                f"自评表的年初预算数会照抄这个金额：{amount:,.2f} 元。\n\n"
+        text = (f"申报表“{form_title(declaration)}”的{annual}很可能有单位错误，"
+                f"自评表的{initial}会照抄这个金额：{amount:,.2f} 元。\n\n"
                 f"申报表的提示（N3）：{warning.message if warning else ''}\n\n"
-                f"若确属单位错误，年初预算数应为 {fixed:,.2f} 元。")
-        details = (f"改正：自评表的年初预算数（年度资金总额、当年财政拨款）填 {fixed:,.2f} 元，与生成自评表是同一个"
-                   "撤销步骤；申报表本身不改，请另行改正。\n照抄：年初预算数填申报表的金额，问题面板会一直提示，直到改正。")
+                f"若确属单位错误，{initial}应为 {fixed:,.2f} 元。")
+        details = (f"改正：自评表的{initial}（{rows}）填 {fixed:,.2f} 元，与生成自评表是同一个"
+                   f"撤销步骤；申报表本身不改，请另行改正。\n照抄：{initial}填申报表的金额，问题面板会一直提示，直到改正。")
         answer = self.ask("evaluation_amount_trap", "由申报表生成自评表：金额可能有误", text,
                           button.Yes | button.No | button.Cancel, button.Yes,
                           labels={button.Yes: f"改为 {fixed:,.2f} 元", button.No: f"照抄 {amount:,.2f} 元",

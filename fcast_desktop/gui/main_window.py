@@ -167,6 +167,7 @@ class MainWindow(OpeningMixin, ImportingMixin, FormCommandsMixin, RowCommandsMix
         document.selectRequested.connect(self.select_form)
         document.pathChanged.connect(self._update_title)
         document.findingsChanged.connect(self._update_status)
+        document.checkProgress.connect(self._check_progress)
         assert self.session is not None  # made by finish_setup() before the first document
         self.autosaver = Autosaver(document, self.session, self)
         if old is not None:
@@ -188,7 +189,18 @@ class MainWindow(OpeningMixin, ImportingMixin, FormCommandsMixin, RowCommandsMix
         self.setWindowModified(doc.modified)
         self.setWindowTitle(f"{doc.display_name()}[*] — {APP_NAME}")
 
+    def _check_progress(self, done: int, total: int) -> None:
+        """The background check's progress (``document.checkProgress``), in the permanent part of the status bar:
+        the counts there are partial until it is done, and a message shown meanwhile stays readable."""
+        if done < total:
+            self.statusSummary.setText(f"正在检查 {done:,}/{total:,} 张表单…")
+        else:
+            self._update_status()
+
     def _update_status(self, *_args) -> None:
+        if self.document.checking:  # the counts so far would mislead: the progress stays until the pass is done
+            self._check_progress(self.document.checked_count(), len(self.document.project.forms))
+            return
         forms = self.document.project.forms
         totals = self.document.totals()  # running totals: one edit costs O(1) here, not a pass over every form
         errors, warnings = totals["error"], totals["warning"]

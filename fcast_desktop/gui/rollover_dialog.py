@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from ..layouts import DEPARTMENT_OVERALL
 from ..model import form_title
 from ..rules.rollover import Rollover, RolloverError, default_sources, rollover
 
@@ -45,7 +46,8 @@ def default_year(project) -> int:
 def _where(change) -> str:
     if change.row is None:
         return change.column
-    table = "年度主要任务" if change.field == "tasks" else (change.level2 or "指标")
+    tasks = DEPARTMENT_OVERALL.tasks
+    table = tasks.caption if change.field == "tasks" and tasks is not None else (change.level2 or "指标")
     return f"{table} 第 {change.row + 1} 行 · {change.column}"
 
 

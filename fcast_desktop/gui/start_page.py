@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import APP_NAME
+from ..layouts import form_kind_title
 
 PathRole = Qt.ItemDataRole.UserRole + 1
 
@@ -52,8 +53,8 @@ class StartPage(QScrollArea):
         title.setFont(font)
         column.addSpacing(12)
         column.addWidget(title)
-        intro = QLabel("编制二级项目支出绩效目标申报表、项目支出绩效自评表和部门整体支出绩效目标申报表。"
-                       "从新建表单或导入已公开的表格开始，也可以打开已有的项目。")
+        intro = QLabel(f"编制{form_kind_title('declaration')}、{form_kind_title('self_evaluation')}和"
+                       "部门整体支出绩效目标申报表。从新建表单或导入已公开的表格开始，也可以打开已有的项目。")
         intro.setWordWrap(True)
         column.addWidget(intro)
 
@@ -62,11 +63,11 @@ class StartPage(QScrollArea):
         new_grid = QGridLayout()
         new_grid.setHorizontalSpacing(8)
         for n, (key, text, tip, slot) in enumerate((
-            ("declaration", "新建目标申报表(&D)", "新建二级项目支出绩效目标申报表",
+            ("declaration", "新建目标申报表(&D)", f"新建{form_kind_title('declaration')}",
              lambda: window.new_form("declaration")),
-            ("self_evaluation", "新建绩效自评表(&P)", "新建项目支出绩效自评表",
+            ("self_evaluation", "新建绩效自评表(&P)", f"新建{form_kind_title('self_evaluation')}",
              lambda: window.new_form("self_evaluation")),
-            ("department_overall", "新建部门整体目标表(&T)", "新建部门（单位）整体支出绩效目标申报表",
+            ("department_overall", "新建部门整体目标表(&T)", f"新建{form_kind_title('department_overall')}",
              lambda: window.new_form("department_overall")),
             ("import", "导入公开表格(&I)…", "导入公开表格文本（.txt）或本程序导出的 Excel（.xlsx）",
              window.import_dialog),

@@ -171,10 +171,10 @@ class WindowBase(QMainWindow):
                 widget = field.widget
                 if focus is not None and (widget is focus or widget.isAncestorOf(focus)):
                     field.finish()  # shows the value as the form prints it and ends the typing burst
-            from .commands import SetTextCommand
+            from .commands import EditCommand
 
             top = self.document.undo_stack.command(self.document.undo_stack.index() - 1)
-            if isinstance(top, SetTextCommand):
+            if isinstance(top, EditCommand):
                 top.sealed = True
         return committed
 

@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from .fields import Path
 from .forms import Declaration, DeclarationIndicator, EvaluationIndicator, Project, SelfEvaluation
 from .skeleton import NOT_APPLICABLE, Level2
 
@@ -64,20 +66,29 @@ def _new_row(row: DeclarationIndicator) -> EvaluationIndicator:
     return EvaluationIndicator(level2=row.level2, name=row.name, target=row.target)
 
 
+KEPT_COLUMNS: tuple[Path, ...] = (("indicators", "actual"), ("indicators", "weight"), ("indicators", "score"),
+                                  ("indicators", "deviation"))
+"""The indicator columns the user fills in and an update keeps (实际完成值, 分值, 得分, 偏差原因)."""
+
+
 @dataclass
 class EvaluationUpdate:
-    """The self-evaluation brought up to date (a copy, same id) and what changed, for the user."""
+    """The self-evaluation brought up to date (a copy, same id) and what changed, for the user. Places are paths
+    (``model.fields``); the caller names them in the layout's words (the model cannot read the layouts)."""
 
     form: SelfEvaluation
     refreshed: int = 0  # rows found again in the declaration: its 三级指标/指标值, the user's values kept
     added: int = 0  # rows of the declaration the self-evaluation did not have
     removed: int = 0  # rows the declaration no longer has, with nothing filled in: dropped
     kept: int = 0  # rows the declaration no longer has but the user filled in: kept, for the user to decide
-    filled: list[str] = field(default_factory=list)  # header fields that were empty and were filled in
-    notes: list[str] = field(default_factory=list)  # what was deliberately left as the user had it
+    filled: list[Path] = field(default_factory=list)  # header fields that were empty and were filled in
+    kept_goal: bool = False  # its 预期目标 differs from the declaration's 年度目标: the user's text was kept
 
-    def summary(self) -> str:
-        parts = [f"{self.refreshed} 行指标按申报表刷新（已填的实际完成值、分值、得分、偏差原因保留）"]
+    def summary(self, name: Callable[[Path], str]) -> str:
+        """What the update did, ``name`` giving the words of a path (a field, or a column as ``("indicators",
+        key)``)."""
+        kept = "、".join(name(path) for path in KEPT_COLUMNS)
+        parts = [f"{self.refreshed} 行指标按申报表刷新（已填的{kept}保留）"]
         if self.added:
             parts.append(f"新增 {self.added} 行")
         if self.removed:
@@ -85,7 +96,7 @@ class EvaluationUpdate:
         if self.kept:
             parts.append(f"保留 {self.kept} 行申报表已没有、但已填写的指标")
         if self.filled:
-            parts.append("补填" + "、".join(self.filled))
+            parts.append("补填" + "、".join(name(path) for path in self.filled))
         return "；".join(parts)
 
 
@@ -129,29 +140,29 @@ def update_evaluation(evaluation: SelfEvaluation, declaration: Declaration, year
 
     budget = declaration.annual_amount if initial_budget is None else initial_budget
     fills = (
-        ("project_code", "项目编码", declaration.project_code),
-        ("project_name", "项目名称", declaration.project_name),
-        ("implementing_unit", "实施单位", declaration.applicant_unit),
-        ("budget_unit", "一级预算单位", declaration.budget_unit),
-        ("expected_goal", "预期目标", declaration.annual_goal),
+        ("project_code", declaration.project_code),
+        ("project_name", declaration.project_name),
+        ("implementing_unit", declaration.applicant_unit),
+        ("budget_unit", declaration.budget_unit),
+        ("expected_goal", declaration.annual_goal),
     )
-    for name, label, value in fills:
+    for name, value in fills:
         if not getattr(new, name).strip() and value.strip():
             setattr(new, name, value)
-            result.filled.append(label)
+            result.filled.append((name,))
     if new.expected_goal.strip() and declaration.annual_goal.strip() and \
             _name_key(new.expected_goal) != _name_key(declaration.annual_goal):
-        result.notes.append("预期目标与申报表的年度目标不同，保留自评表中的文字")
+        result.kept_goal = True
     year = year if year is not None else declaration_year(declaration)
     if new.year is None and "year" not in new.raw and year is not None:
         new.year = year
-        result.filled.append("绩效自评年度")
+        result.filled.append(("year",))
     if budget is not None:
         empty = [line for line in (new.funds.total, new.funds.appropriation)
                  if line.initial_budget is None and "initial_budget" not in line.raw]
         for line in empty:
             line.initial_budget = budget
         if empty:
-            result.filled.append("年初预算数")
+            result.filled.append(("funds", "total", "initial_budget"))
     new.declaration_id = declaration.id
     return result
