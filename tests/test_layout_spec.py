@@ -34,27 +34,11 @@ ordinary Chinese words any sentence may use (资金得分, 分值合计, 年度�
 about a copied label. From four characters on, the official words are set phrases (项目编码, 三级指标, 年初预算数,
 资金使用情况, 服务对象满意度指标) that only a copy of the form's wording writes."""
 
-# Files that still write official words, for now. Each entry says why; the lead shrinks this list as the
-# files' owners move them to the layouts. Files of this task (layouts, the importers, the PDF, the checklist,
-# rollover, the rule catalogue) are NOT on it.
+# Files that may still write official words, each with the reason.
 ALLOWED = {
-    # other helpers' files this round (gui editors: G2; xlsx: X; rules/checks, coach, index, store, model
-    # forms: P) — they read the typed layout next
-    "gui/panels.py",
-    "gui/score_summary.py",
-    "gui/table_models.py",
-    "gui/table_view.py",
-    "exchange/xlsx_export.py",
-    "exchange/xlsx_import.py",
-    "rules/checks.py",
-    "rules/coach.py",
-    "rules/index.py",
-    "store/project_file.py",
-    "model/forms.py",  # FORM_KIND_TITLES: the titles for the model's users (gui, cli), to be read from layouts
-    # the model sits below the layouts and cannot read them: the level names are still defined in the skeleton
-    # (read as LEVEL1_INFO/LEVEL2_INFO[..].short/.long by gui/table_models, gui/score_summary, rules/checks,
-    # rules/coach, rules/report, and by layouts.forms itself). They move up once those readers take the names
-    # from layouts (level1_name / level2_name).
+    # the model sits below the layouts and cannot read them: the 一级/二级 names are defined with the skeleton's
+    # order and weights (model/skeleton.py) and read by everyone through layouts.level1_name / level2_name; they
+    # move up when the model keeps only keys (see ARCHITECTURE.md)
     "model/skeleton.py",
 }
 

@@ -214,7 +214,8 @@ def plan_form_sheet(form: AnyForm, computed: dict[str, str], stars: bool) -> For
             lines.append(Line([Slot(0, placed(c), c.source or _indicator_path(layout, form, n, c))
                                for c in prow.cells], indicator=True))
         rows = section.rows
-        for i, cells in enumerate(group_cells(layout, rows, pf.stars)):  # whole groups: one merged cell each
+        # whole groups: one merged cell each, 产出指标(50分) with the weights of the form's profile
+        for i, cells in enumerate(group_cells(layout, rows, pf.stars, pf.weights)):
             lines[start + i].slots += [Slot(0, placed(c)) for c in cells]
             if i + 1 < len(rows):
                 nxt = rows[i + 1]

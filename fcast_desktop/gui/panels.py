@@ -26,7 +26,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..model import FORM_KIND_TITLES, form_code, form_title
+from ..layouts import DECLARATION, LAYOUTS, form_kind_title
+from ..model import form_code, form_title
 
 NO_PARENT = QModelIndex()  # the default parent of the Qt API's row and column counts
 FormIdRole = Qt.ItemDataRole.UserRole + 10
@@ -40,13 +41,14 @@ EXPLAINED_COLOR = QColor("#8a8f98")  # 已说明: still listed, greyed
 HINT_COLOR = QColor("#2f5d8a")
 KIND_NAMES = {"error": "错误", "warning": "警告", "explained": "已说明", "hint": "提示"}
 DETAIL_COLOR = QColor("#5f6b7a")
-KIND_ORDER = tuple(FORM_KIND_TITLES)  # the forms list groups in the official order
+KIND_ORDER = tuple(LAYOUTS)  # the forms list groups in the official order
 # a group title that does not fit the list's width is shown shorter, the first that fits (the full title is its
 # tooltip); the last one is elided when even it does not fit, its count never
 SHORTER_KIND_TITLES = {"declaration": ("项目支出绩效目标申报表", "项目绩效目标申报表"),
                        "self_evaluation": ("项目绩效自评表",),
                        "department_overall": ("部门整体支出绩效目标申报表", "部门整体绩效目标申报表")}
 NO_YEAR = "年度未填"
+CODE_LABEL = DECLARATION.field("project_code").name  # also for a department form: 项目编码：—
 NOT_CHECKED = "尚未检查（正在后台检查）"
 
 
@@ -115,7 +117,7 @@ class ProjectTreeModel(QStandardItemModel):
         self._groups_ok = False  # forms came or went: the same-name details are worked out again
         groups = {}
         for kind in KIND_ORDER:
-            item = QStandardItem(FORM_KIND_TITLES[kind])
+            item = QStandardItem(form_kind_title(kind))
             item.setEditable(False)
             item.setSelectable(False)
             font = item.font()
@@ -131,9 +133,10 @@ class ProjectTreeModel(QStandardItemModel):
             self.items[form.id] = item
         for kind, item in groups.items():
             # the count is drawn apart from the title (FormListDelegate), so a narrow list never cuts it off
-            item.setText(f"{FORM_KIND_TITLES[kind]}（{item.rowCount()}）")
-            item.setData(((FORM_KIND_TITLES[kind],) + SHORTER_KIND_TITLES[kind], item.rowCount()), GroupRole)
-            item.setToolTip(f"{FORM_KIND_TITLES[kind]}：{item.rowCount()} 张")
+            title = form_kind_title(kind)
+            item.setText(f"{title}（{item.rowCount()}）")
+            item.setData(((title,) + SHORTER_KIND_TITLES[kind], item.rowCount()), GroupRole)
+            item.setToolTip(f"{title}：{item.rowCount()} 张")
         self.update_badges("")
 
     def update_badges(self, form_id: str = "") -> None:
@@ -219,8 +222,8 @@ class ProjectTreeModel(QStandardItemModel):
         errors, warnings = (found.errors, found.warnings) if found is not None else (0, 0)
         badge = None if found is None else (errors, warnings)
         counts = NOT_CHECKED if found is None else f"错误 {errors} 个，警告 {warnings} 个"
-        tip = (f"{title}\n{FORM_KIND_TITLES[form.kind]}\n项目编码：{form_code(form) or '—'}\n年度：{year or '—'}"
-               f"\n{counts}")
+        tip = (f"{title}\n{form_kind_title(form.kind)}\n{CODE_LABEL}：{form_code(form) or '—'}"
+               f"\n年度：{year or '—'}\n{counts}")
         self._described[fid] = (found, detail)
         if (item.text() == title and item.data(BadgeRole) == badge and item.toolTip() == tip
                 and item.data(DetailRole) == detail):

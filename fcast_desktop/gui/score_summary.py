@@ -10,12 +10,16 @@ from typing import TYPE_CHECKING, Any
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel
 
+from ..layouts import SELF_EVALUATION, level1_name
 from ..model import SelfEvaluation
 from ..model.money import format_number
-from ..model.skeleton import LEVEL1_INFO
+from ..model.skeleton import Level1
 
 if TYPE_CHECKING:
     from ..model import AnyForm
+
+
+LEVEL1_WORD = SELF_EVALUATION.column("level1").name  # 一级指标
 
 
 class ScoreSummary:
@@ -48,11 +52,11 @@ class ScoreSummary:
         if score.weight_total != profile.total_weight:
             return f"分值合计 {format_number(score.weight_total)}，应为 {format_number(profile.total_weight)}"
         sums = weight_sums(form)
-        for level1, info in LEVEL1_INFO.items():
+        for level1 in Level1:
             expected = profile.level1_weights.get(level1.value)
             got = sums.get(level1, Decimal(0))
             if expected is not None and got != expected:
-                return f"{info.long}分值合计 {format_number(got)}，应为 {format_number(expected)}"
+                return f"{level1_name(level1)}分值合计 {format_number(got)}，应为 {format_number(expected)}"
         return "分值合计不符合评分规则"
 
     def summary_pieces(self) -> list[tuple[str, bool]]:
@@ -91,7 +95,7 @@ class ScoreSummary:
                            for t, red in pieces)
             summary.setText(f'<span style="white-space:pre">{rich}</span>' if provisional else text)
             summary.setToolTip(
-                "分值合计不符合评分规则（S4：各一级指标的分值，以及资金分值与全部指标分值之和应为 100），"
+                f"分值合计不符合评分规则（S4：各{LEVEL1_WORD}的分值，以及资金分值与全部指标分值之和应为 100），"
                 "总分只是暂算，不评定等级；改正分值后显示等级。详见问题面板。" if provisional else "")
 
     def summary_text(self) -> str:

@@ -8,18 +8,19 @@ from __future__ import annotations
 
 import difflib
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QBrush, QColor, QFont
 
-from ..layouts import ColumnSpec, layout_for, level1_label, level2_label
+from ..layouts import ColumnSpec, layout_for, level1_label, level2_label, level2_name
 from ..model import AnyForm, SelfEvaluation
 from ..model.completion import insert_position, inserted_rows, task_sum
 from ..model.editing import ReplaceRows, SetText, get_text
 from ..model.fields import FUND_ROWS, exists, is_placeholder, place_of
 from ..model.money import format_money, format_number
-from ..model.skeleton import LEVEL2_INFO, SKELETON, Level2
+from ..model.skeleton import LEVEL2_INFO, SKELETON, Level1, Level2
 from . import commands
 from .safety import guarded, report_later
 
@@ -432,28 +433,41 @@ class IndicatorTableModel(FormTableModel):
 
     def stars(self) -> bool:
         """The 福田 stars (*数量) by the form's own district (a 宝安 form prints none), as ``rules.form_stars``
-        decides, with the document's cached profile; cached because ``data()`` asks for every label cell;
+        decides, with the document's cached profile."""
+        return self._profile_marks()[0]
+
+    def weights(self) -> dict[Level1, Decimal] | None:
+        """The 一级 weights of the form's own profile, printed in the self-evaluation's 产出指标(50分)."""
+        return self._profile_marks()[1]
+
+    def _profile_marks(self) -> tuple[bool, dict[Level1, Decimal] | None]:
+        """(stars, weights) of the form's own profile; cached because ``data()`` asks for every label cell;
         refreshed when the form changes (项目编码)."""
-        if self._stars is None:
+        if self._marks is None:
             from ..rules import form_profile
 
-            self._stars = form_profile(self.form, self.document.profile).stars if self.form is not None else False
-        return self._stars
+            if self.form is None:
+                self._marks = (False, None)
+            else:
+                own = form_profile(self.form, self.document.profile)
+                weights = {l1: own.level1_weights[l1.value] for l1 in Level1 if l1.value in own.level1_weights}
+                self._marks = (own.stars, weights if len(weights) == len(Level1) else None)
+        return self._marks
 
-    _stars: bool | None = None
+    _marks: tuple[bool, dict[Level1, Decimal] | None] | None = None
 
     def _on_findings(self, form_id: str) -> None:
         if form_id in ("", self.form_id) and self.form is not None:
-            before, self._stars = self._stars, None
-            if before is not None and before != self.stars():
-                self._signatures = None  # every 二级指标 label changes: repaint the whole grid
+            before, self._marks = self._marks, None
+            if before is not None and before != self._profile_marks():
+                self._signatures = None  # every 一级/二级指标 label changes: repaint the whole grid
         super()._on_findings(form_id)
 
     def label_text(self, row: int, col: int) -> str | None:
         key = self._columns[col].key
         g = self._rows[row]
         if key == "level1":
-            label = level1_label(self.layout_, LEVEL2_INFO[g.level2].level1)
+            label = level1_label(self.layout_, LEVEL2_INFO[g.level2].level1, self.weights())
             # 满意度指标(10分): break before the points so a narrow merged cell wraps between words, not inside
             return label.replace("(", "\n(") if self.layout_.level_style == "weighted" else label
         if key == "level2":
@@ -508,7 +522,7 @@ class IndicatorTableModel(FormTableModel):
         if not self.is_editable(index.row(), index.column()):
             return False
         self.document.edit(self.form_id, self.placeholder_changes(path[1], [(path[2], text)]),
-                           f"新增{LEVEL2_INFO[path[1]].short}指标")
+                           f"新增{level2_name(path[1], 'short')}指标")
         return True
 
     def push_placeholder_cells(self, cells: list[tuple[tuple, str]]) -> int:
@@ -600,7 +614,7 @@ class IndicatorTableModel(FormTableModel):
         if s.suggested is not None:
             parts.append(f"建议得分：{format_number(s.suggested)}（按评分规则计算；直接输入得分可覆盖）")
         if getattr(s, "over_achieved", False):
-            parts.append("实际完成值超过指标值较多，请斟酌是否按偏离度调减得分")
+            parts.append(f"{self.layout_.column('actual').name}超过指标值较多，请斟酌是否按偏离度调减得分")
         return "\n".join(parts)
 
 
@@ -677,6 +691,9 @@ class TasksTableModel(FormTableModel):
         self._columns = [ColumnSpec(c.key, c.title, 10, numeric=c.key in amounts, multiline=c.key == "content")
                          for c in tasks.columns]
         self._sum_label = tasks.sum_label
+        total, appropriation, other = (tasks.column(k).title for k in ("total", "appropriation", "other"))
+        self._total_tip = (f"{total} = {appropriation} + {other}：填写这两项时，未另行填写的{total}自动按两者之和填写；"
+                           f"也可直接输入{total}")
         self._signatures = self.signatures()
 
     def columns(self) -> list[ColumnSpec]:
@@ -714,9 +731,9 @@ class TasksTableModel(FormTableModel):
 
     def tooltip_extra(self, row: int, col: int) -> str:
         if self._columns[col].key == "total" and not self.is_sum_row(row):
-            return "总额 = 财政拨款 + 其他资金：填写这两项时，未另行填写的总额自动按两者之和填写；也可直接输入总额"
+            return self._total_tip
         if self.is_sum_row(row):
-            return "金额合计按各任务求和，自动计算"
+            return f"{self._sum_label}按各任务求和，自动计算"
         return ""
 
 

@@ -446,8 +446,9 @@ class FormTableView(QTableView):
         if self.is_indicator_grid():
             model: Any = self.model()  # a FormTableModel
             menu.addSeparator()
-            add("插入三级指标行（上方）(&A)", lambda: self.insert_indicator_row(above=True), has_cell)
-            add("插入三级指标行（下方）(&B)",
+            row_word = model.layout_.column("name").name  # 三级指标
+            add(f"插入{row_word}行（上方）(&A)", lambda: self.insert_indicator_row(above=True), has_cell)
+            add(f"插入{row_word}行（下方）(&B)",
                 self._window_method("insert_row") or (lambda: self.insert_indicator_row(above=False)), has_cell)
             add("删除行(&D)", self._window_method("delete_rows"),
                 any(model.grid_row(r).index is not None for r, _c in cells))

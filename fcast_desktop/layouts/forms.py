@@ -246,8 +246,10 @@ class FormLayout:
 
 # ---- the 一级/二级 labels ----------------------------------------------------------------------------
 
-# Until every caller passes the weights of the form's profile (``rules.computed_values`` as ``weights.<一级>``),
-# the weighted 一级 label falls back to these, the weights of both shipped profiles.
+# Every writer passes the weights of the form's profile (``rules.computed_values`` as ``weights.<一级>`` for the
+# PDF and the Excel sheet, the grid from the form's profile); only a printed form built without the rules (tests
+# of pagination and of the Excel sheet: test_pdf_export, test_xlsx) still falls back to these, the weights of both
+# shipped profiles. They go when those tests pass the weights.
 _FALLBACK_WEIGHTS = {Level1.OUTPUT: 50, Level1.BENEFIT: 30, Level1.SATISFACTION: 10}
 
 

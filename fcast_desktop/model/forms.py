@@ -340,12 +340,6 @@ class DepartmentOverall(FormBase):
 Form = Annotated[Declaration | SelfEvaluation | DepartmentOverall, Field(discriminator="kind")]
 AnyForm = Declaration | SelfEvaluation | DepartmentOverall
 
-FORM_KIND_TITLES: dict[str, str] = {
-    "declaration": "二级项目支出绩效目标申报表",
-    "self_evaluation": "项目支出绩效自评表",
-    "department_overall": "部门（单位）整体支出绩效目标申报表",
-}
-
 FORM_KIND_SHORT: dict[str, str] = {
     "declaration": "目标申报表",
     "self_evaluation": "绩效自评表",
@@ -404,7 +398,6 @@ def form_title(form: AnyForm) -> str:
 
 __all__ = [
     "FORM_KIND_SHORT",
-    "FORM_KIND_TITLES",
     "WAN_YUAN",
     "YUAN",
     "AnyForm",

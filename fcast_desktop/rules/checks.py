@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FieldSpec, FormLayout
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FieldSpec, FormLayout, level1_name
 from ..model import (
     AnyForm,
     Declaration,
@@ -31,7 +31,7 @@ from ..model.money import (
     out_of_range,
     parse_decimal,
 )
-from ..model.skeleton import LEVEL1_INFO, SKELETON, Level2
+from ..model.skeleton import SKELETON, Level2
 from .arithmetic import find_calculations, find_part_slips, money_figures
 from .catalogue import Problem, problem
 from .coach import coach_problems, review_problems
@@ -602,7 +602,7 @@ def _weights(form: SelfEvaluation, layout: FormLayout, profile: Profile, out: li
         expected = profile.level1_weights.get(level1.value)
         if expected is not None and total != expected:
             out.append(problem("evaluation.weights.level1", "indicators", None, column, "weight",
-                               level1=LEVEL1_INFO[level1].long, sum=format_number(total),
+                               level1=level1_name(level1), sum=format_number(total),
                                expected=format_number(expected)))
     grand = (form.funds.weight or Decimal(0)) + sum(sums.values(), Decimal(0))
     if grand != profile.total_weight and all(

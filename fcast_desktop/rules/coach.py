@@ -16,7 +16,7 @@ from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from functools import lru_cache
 
-from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FormLayout, level2_name
 from ..model import (
     AnyForm,
     Declaration,
@@ -138,7 +138,7 @@ def coach_problems(form: AnyForm, profile: Profile, score: EvaluationScore | Non
                                target=r.target.strip()))
         if satisfaction and level2.level1 != _SATISFACTION:  # Q3
             out.append(problem("coach.satisfaction_misplaced", "indicators", n, name_col, "name", name=name,
-                               level2=level2.long))
+                               level2=level2_name(r.level2)))
         if capped and target is not None and _over_100(target):  # Q4
             out.append(problem("coach.percent_over_100", "indicators", n, target_col, "target", name=name,
                                target=r.target.strip(), word=capped))
@@ -194,6 +194,11 @@ def _over_100(v: Value) -> bool:
 _DATED_KINDS = frozenset({"deadline", "alternatives"})  # the values ``_outside_year`` can find a date in
 
 
+_DURATION = DECLARATION.field("duration_years").name  # 实施期限
+_LONG_TERM = DECLARATION.field("long_term_goal").word  # 长期目标
+_INDICATORS = DEPARTMENT_OVERALL.table_caption  # 年度绩效指标
+
+
 def _outside_year(v: Value, form: Declaration | DepartmentOverall) -> str:
     """Q6: why a deadline target falls outside the form's year or the project's 实施期限 ("" when it does not)."""
     year = form.year
@@ -208,9 +213,9 @@ def _outside_year(v: Value, form: Declaration | DepartmentOverall) -> str:
         if d < year:
             return f"早于本表的年度（{year} 年）：上年的期限可能未改"
         if d > last and last > year:
-            return f"超出项目的实施期限（{year}–{last} 年）"
+            return f"超出项目的{_DURATION}（{year}–{last} 年）"
         if d > year:
-            return f"晚于本表的年度（{year} 年）：年度绩效指标应在本年度内完成，跨年度的目标请写入长期目标"
+            return f"晚于本表的年度（{year} 年）：{_INDICATORS}应在本年度内完成，跨年度的目标请写入{_LONG_TERM}"
     return ""
 
 

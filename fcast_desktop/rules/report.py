@@ -8,7 +8,7 @@
   (``grade`` is null without a total and when the 分值 do not add up as S4 requires: ``EvaluationScore.weights_ok``);
 - ``computed_values(form, project) -> dict[str, str]``: the computed cells of a printed form, keys as documented in
   ``layouts/printed.py`` (``funds.execution_rate``, ``funds.score``, ``total``, ``grade``, ``weight_total``,
-  ``rows.N.score``); empty for forms without computed cells;
+  ``rows.N.score``, ``weights.<一级>``); empty for forms without computed cells;
 - ``department_summary(form, project)``: rule P3, information for the GUI (not a problem).
 """
 
@@ -17,9 +17,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from ..layouts import level1_name, level2_name
 from ..model import AnyForm, Declaration, DepartmentOverall, Project, SelfEvaluation, form_code
 from ..model.money import format_number
-from ..model.skeleton import LEVEL1_INFO, LEVEL2_INFO
+from ..model.skeleton import LEVEL2_INFO
 from .checks import check_form, form_profile
 from .index import indexed
 from .profiles import load_profile
@@ -65,8 +66,7 @@ def score_entries(project: Project) -> list[dict[str, Any]]:
         rows = []
         for i, (r, rs) in enumerate(zip(form.indicators, s.rows, strict=True)):
             rows.append({
-                "row": i, "level1": LEVEL1_INFO[LEVEL2_INFO[r.level2].level1].long,
-                "level2": LEVEL2_INFO[r.level2].long,
+                "row": i, "level1": level1_name(LEVEL2_INFO[r.level2].level1), "level2": level2_name(r.level2),
                 "name": r.name, "target": r.target, "actual": r.actual, "weight": _num(r.weight),
                 "score": _num(rs.effective), "suggested_score": _num(rs.suggested), "achieved": rs.achieved,
             })
@@ -82,12 +82,15 @@ def score_entries(project: Project) -> list[dict[str, Any]]:
 
 
 def computed_values(form: AnyForm, project: Project | None = None) -> dict[str, str]:
-    """Printed computed cells: funds.execution_rate, funds.score, total, grade, weight_total, rows.N.score."""
+    """Printed computed cells: funds.execution_rate, funds.score, total, grade, weight_total, rows.N.score, and
+    weights.<一级> (the profile's weight of each 一级指标, printed in 产出指标(50分))."""
     if not isinstance(form, SelfEvaluation):
         return {}
     profile = form_profile(form, load_profile(project.profile if project else None))
     s = score_self_evaluation(form, profile)
     out = {"weight_total": format_number(s.weight_total)}
+    # the printed 一级 labels' weights, 产出指标(50分): the form's own profile's
+    out.update({f"weights.{k}": format_number(v) for k, v in profile.level1_weights.items()})
     for key, value in (("funds.execution_rate", s.execution_rate), ("funds.score", s.funds_score), ("total", s.total)):
         if value is not None:
             out[key] = format_number(value)

@@ -626,9 +626,21 @@ def _pydantic_message(err: ErrorDetails | dict[str, Any]) -> str:
 _PROJECT_NAMES = {"unit": "单位", "year": "年度", "profile": "地区", "forms": "表单", "raw": "原文"}
 _COMMON_NAMES = {
     "kind": "表单类型", "id": "表单标识", "source": "来源", "raw": "原文", "declaration_id": "对应的申报表",
-    "variant": "表式", "amount_unit": "金额单位", "year": "年度", "level2": "二级指标", "name": "三级指标",
-    "funds": "资金使用情况", "indicators": "指标", "tasks": "年度主要任务",
+    "variant": "表式", "amount_unit": "金额单位", "year": "年度", "indicators": "指标",
 }
+
+
+def _common_name(key: str) -> str | None:
+    """A key of any form named in its words; the forms' own words (二级指标, 资金使用情况…) from the layouts."""
+    from ..layouts.forms import DEPARTMENT_OVERALL, SELF_EVALUATION
+
+    if key in ("level2", "name"):
+        return SELF_EVALUATION.column(key).name
+    if key == "funds" and SELF_EVALUATION.funds is not None:
+        return SELF_EVALUATION.funds.title
+    if key == "tasks" and DEPARTMENT_OVERALL.tasks is not None:
+        return DEPARTMENT_OVERALL.tasks.caption
+    return _COMMON_NAMES.get(key)
 
 
 def _describe_location(loc: tuple[int | str, ...]) -> str:
@@ -657,7 +669,8 @@ def _describe_location(loc: tuple[int | str, ...]) -> str:
         if section == "form" and part in ("indicators", "tasks") and isinstance(nxt, int):
             table = "指标"
             if part == "tasks":
-                table = layout.tasks.caption if layout is not None and layout.tasks is not None else "年度主要任务"
+                table = (layout.tasks.caption if layout is not None and layout.tasks is not None
+                         else _common_name("tasks") or part)
             parts.append(f"{table}第 {nxt + 1} 行")
             section = part
             i += 2
@@ -693,7 +706,7 @@ def _field_name(section: str, layout: FormLayout | None, key: str) -> str:
                         else (r.label for r in layout.funds.rows if r.key == key), None)
         elif section == "fund_line" and layout.funds is not None:
             name = next((c.title for c in layout.funds.columns if c.key == key), None)
-    return name or _COMMON_NAMES.get(key) or f"“{_short(key, 30)}”"
+    return name or _common_name(key) or f"“{_short(key, 30)}”"
 
 
 _HEAD_LINE = _ENCODER.encode({"format": FORMAT_NAME, "schema_version": SCHEMA_VERSION})[:-1] + ",\n"
