@@ -111,10 +111,10 @@ def test_large_project_shows_at_once_and_checks_in_slices(app, qtbot, tmp_path, 
 
         rules.check_form = counted
         try:
-            from fcast_desktop.gui import commands
+            from fcast_desktop.model.editing import SetText
 
             named = next(f for f in forms[3:] if getattr(f, "project_name", ""))
-            doc.undo_stack.push(commands.SetTextCommand(doc, named.id, ("project_name",), ""))
+            doc.edit(named.id, [SetText(("project_name",), "")])
             assert named.project_name == ""
             qtbot.wait(20)
         finally:
@@ -127,6 +127,7 @@ def test_large_project_shows_at_once_and_checks_in_slices(app, qtbot, tmp_path, 
 
 def test_edits_during_the_pass_are_checked_at_once_and_never_overwritten(app, qtbot, tmp_path, background):
     from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import SetText
 
     w = _open(qtbot, tmp_path)
     try:
@@ -136,7 +137,7 @@ def test_edits_during_the_pass_are_checked_at_once_and_never_overwritten(app, qt
         last = [f for f in forms if hasattr(f, "project_name")][-1]
         assert doc.findings_now(last.id) is None  # not reached yet
         before = doc.checked_count()
-        doc.undo_stack.push(commands.SetTextCommand(doc, last.id, ("project_name",), ""))
+        doc.edit(last.id, [SetText(("project_name",), "")])
         # checked at once: its rows are in the problems list while the pass goes on
         assert doc.checking
         found = doc.findings_now(last.id)
@@ -148,7 +149,7 @@ def test_edits_during_the_pass_are_checked_at_once_and_never_overwritten(app, qt
         assert doc.checking
         first = forms[1]
         assert hasattr(first, "project_name")
-        doc.undo_stack.push(commands.SetTextCommand(doc, first.id, ("project_name",), ""))
+        doc.edit(first.id, [SetText(("project_name",), "")])
         edited = doc.findings_now(first.id)
         # a form added meanwhile is checked by the pass too
         extra = forms[2].model_copy(deep=True, update={"id": "added-during-the-pass"})

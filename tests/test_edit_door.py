@@ -194,8 +194,7 @@ def test_header_grid_table_view_and_row_buttons_all_write_through_the_door(windo
             cls.__init__(self, *a, **kw)
         return type(name, (cls,), {"__init__": init})
 
-    for name in ("SetTextCommand", "SetCellsCommand", "ReplaceRowsCommand"):
-        monkeypatch.setattr(commands, name, recording(name, getattr(commands, name)))
+    monkeypatch.setattr(commands, "EditCommand", recording("EditCommand", commands.EditCommand))
     doc = window.document
     evaluation = next(f for f in doc.project.forms if isinstance(f, SelfEvaluation))
     window.select_form(evaluation.id)
@@ -238,3 +237,147 @@ def test_header_grid_table_view_and_row_buttons_all_write_through_the_door(windo
     assert dept.tasks[row].total is None and dept.tasks[row].appropriation is None
     assert len(doors) == 7
     assert len(built) >= len(doors) and all(by_door for _name, by_door in built), built
+
+
+@pytest.mark.gui
+def test_one_edit_command_per_edit_cells_showing_their_text_left_alone_and_no_step_for_nothing(window):
+    from fcast_desktop.gui import commands
+
+    doc = window.document
+    stack = doc.undo_stack
+    form = next(f for f in doc.project.forms if isinstance(f, Declaration) and f.annual_amount is not None)
+    form.review = ["annual_amount"]  # as 新年度申报 marks an amount kept from last year
+    shown = get_text(form, ("annual_amount",))
+    depth = stack.index()
+    # nothing changes: no undo step, the mark stays
+    assert doc.edit(form.id, [SetText(("annual_amount",), shown)], "粘贴") == 0 and stack.index() == depth
+    # a paste: the cell already showing its text is left as it is (its review mark too), the other one written
+    written = doc.edit(form.id, [SetText(("annual_amount",), shown), SetText(("project_name",), "新名")], "粘贴")
+    assert written == 1 and stack.index() == depth + 1 and stack.undoText() == "粘贴"
+    top = stack.command(stack.index() - 1)
+    assert isinstance(top, commands.EditCommand) and form.project_name == "新名" and form.review == ["annual_amount"]
+    # rows and values in one step, one command
+    rows = [*form.indicators, form.indicators[0].model_copy(update={"name": "新指标"})]
+    doc.edit(form.id, [ReplaceRows("indicators", rows), SetText(("indicators", len(rows) - 1, "target"), "≥1次")],
+             "粘贴")
+    assert stack.index() == depth + 2 and isinstance(stack.command(stack.index() - 1), commands.EditCommand)
+    assert form.indicators[-1].name == "新指标" and form.indicators[-1].target == "≥1次"
+    stack.undo()
+    assert len(form.indicators) == len(rows) - 1
+    stack.undo()
+    assert form.project_name != "新名"
+
+
+# ---- no other writer ------------------------------------------------------------------------------------------
+
+_WRITERS = {"set_text", "restore", "setattr", "_set_text_kept", "safe_set_text"}  # they write a form's values
+_MUTATORS = {"append", "extend", "insert", "pop", "remove", "clear", "update", "setdefault", "sort", "reverse"}
+# what an undo command may assign besides its own attributes: the project's form list and its 说明 (not values)
+_PROJECT_LISTS = {"self.document.project.forms", "self.document.project.explanations"}
+
+
+def _dotted(node) -> str:
+    import ast
+
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute):
+        return f"{_dotted(node.value)}.{node.attr}"
+    if isinstance(node, ast.Subscript):
+        return f"{_dotted(node.value)}[]"
+    if isinstance(node, ast.Call):
+        return f"{_dotted(node.func)}()"
+    return "?"
+
+
+def undo_commands_writing_forms(sources: dict[str, str]) -> list[str]:
+    """Every place in ``sources`` (file name → Python source) where a QUndoCommand subclass (direct or through
+    other classes of the sources) could write a form's values other than by ``editing.apply``: a call of a value
+    writer (set_text, restore, setattr), another ``apply``, an assignment to anything but the command's own
+    attributes or the project's form list, a mutating call on something not local to the method. Also any module
+    of the sources importing ``set_text`` or ``restore`` from ``model.editing``."""
+    import ast
+
+    trees = {name: ast.parse(text) for name, text in sources.items()}
+    classes = {node.name: (name, node) for name, tree in trees.items() for node in tree.body
+               if isinstance(node, ast.ClassDef)}
+
+    def is_command(name: str, seen: frozenset = frozenset()) -> bool:
+        if name == "QUndoCommand":
+            return True
+        if name not in classes or name in seen:
+            return False
+        return any(is_command(_dotted(b).rsplit(".", 1)[-1], seen | {name}) for b in classes[name][1].bases)
+
+    found = []
+    for name, tree in trees.items():
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").endswith("model.editing"):
+                found += [f"{name}: imports {a.name}" for a in node.names if a.name in _WRITERS]
+    commands = [c for c in classes if c != "QUndoCommand" and is_command(c)]
+    for cname in commands:
+        file, cls = classes[cname]
+        for fn in (n for n in cls.body if isinstance(n, ast.FunctionDef)):
+            local = {a.arg for a in fn.args.args} - {"self"}
+            local |= {t.id for n in ast.walk(fn) if isinstance(n, (ast.Assign, ast.AnnAssign, ast.For))
+                      for t in ast.walk(n.target if not isinstance(n, ast.Assign) else n.targets[0])
+                      if isinstance(t, ast.Name)}
+            where = f"{file}: {cname}.{fn.name}"
+            for node in ast.walk(fn):
+                if isinstance(node, ast.Call):
+                    called = _dotted(node.func)
+                    last = called.rsplit(".", 1)[-1]
+                    if last in _WRITERS:
+                        found.append(f"{where} calls {called}")
+                    elif last == "apply" and called != "editing.apply":
+                        found.append(f"{where} calls {called}")
+                    elif last in _MUTATORS and isinstance(node.func, ast.Attribute):
+                        receiver = _dotted(node.func.value)
+                        if receiver.split(".")[0].split("[")[0] not in local:
+                            found.append(f"{where} calls {called}")
+                targets = node.targets if isinstance(node, ast.Assign) else \
+                    [node.target] if isinstance(node, (ast.AugAssign, ast.AnnAssign)) else []
+                for target in targets:
+                    for t in (target.elts if isinstance(target, ast.Tuple) else [target]):
+                        text = _dotted(t)
+                        own = isinstance(t, ast.Attribute) and text.count(".") == 1 and text.startswith("self.")
+                        if isinstance(t, ast.Name) or own or text in _PROJECT_LISTS:
+                            continue
+                        if text.split(".")[0].split("[")[0] in local and "." not in text:
+                            continue  # a local list or dict of the method
+                        found.append(f"{where} assigns {text}")
+    return found
+
+
+def test_no_undo_command_of_the_gui_writes_form_values_but_through_editing_apply():
+    gui = ROOT / "fcast_desktop" / "gui"
+    sources = {p.name: p.read_text(encoding="utf-8") for p in sorted(gui.glob("*.py"))}
+    assert "commands.py" in sources
+    assert undo_commands_writing_forms(sources) == []
+    # the check sees what it must refuse: a command writing a value itself, in any of the ways it looks for
+    bad = """
+from PySide6.QtGui import QUndoCommand
+from ..model.editing import set_text
+class Base(QUndoCommand):
+    pass
+class Unit(Base):
+    def redo(self):
+        form = self.form
+        form.amount_unit = "元"
+        self.form.indicators.append(1)
+        set_text(self.form, ("year",), "2024")
+        setattr(form, "year", 2024)
+        form.raw["year"] = "x"
+        other.apply(form, [])
+"""
+    assert len(undo_commands_writing_forms({"bad.py": bad})) == 7
+    good = """
+from PySide6.QtGui import QUndoCommand
+class Edit(QUndoCommand):
+    def redo(self):
+        undo = []
+        undo[:0] = editing.apply(self.form, self.changes)
+        self.undo_changes = undo
+        self.document.project.forms = list(self.forms)
+"""
+    assert undo_commands_writing_forms({"good.py": good}) == []

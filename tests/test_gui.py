@@ -676,8 +676,11 @@ def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "万元" and editor.unit_box.currentText() == "万元"
     window.answers["amount_unit"] = button.Yes  # keep the digits: 12,000.00 was meant in 元
+    stack = window.document.undo_stack
+    depth = stack.index()
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "元" and form.annual_amount == Decimal("12000.00")
+    assert stack.index() == depth + 1 and stack.undoText() == "金额单位改为元（保留所填数字）"
     assert form.total_amount == Decimal("48000.00")
     assert editor.fields["annual_amount"].widget.text() == "12,000.00"
     assert "本年度项目金额（元）" in editor.labels["annual_amount"].text()
@@ -691,6 +694,9 @@ def test_changing_the_amount_unit_can_keep_the_typed_digits(window):
     editor.unit_box.setCurrentText("元")
     assert form.amount_unit == "元" and form.annual_amount == Decimal("120000000.00")
     assert editor.fields["annual_amount"].widget.text() == "120,000,000.00"
+    assert stack.index() == depth + 1 and stack.undoText() == "金额单位改为元"
+    window.actionUndo.trigger()
+    assert form.amount_unit == "万元" and editor.fields["annual_amount"].widget.text() == "12,000.00"
 
 
 def _dark_pixels(image, rect) -> int:
@@ -837,8 +843,8 @@ def test_forms_list_opens_at_its_first_group_header(app, qtbot, project_copy):
 
 
 def test_forms_list_group_counts_and_same_names_are_visible(window):
-    from fcast_desktop.gui import commands
     from fcast_desktop.gui.panels import DetailRole
+    from fcast_desktop.model.editing import SetText
 
     window.resize(1280, 720)
     window.fit_panes()  # the forms list as narrow as on a 1280×720 screen
@@ -871,7 +877,7 @@ def test_forms_list_group_counts_and_same_names_are_visible(window):
     unique = next(f for f in window.document.project.forms if f.project_name == "新开办企业刻制公章补贴经费")
     assert not model.index_of_form(unique.id).data(DetailRole)  # a name of its own: nothing
     # a different year: the year tells them apart
-    window.document.undo_stack.push(commands.SetTextCommand(window.document, same[1].id, ("year",), "2024"))
+    window.document.edit(same[1].id, [SetText(("year",), "2024")])
     assert [model.index_of_form(f.id).data(DetailRole) for f in same] == ["2023", "2024"]
     assert _tree_texts(tree, model.index_of_form(same[1].id))[1][0] == "2024"
 

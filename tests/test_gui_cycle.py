@@ -193,8 +193,7 @@ def test_checklist_preview_pages_and_exports(window, tmp_path):
 
 
 def test_review_mark_goes_when_the_amount_is_edited_and_comes_back_on_undo(window):
-    from fcast_desktop.gui import commands
-    from fcast_desktop.model.editing import get_text
+    from fcast_desktop.model.editing import SetText, get_text
 
     _rolled(window)
     project = window.document.project
@@ -204,8 +203,10 @@ def test_review_mark_goes_when_the_amount_is_edited_and_comes_back_on_undo(windo
     assert any(p.rule == "rollover.amount_review" and p.field == name
                for p in window.document.findings(draft.id).problems)
     path = (name,)
-    window.document.undo_stack.push(commands.SetTextCommand(window.document, draft.id, path, get_text(draft, path),
-                                                            label="金额"))
+    kept = get_text(draft, path)
+    # the amount typed anew (the same text retyped is no change: no undo step, the mark stays)
+    assert window.document.edit(draft.id, [SetText(path, kept)], label="金额") == 0 and name in draft.review
+    assert window.document.edit(draft.id, [SetText(path, "2" if kept == "1" else "1")], label="金额") == 1
     assert name not in draft.review
     assert not any(p.rule == "rollover.amount_review" and p.field == name
                    for p in window.document.findings(draft.id).problems)

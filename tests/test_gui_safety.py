@@ -133,12 +133,12 @@ def test_thirty_digits_typed_into_amounts_keep_the_app_the_text_and_show_a_probl
 
 def test_an_error_inside_an_undo_command_is_reported_after_it_returned_and_the_text_kept(window, qtbot, errors,
                                                                                        monkeypatch):
-    from fcast_desktop.gui import commands
+    from fcast_desktop.model import editing
 
     def broken(form, path, text):
         raise ArithmeticError("model bug")
 
-    monkeypatch.setattr(commands, "set_text", broken)
+    monkeypatch.setattr(editing, "set_text", broken)  # the write editing.apply makes for the EditCommand
     editor = select(window, "基层党建", "self_evaluation")
     index = cell(editor, "党员政治生日活动次数", "actual")
     before = editor.form.indicators[0].actual

@@ -89,7 +89,7 @@ class _Counts:
 
 
 def _keystroke_work(app, qtbot, tmp_path, monkeypatch, n_forms: int) -> dict:
-    from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import SetText
 
     w = _open(qtbot, _big_project_file(tmp_path, n_forms))
     try:
@@ -102,7 +102,7 @@ def _keystroke_work(app, qtbot, tmp_path, monkeypatch, n_forms: int) -> dict:
         name = form.project_name
         for ch in "新名称":  # typing merged into one undo step, as the header editor does
             name += ch
-            doc.undo_stack.push(commands.SetTextCommand(doc, form.id, ("project_name",), name, merge=True))
+            doc.edit(form.id, [SetText(("project_name",), name)], merge=True)
         counts.n["reset"] = len(resets)
         return counts.n
     finally:
@@ -124,7 +124,7 @@ def test_keystroke_work_does_not_grow_with_the_project(app, qtbot, tmp_path, mon
 
 def _paired(doc):
     """A self-evaluation made to pair with the 申报表 of its 项目编码 (its year set to that one's, an undoable edit)."""
-    from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import SetText
     from fcast_desktop.rules.index import search_declaration
 
     project = doc.project
@@ -132,7 +132,7 @@ def _paired(doc):
     evaluation = next(f for f in project.forms if f.kind == "self_evaluation" and not f.declaration_id
                       and f.project_code in codes)
     declaration = codes[evaluation.project_code]
-    doc.undo_stack.push(commands.SetTextCommand(doc, evaluation.id, ("year",), str(declaration.year)))
+    doc.edit(evaluation.id, [SetText(("year",), str(declaration.year))])
     assert search_declaration(evaluation, project) is declaration
     return evaluation, declaration
 
@@ -182,6 +182,7 @@ def _assert_matches_recount(w) -> str:
 
 def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_path, qtmodeltester):
     from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import SetText
 
     w = _open(qtbot, _big_project_file(tmp_path, 130))
     try:
@@ -192,14 +193,14 @@ def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_pat
         seen.add(_assert_matches_recount(w))
         w.select_form(evaluation.id)
         # edits that add and remove problems: an emptied name, a year that no 申报表 has, then back
-        stack.push(commands.SetTextCommand(doc, evaluation.id, ("project_name",), ""))
+        doc.edit(evaluation.id, [SetText(("project_name",), "")])
         seen.add(_assert_matches_recount(w))
-        stack.push(commands.SetTextCommand(doc, evaluation.id, ("year",), "1999"))
+        doc.edit(evaluation.id, [SetText(("year",), "1999")])
         seen.add(_assert_matches_recount(w))
-        stack.push(commands.SetTextCommand(doc, declaration.id, ("project_name",), ""))
+        doc.edit(declaration.id, [SetText(("project_name",), "")])
         seen.add(_assert_matches_recount(w))
         other = next(f for f in doc.project.forms if f.project_name and f.project_name != evaluation.project_name)
-        stack.push(commands.SetTextCommand(doc, evaluation.id, ("project_name",), other.project_name))
+        doc.edit(evaluation.id, [SetText(("project_name",), other.project_name)])
         _assert_matches_recount(w)  # a name shared now: the years and codes that tell them apart
         stack.undo()
         _assert_matches_recount(w)
@@ -216,7 +217,7 @@ def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_pat
         extra = evaluation.model_copy(deep=True, update={"id": "copy-of-evaluation"})
         stack.push(commands.FormListCommand(doc, [*doc.project.forms, extra], "新建表单"))
         _assert_matches_recount(w)
-        stack.push(commands.SetTextCommand(doc, extra.id, ("project_name",), ""))
+        doc.edit(extra.id, [SetText(("project_name",), "")])
         _assert_matches_recount(w)
         for _ in range(3):
             stack.undo()
@@ -229,7 +230,7 @@ def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_pat
 
 def test_kept_index_follows_a_declarations_code_and_year(app, qtbot, tmp_path):
     """After a 申报表's 项目编码 or year changes, the self-evaluation's check finds what a search of the forms finds."""
-    from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import SetText
     from fcast_desktop.rules.checks import declaration_of
     from fcast_desktop.rules.index import search_declaration
 
@@ -239,16 +240,16 @@ def test_kept_index_follows_a_declarations_code_and_year(app, qtbot, tmp_path):
         project = doc.project
         evaluation, declaration = _paired(doc)
         assert declaration_of(evaluation, project, doc.form_index()) is declaration
-        doc.undo_stack.push(commands.SetTextCommand(doc, declaration.id, ("project_code",), "000000000000000000"))
+        doc.edit(declaration.id, [SetText(("project_code",), "000000000000000000")])
         assert search_declaration(evaluation, project) is None
         _assert_matches_recount(w)  # the self-evaluation paired with it was checked again
         assert declaration_of(evaluation, project, doc.form_index()) is None
         doc.undo_stack.undo()
         assert declaration_of(evaluation, project, doc.form_index()) is declaration
-        doc.undo_stack.push(commands.SetTextCommand(doc, declaration.id, ("year",), "1999"))
+        doc.edit(declaration.id, [SetText(("year",), "1999")])
         assert declaration_of(evaluation, project, doc.form_index()) is search_declaration(evaluation, project)
         # the self-evaluation re-checked (an edit of it) sees the index of now: same problems as a fresh check
-        doc.undo_stack.push(commands.SetTextCommand(doc, evaluation.id, ("project_name",), "改名"))
+        doc.edit(evaluation.id, [SetText(("project_name",), "改名")])
         _assert_matches_recount(w)
     finally:
         _close(w)

@@ -469,9 +469,9 @@ def test_evaluation_from_declaration_takes_the_year_and_updates_instead_of_dupli
                                                                           target="2025年12月31日前"),
                                          type(declaration.indicators[0])(level2=Level2.QUANTITY, name="次数",
                                                                          target="≥2次")]
-    from fcast_desktop.gui import commands
+    from fcast_desktop.model.editing import ReplaceRows
 
-    window.document.undo_stack.push(commands.ReplaceRowsCommand(window.document, new.form_id, "indicators", rows, "x"))
+    window.document.edit(new.form_id, [ReplaceRows("indicators", rows)], "x")
     new.form.year = None
     declaration_id = new.form_id
     count = len(window.document.project.forms)
@@ -490,8 +490,7 @@ def test_evaluation_from_declaration_takes_the_year_and_updates_instead_of_dupli
     changed = [r.model_copy() for r in window.editor.form.indicators]
     number = next(r for r in changed if r.name == "次数")
     number.target = "≥3次"
-    window.document.undo_stack.push(commands.ReplaceRowsCommand(window.document, declaration_id, "indicators",
-                                                                changed, "x"))
+    window.document.edit(declaration_id, [ReplaceRows("indicators", changed)], "x")
     stack = window.document.undo_stack
     steps = stack.index()
     window.evaluation_from_declaration()

@@ -4,42 +4,23 @@
 change through one command, :class:`EditCommand` (``model.editing.apply`` and the undo it returns), built by
 ``ProjectDocument.edit``; the project's form list, header and explanations have commands of their own.
 ``redo()``/``undo()`` are called by Qt: they never raise (``_safe``); a value the model cannot take is kept as
-typed, as an unreadable raw text the rules flag, and the error goes to the app's error handler afterwards.
+typed, as an unreadable raw text the rules flag (``editing.apply``'s ``on_error``), and the error goes to the app's
+error handler afterwards. No other command writes a form's values (tests/test_edit_door.py checks it).
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, Literal, cast
 
 from PySide6.QtGui import QUndoCommand
 
 from ..model import AnyForm, editing
-from ..model.editing import Change, ReplaceRows, Restore, SetText, get_text, restore, set_text, snapshot
+from ..model.editing import Change, Restore, SetText, get_text, snapshot
+from ..model.fields import exists
 from .safety import report_later
 
-if TYPE_CHECKING:
-    from ..model import Declaration
-
 MERGE_TYPING = 1
-
-
-def safe_set_text(form: AnyForm, path: tuple, text: str) -> None:
-    """``set_text`` that never raises: should the model refuse the text, it is kept verbatim as the field's raw
-    (unreadable) text — flagged by the rules, never lost — and the error is reported once the command returned."""
-    try:
-        set_text(form, path, text)
-    except Exception:  # noqa: BLE001
-        report_later()
-        text = "" if text is None else str(text)
-        try:
-            restore(form, path, (None, text))
-        except Exception:  # noqa: BLE001 - the field takes no empty value: it keeps its value, shows the text
-            try:
-                restore(form, path, (snapshot(form, path)[0], text))
-            except Exception:  # noqa: BLE001
-                report_later()
 
 
 def safe_get_text(form: AnyForm, path: tuple, grouping: bool = True) -> str | None:
@@ -98,6 +79,7 @@ class EditCommand(FormCommand):
         self.changes: list[Change] = list(changes)
         self.undo_changes: list[Change] = []
         self._merge = merge
+        self.written = 0  # values the last redo wrote (cells already showing their new text are left out)
         self.sealed = False  # editing of the field finished: the next typing there is a new undo step
 
     @property
@@ -140,15 +122,17 @@ class EditCommand(FormCommand):
     def redo(self) -> None:
         form = self.form
         undo: list[Change] = []
+        written = 0
         try:
             for change in self.changes:  # one at a time: should one fail, undo still puts back those made
-                if isinstance(change, SetText):  # editing.apply's own step, with the text kept should it fail
-                    undo.insert(0, Restore(change.path, snapshot(form, change.path)))
-                    safe_set_text(form, change.path, change.text)
-                else:
-                    undo[:0] = editing.apply(form, [change])
+                if isinstance(change, SetText):
+                    if exists(form, change.path) and safe_get_text(form, change.path) == change.text:
+                        continue  # a cell already showing its new text is left as it is (its review mark too)
+                    written += 1
+                undo[:0] = editing.apply(form, [change], on_error=_report)
         finally:
             self.undo_changes = undo
+            self.written = written
             self._notify(self.changes)
         if self._nothing_changed():
             self.setObsolete(True)  # "12000" typed over "12,000.00": nothing changed, no undo step
@@ -156,34 +140,13 @@ class EditCommand(FormCommand):
     @_safe
     def undo(self) -> None:
         try:
-            editing.apply(self.form, self.undo_changes)
+            editing.apply(self.form, self.undo_changes, on_error=_report)
         finally:
             self._notify(self.undo_changes)
 
 
-class SetTextCommand(EditCommand):
-    """One value typed into one field or cell (the name ``document.edit`` still builds)."""
-
-    def __init__(self, document, form_id: str, path: tuple, text: str, label: str = "", merge: bool = False):
-        super().__init__(document, form_id, [SetText(path, text)], typing_text(label, text), merge=merge)
-
-
-class SetCellsCommand(EditCommand):
-    """Many cells at once (paste, clear, fill): one undo step; cells already showing their new text are left out
-    (the name ``document.edit`` still builds)."""
-
-    def __init__(self, document, form_id: str, changes: list[tuple[tuple, str]], text: str = "粘贴"):
-        form = document.form(form_id)
-        super().__init__(document, form_id, [SetText(path, new) for path, new in changes
-                                             if safe_get_text(form, path) != new], text)
-
-
-class ReplaceRowsCommand(EditCommand):
-    """Replace the whole row list of a table (``indicators`` or ``tasks``): insert, delete, 不适用 (the name
-    ``document.edit`` still builds)."""
-
-    def __init__(self, document, form_id: str, table: str, new_rows: list, text: str):
-        super().__init__(document, form_id, [ReplaceRows(table, [r.model_copy(deep=True) for r in new_rows])], text)
+def _report(_error: BaseException) -> None:
+    report_later()  # called inside the ``except`` of editing.apply: the error is the current one
 
 
 def typing_text(label: str, text: str) -> str:
@@ -194,41 +157,16 @@ def typing_text(label: str, text: str) -> str:
 AMOUNT_PATHS = (("total_amount",), ("annual_amount",))
 
 
-class ChangeUnitCommand(FormCommand):
-    """金额单位 of a declaration changes. ``keep_digits``: the digits shown stay and are read in the new unit (the
-    stored amounts are divided or multiplied by 10,000); otherwise the amounts stay and only their display
-    changes. One undo step either way."""
-
-    def __init__(self, document, form_id: str, unit: str, keep_digits: bool):
-        super().__init__(document, form_id, f"金额单位改为{unit}" + ("（保留所填数字）" if keep_digits else ""))
-        form = self.declaration
-        self.unit = cast("Literal['万元', '元']", unit)  # the form editor offers only these
-        self.keep_digits = keep_digits
-        self.old_unit = form.amount_unit
-        texts = [(path, safe_get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]
-        self.texts = [(path, text) for path, text in texts if text is not None]  # an amount it cannot show stays
-        self.old = [(path, snapshot(form, path)) for path in AMOUNT_PATHS]
-
-    @property
-    def declaration(self) -> Declaration:
-        return cast("Declaration", self.form)  # 金额单位 is a declaration's
-
-    @_safe
-    def redo(self) -> None:
-        form = self.declaration
-        form.amount_unit = self.unit
-        if self.keep_digits:
-            for path, text in self.texts:
-                safe_set_text(form, path, text)  # the same digits, now read in the new unit
-        self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
-
-    @_safe
-    def undo(self) -> None:
-        form = self.declaration
-        form.amount_unit = self.old_unit
-        for path, state in self.old:
-            restore(form, path, state)
-        self.document.notify_form_changed(self.form_id, paths=list(AMOUNT_PATHS))
+def unit_change(form: AnyForm, unit: str, keep_digits: bool) -> tuple[list[Change], str]:
+    """金额单位 of a declaration changes: the changes and the undo step's name for ``ProjectDocument.edit``.
+    ``keep_digits``: the digits shown stay and are read in the new unit (the stored amounts are divided or
+    multiplied by 10,000); otherwise the amounts stay and only their display changes. One undo step either way;
+    an amount the form cannot show stays as it is."""
+    changes: list[Change] = [SetText(("amount_unit",), unit)]
+    if keep_digits:
+        texts = [(path, safe_get_text(form, path, grouping=False)) for path in AMOUNT_PATHS]  # in the old unit
+        changes += [SetText(path, text) for path, text in texts if text is not None]
+    return changes, f"金额单位改为{unit}" + ("（保留所填数字）" if keep_digits else "")
 
 
 class FormListCommand(QUndoCommand):

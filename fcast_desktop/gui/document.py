@@ -411,53 +411,28 @@ class ProjectDocument(QObject):
     def edit(self, form_id: str, changes: list, text: str = "", merge: bool = False, label: str = "") -> int:
         """The one way the views change a form: typing (one value, no ``text``: an undo step named 修改 and the
         place's name, or ``label``; ``merge``: one step per typing burst), paste, delete and fill (``text``: 粘贴,
-        清除单元格…), rows inserted or replaced (``ReplaceRows``). ``changes`` are ``model.editing`` changes;
-        what they imply is added (``model.completion.complete``: a task's 总额) and the whole is pushed as one undo
-        step. Returns how many values were written (0: nothing changed, nothing pushed)."""
+        清除单元格…), rows inserted or replaced (``ReplaceRows``), 金额单位 (``commands.unit_change``). ``changes``
+        are ``model.editing`` changes; what they imply is added (``model.completion.complete``: a task's 总额) and
+        the whole is one ``commands.EditCommand``, one undo step. Returns how many values were written (0 and
+        nothing pushed when every value already shows its new text; rows replaced are not counted)."""
         form = self.form(form_id)
         if form is None or not changes:
             return 0
+        if all(isinstance(c, SetText) and exists(form, c.path) and commands.safe_get_text(form, c.path) == c.text
+               for c in changes):
+            return 0
         typed = len(changes) == 1 and isinstance(changes[0], SetText) and not text
         if typed:
-            change = changes[0]
-            if exists(form, change.path) and commands.safe_get_text(form, change.path) == change.text:
-                return 0
-            label = label or path_name(layout_for(form), form, change.path)
+            label = label or path_name(layout_for(form), form, changes[0].path)
+            text = commands.typing_text(label, changes[0].text)
         if not any(isinstance(c, ReplaceRows) for c in changes):
             completed = complete(form, changes)
             if typed and len(completed) > 1:
                 text, typed = f"修改{label}（总额随之计算）", False
             changes = completed
-        if typed:
-            change = changes[0]
-            assert isinstance(change, SetText)
-            self.undo_stack.push(commands.SetTextCommand(self, form_id, change.path, change.text, label, merge=merge))
-            return 1
-        runs: list[list] = []  # consecutive value changes make one command, each row replacement one
-        for change in changes:
-            if isinstance(change, SetText) and runs and isinstance(runs[-1][0], SetText):
-                runs[-1].append(change)
-            else:
-                runs.append([change])
-        text = text or "修改"
-        stack = self.undo_stack
-        written = 0
-        if len(runs) > 1:
-            stack.beginMacro(text)
-        try:
-            for run in runs:
-                if isinstance(run[0], ReplaceRows):
-                    stack.push(commands.ReplaceRowsCommand(self, form_id, run[0].table, list(run[0].rows), text))
-                    continue
-                # built when its turn comes: after the rows before it were inserted (their indexes are then right)
-                command = commands.SetCellsCommand(self, form_id, [(c.path, c.text) for c in run], text)
-                if command.changes:
-                    stack.push(command)
-                    written += len(command.changes)
-        finally:
-            if len(runs) > 1:
-                stack.endMacro()
-        return written
+        command = commands.EditCommand(self, form_id, changes, text or "修改", merge=merge and typed)
+        self.undo_stack.push(command)
+        return command.written
 
     # ---- change notification (called by undo commands) ---------------------------------------------
 

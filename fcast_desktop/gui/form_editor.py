@@ -264,7 +264,7 @@ class FormEditor(EditorGeometry, ScoreSummary):
     def end_typing(self, path: tuple) -> None:
         stack = self.document.undo_stack
         top = stack.command(stack.index() - 1) if stack.index() > 0 else None
-        if isinstance(top, commands.SetTextCommand) and top.form_id == self.form_id and top.path == path:
+        if isinstance(top, commands.EditCommand) and top.form_id == self.form_id and top.path == path:
             top.sealed = True
 
     def _variant_changed(self, _index: int) -> None:
@@ -310,7 +310,8 @@ class FormEditor(EditorGeometry, ScoreSummary):
                     self.unit_box.setCurrentText(old)
                 return
             keep_digits = answer == button.Yes
-        self.document.undo_stack.push(commands.ChangeUnitCommand(self.document, self.form_id, unit, keep_digits))
+        changes, text = commands.unit_change(form, unit, keep_digits)
+        self.document.edit(self.form_id, changes, text)
         if keep_digits:
             self.statusMessage.emit(f"金额单位已改为“{unit}”，保留所填的数字（可按 Ctrl+Z 撤销）")
 

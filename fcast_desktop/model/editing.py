@@ -13,7 +13,7 @@ returns the changes that undo them; the undo commands of the GUI, the importers 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -154,10 +154,15 @@ class ReplaceRows:
 Change = SetText | Restore | ReplaceRows
 
 
-def apply(form: AnyForm, changes: Sequence[Change]) -> list[Change]:
+def apply(form: AnyForm, changes: Sequence[Change],
+          on_error: Callable[[BaseException], None] | None = None) -> list[Change]:
     """Make ``changes`` on ``form`` in order; returns the changes that undo them (``apply(form, undo)`` puts the
     form back exactly: values, raw texts, review marks, rows). Never raises for any text (``set_text``); a choice
-    field that refuses a text keeps its value, and its undo change is a no-op."""
+    field that refuses a text keeps its value, and its undo change is a no-op.
+
+    ``on_error`` (the GUI's undo commands, which must never raise into Qt): should storing a text fail all the
+    same (a bug), the text is kept verbatim as the field's raw (unreadable) text — flagged by the rules, never
+    lost — and the error is handed to ``on_error`` (called inside the ``except``) instead of raised."""
     undo: list[Change] = []
     for change in changes:
         if isinstance(change, ReplaceRows):
@@ -169,9 +174,28 @@ def apply(form: AnyForm, changes: Sequence[Change]) -> list[Change]:
             restore(form, change.path, change.state)
         else:
             undo.append(Restore(change.path, snapshot(form, change.path)))
-            set_text(form, change.path, change.text)
+            if on_error is None:
+                set_text(form, change.path, change.text)
+            else:
+                _set_text_kept(form, change.path, change.text, on_error)
     undo.reverse()
     return undo
+
+
+def _set_text_kept(form: AnyForm, path: Path, text: str, on_error: Callable[[BaseException], None]) -> None:
+    """``set_text`` whose failure keeps ``text`` as the raw text of the field (see :func:`apply`)."""
+    try:
+        set_text(form, path, text)
+    except Exception as error:  # noqa: BLE001 - kept as typed below; the caller hears of it
+        on_error(error)
+        text = "" if text is None else str(text)
+        try:
+            restore(form, path, (None, text))
+        except Exception:  # noqa: BLE001 - the field takes no empty value: it keeps its value, shows the text
+            try:
+                restore(form, path, (snapshot(form, path)[0], text))
+            except Exception as last:  # noqa: BLE001
+                on_error(last)
 
 
 def changed_paths(changes: Iterable[Change]) -> list[Path]:
