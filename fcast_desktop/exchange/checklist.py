@@ -4,8 +4,8 @@ Both are made of the printed cells of the forms (:class:`~fcast_desktop.layouts.
 sections only) and go through the forms' own writers: :func:`~fcast_desktop.layouts.printed.compose_pages` and
 :func:`~fcast_desktop.exchange.pdf_export.draw_page` for the PDF — the bundled font, the same line breaking,
 repeated column headers, and the footer "第 N 页 共 M 页" —, and the sheet helpers of
-:mod:`~fcast_desktop.exchange.xlsx_export` for Excel (宋体, borders, row heights, A4 fitted to the width, the same
-footer with the sheet's page count).
+:mod:`~fcast_desktop.exchange.xlsx_print` and :mod:`~fcast_desktop.exchange.xlsx_writer` for Excel (宋体, borders,
+row heights, A4 fitted to the width, the same footer with the sheet's page count).
 
 ``export_checklist_pdf(checklist, out)`` / ``export_checklist_xlsx(checklist, out)``
     the checklist of ``rules.checklist.checklist(project)``, written atomically;
@@ -20,7 +20,7 @@ footer with the sheet's page count).
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -144,15 +144,29 @@ def appendix_printed(form: AnyForm, n: int, items: list[Finding]) -> PrintedForm
                        [Section("block", rows, widths=list(APPENDIX))], DECLARATION)
 
 
-def explained_findings(project: Project, form: AnyForm) -> list[Finding]:
-    """The explained problems of ``form`` (the explanations that apply to its current values)."""
+def explained_findings(project: Project, form: AnyForm, explained: Collection[str] | None = None) -> list[Finding]:
+    """The explained problems of ``form`` (the explanations that apply to its current values). ``explained``: the
+    ids of the forms that have explanations (:func:`explained_form_ids`), when the caller asks for many forms."""
     from ..rules.checks import check_form
     from ..rules.explanations import form_findings
 
-    if not any(e.form_id == form.id for e in project.explanations):
+    if explained is None:
+        explained = explained_form_ids(project)
+    if form.id not in explained:
         return []
     problems = check_form(form, None, project)
     return [f for f in form_findings(project, form, problems) if f.explanation is not None]
+
+
+def explained_form_ids(project: Project) -> set[str]:
+    """The ids of the forms that have explanations: asked once per export, not once per form."""
+    return {e.form_id for e in project.explanations}
+
+
+def form_numbers(project: Project) -> dict[int, int]:
+    """The number of each form in the project, by the form object's identity (the forms of an export are the
+    project's own objects): looked up instead of searching the project's forms for each exported form."""
+    return {id(f): i for i, f in enumerate(project.forms)}
 
 
 # ---- PDF -----------------------------------------------------------------------------------------------------
@@ -179,12 +193,13 @@ def _check_font(pf: PrintedForm, where: str) -> None:
 
 
 def with_appendix(pages: list[Page], project: Project, form: AnyForm, metrics: TextMetrics, n: int = 0,
-                  index: int | None = None) -> list[Page]:
+                  index: int | None = None, explained: Collection[str] | None = None) -> list[Page]:
     """``pages`` of ``form`` (number ``n`` in the batch; ``index``: its number in the project, for the label)
-    followed by its 审核说明 page(s) when it has explanations, all numbered "第 N 页 共 M 页" together."""
+    followed by its 审核说明 page(s) when it has explanations, all numbered "第 N 页 共 M 页" together.
+    ``explained``: :func:`explained_form_ids`, when the caller asks for every form of an export."""
     from ..layouts.printed import compose_pages
 
-    items = explained_findings(project, form)
+    items = explained_findings(project, form, explained)
     if not items:
         return pages
     number = index if index is not None else next((k for k, f in enumerate(project.forms) if f is form), n)
@@ -244,14 +259,28 @@ def export_checklist_pdf(c: Checklist, out: str | Path) -> Path:
 
 
 def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
-    """A printed form made of block sections on a sheet, as :func:`xlsx_export.write_form_sheet` writes the blocks
+    """A printed form made of block sections on a sheet, as :func:`xlsx_writer.write_form_sheet` writes the blocks
     of a form: one column grid, merged cells, wrapped text, row heights, page breaks between rows, A4 fitted to the
     width, the footer "第 &P 页 共 M 页"."""
     from openpyxl.utils import get_column_letter
     from openpyxl.worksheet.pagebreak import Break
 
     from ..layouts.printed import sheet_grid
-    from . import xlsx_export as x
+    from .xlsx_cells import display_value
+    from .xlsx_print import (
+        BETWEEN_BLOCKS,
+        BETWEEN_GROUPS,
+        LABEL_ROLES,
+        MAX_ROW_PT,
+        Slot,
+        column_widths,
+        fit_label_text,
+        fits_one_page,
+        paginate,
+        print_setup,
+        row_heights,
+    )
+    from .xlsx_writer import put_cell
 
     grid = sheet_grid(pf)
     first = 3 if pf.subtitle else 2
@@ -263,21 +292,21 @@ def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
         for prow in section.rows:
             for c in prow.cells:
                 col, span = grid.place(s, c)
-                slots.append(x._Slot(r, replace(c, col=col, colspan=span)))
+                slots.append(Slot(r, replace(c, col=col, colspan=span)))
             if any(c.role in ("section", "header") for c in prow.cells):
                 keep.add(r)  # a title or a column header never ends a page
-            quality[r] = x.BETWEEN_GROUPS
+            quality[r] = BETWEEN_GROUPS
             r += 1
-        quality[r - 1] = x.BETWEEN_BLOCKS
+        quality[r - 1] = BETWEEN_BLOCKS
     last = r - 1
-    widths = x._column_widths(grid.widths, pf.landscape, slots)
+    widths = column_widths(grid.widths, pf.landscape, slots)
     for slot in slots:
-        if slot.cell.role in x.LABEL_ROLES:
-            text, slot.shrink = x.fit_label_text(slot.cell, widths)
+        if slot.cell.role in LABEL_ROLES:
+            text, slot.shrink = fit_label_text(slot.cell, widths)
             slot.cell = replace(slot.cell, text=text)
-    heights = x._row_heights(slots, widths, first, last) | ({1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0})
-    one_page = x._fits_one_page(heights, widths, pf.landscape)
-    breaks = [] if one_page else x._paginate(heights, last, keep, quality, set(), None, pf.landscape, widths)
+    heights = row_heights(slots, widths, first, last) | ({1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0})
+    one_page = fits_one_page(heights, widths, pf.landscape)
+    breaks = [] if one_page else paginate(heights, last, keep, quality, set(), None, pf.landscape, widths)
     for i, w in enumerate(widths, 1):
         ws.column_dimensions[get_column_letter(i)].width = round(w, 2)
     end = get_column_letter(len(widths))
@@ -291,29 +320,30 @@ def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
         ws["A2"].alignment = styles.align("center")
         ws.merge_cells(f"A2:{end}2")
     for slot in slots:
-        value, fmt = x._display_value(slot.cell)
+        value, fmt = display_value(slot.cell)
         bold = slot.cell.role in ("header", "section", "total")
-        x._put(ws, styles, slot.row, slot.cell, value, fmt, bold, shrink=slot.shrink)
+        put_cell(ws, styles, slot.row, slot.cell, value, fmt, bold, shrink=slot.shrink)
     for row, h in heights.items():
-        ws.row_dimensions[row].height = round(min(h, x.MAX_ROW_PT), 1)
+        ws.row_dimensions[row].height = round(min(h, MAX_ROW_PT), 1)
     for b in breaks:
         ws.row_breaks.append(Break(id=b))
-    x._print_setup(ws, pf, None, one_page, pages=len(breaks) + 1)
+    print_setup(ws, pf, None, one_page, pages=len(breaks) + 1)
 
 
 def checklist_workbook(c: Checklist):
     from openpyxl import Workbook
 
-    from . import xlsx_export as x
+    from .xlsx_package import set_normal_font
+    from .xlsx_writer import Styles
 
     wb = Workbook()
     ws = wb.active
     assert ws is not None  # a new workbook has its first sheet
     ws.title = TITLE
-    x._set_normal_font(wb)
+    set_normal_font(wb)
     wb.properties.creator = "绩效表单助手 fcast-desktop"
     wb.properties.title = TITLE
-    write_printed_sheet(ws, checklist_printed(c), x._Styles())
+    write_printed_sheet(ws, checklist_printed(c), Styles())
     return wb
 
 
@@ -333,11 +363,15 @@ def export_checklist_xlsx(c: Checklist, out: str | Path) -> Path:
 def explanation_sheet_printed(project: Project, forms: Sequence[AnyForm]) -> PrintedForm | None:
     """The sheet 审核说明 of an Excel export: a block per exported form that has explanations; None without any."""
     sections: list[Section] = []
+    explained = explained_form_ids(project)
+    numbers: dict[int, int] | None = None
     for k, form in enumerate(forms):
-        items = explained_findings(project, form)
+        items = explained_findings(project, form, explained)
         if not items:
             continue
-        n = next((i for i, f in enumerate(project.forms) if f is form), k)
+        if numbers is None:
+            numbers = form_numbers(project)
+        n = numbers.get(id(form), k)
         rows = [_section(form_label(n, form), 3), _header("位置", "警告", "说明")]
         for f in items:
             rows.append(PRow([PCell(place_text(form, f.problem), 0), PCell(f.problem.message, 1),
@@ -353,7 +387,7 @@ def add_explanation_sheet(wb, project: Project, forms: Sequence[AnyForm], styles
     """Add the sheet 审核说明 to an export workbook when an exported form has explanations; True when added. Its
     name does not clash with the forms' sheets (``names``). With ``archive`` (the streamed export) the sheet is
     written into it at once, like the forms' sheets."""
-    from . import xlsx_export as x
+    from .xlsx_package import archive_sheet, new_sheet
 
     pf = explanation_sheet_printed(project, forms)
     if pf is None:
@@ -363,10 +397,10 @@ def add_explanation_sheet(wb, project: Project, forms: Sequence[AnyForm], styles
     while name.casefold() in used:
         k += 1
         name = f"{APPENDIX_SHEET}({k})"
-    ws = x._new_sheet(wb, name)
+    ws = new_sheet(wb, name)
     write_printed_sheet(ws, pf, styles)
     if archive is not None:
-        x._archive_sheet(wb, ws, archive)
+        archive_sheet(wb, ws, archive)
     return True
 
 
@@ -380,8 +414,10 @@ __all__ = [
     "checklist_printed",
     "checklist_workbook",
     "explained_findings",
+    "explained_form_ids",
     "export_checklist_pdf",
     "export_checklist_xlsx",
+    "form_numbers",
     "with_appendix",
     "write_printed_sheet",
 ]

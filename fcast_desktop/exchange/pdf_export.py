@@ -12,8 +12,8 @@ Every form starts on a new A4 page, portrait or landscape as its layout says. Th
 (:mod:`.fonts`), embedded; never the non-embedded STSong-Light. Whether 二级指标 labels carry the 福田 stars
 is asked per form (``rules.form_stars``: by the district of its 项目编码).
 
-Before any layout every printed text is checked against the font: characters it lacks raise
-:class:`MissingCharactersError` naming the form, the field and the characters — nothing is printed as a box.
+Every printed text is checked against the font as its form is laid out (one look per form): characters it lacks
+raise :class:`MissingCharactersError` naming every form, field and character — nothing is printed as a box.
 The file is written atomically (temporary file beside the target, then ``os.replace``): a cancelled or failed
 export leaves no file behind, and an existing file stays as it was.
 """
@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from ..layouts.forms import LAYOUTS, FormLayout
@@ -49,6 +49,9 @@ from ..model.forms import AnyForm, Project, form_title
 from ..store.project_file import write_atomically
 from .fonts import describe_characters, missing_characters, register_reportlab_font
 from .report import ExportCancelled, ExportError
+
+if TYPE_CHECKING:
+    from ..rules import Profile
 
 Progress = Callable[[int, int], None]
 Cancelled = Callable[[], bool]
@@ -87,7 +90,8 @@ def export_pdf(
     ``progress(done, total)`` is called with ``total = len(forms)``: ``(0, total)`` first, after each form is laid
     out, and ``(total, total)`` once the file is written. When ``is_cancelled()`` returns true the export stops
     at the next form, no file is written and :class:`ExportCancelled` is raised. Raises
-    :class:`MissingCharactersError` (before any layout) when a text holds characters the font cannot print.
+    :class:`MissingCharactersError` (naming every such text; no file written) when a text holds characters the font
+    cannot print.
     """
     forms = list(project.forms if forms is None else forms)
     if not forms:
@@ -104,21 +108,26 @@ def export_pdf(
 
 def printed_forms(project: Project, forms: Sequence[AnyForm]) -> list[PrintedForm]:
     """The printed layout of each form, with its computed values and its own stars (``rules.form_stars``)."""
-    return [build_printed(form, *_rules_values(project, form)) for form in forms]
+    from ..rules import load_profile
+
+    profile = load_profile(project.profile)
+    return [build_printed(form, *_rules_values(project, form, profile)) for form in forms]
 
 
-def _rules_values(project: Project, form: AnyForm) -> tuple[dict[str, str], bool]:
-    """What the rules add to a printed form: its computed values and whether it carries the 福田 stars."""
+def _rules_values(project: Project, form: AnyForm, profile: Profile | None = None) -> tuple[dict[str, str], bool]:
+    """What the rules add to a printed form: its computed values and whether it carries the 福田 stars (what
+    ``rules.form_stars`` says: the stars of the profile its 项目编码 calls for). ``profile``: the project's, when
+    the caller has it (an export loads it once, not per form)."""
     from ..model import SelfEvaluation
     from ..model.money import format_number
-    from ..rules import form_profile, form_stars, load_profile
+    from ..rules import form_profile, load_profile
     from ..rules.report import computed_values
 
     computed = computed_values(form, project)
+    own = form_profile(form, profile if profile is not None else load_profile(project.profile))
     if isinstance(form, SelfEvaluation):  # 产出指标(50分): the weights of the form's profile
-        profile = form_profile(form, load_profile(project.profile))
-        computed.update({f"weights.{k}": format_number(v) for k, v in profile.level1_weights.items()})
-    return computed, form_stars(form, project)
+        computed.update({f"weights.{k}": format_number(v) for k, v in own.level1_weights.items()})
+    return computed, own.stars
 
 
 def pdf_metrics() -> TextMetrics:
@@ -137,10 +146,12 @@ def form_pages(project: Project, forms: Sequence[AnyForm]) -> list[Page]:
     printed = printed_forms(project, forms)
     check_printable(forms, printed)
     metrics = pdf_metrics()
-    from .checklist import with_appendix  # a form's 审核说明 page(s) follow it (issue 15)
+    from .checklist import explained_form_ids, form_numbers, with_appendix  # a form's 审核说明 page(s) follow it
 
+    explained, numbers = explained_form_ids(project), form_numbers(project)
     return [page for n, (form, pf) in enumerate(zip(forms, printed, strict=False))
-            for page in with_appendix(compose_pages(pf, metrics, n), project, form, metrics, n)]
+            for page in with_appendix(compose_pages(pf, metrics, n), project, form, metrics, n,
+                                      numbers.get(id(form)), explained)]
 
 
 def render_pdf(
@@ -157,21 +168,14 @@ def render_pdf(
         progress(0, total)
     if is_cancelled and is_cancelled():
         raise ExportCancelled()
-    # every text is checked before anything is drawn; the printed layouts are made one form at a time, twice
-    # (they are cheap to make, and holding them for thousands of forms is not), the rules asked once
-    values: list[tuple[dict[str, str], bool]] = []
-    problems: list[tuple[str, str, set[str]]] = []
-    for n, form in enumerate(forms):
-        if is_cancelled and is_cancelled():
-            raise ExportCancelled()
-        values.append(_rules_values(project, form))
-        problems += _missing_in_form(n, form, build_printed(form, *values[n]))
-    if problems:
-        raise MissingCharactersError(problems)
+    # one pass: each form's printed layout is made once, its texts checked against the font, then drawn (the
+    # layouts are not held: one form's at a time). Once a text is found the font cannot print, nothing more is
+    # drawn, but every form is still checked, so that the error names all of them; nothing is written then.
     font = register_reportlab_font()
     metrics = pdf_metrics()
-    from .checklist import with_appendix
+    from .checklist import explained_form_ids, form_numbers, with_appendix
 
+    explained, numbers = explained_form_ids(project), form_numbers(project)
     buf = io.BytesIO()
     canvas = Canvas(buf, pagesize=A4, initialFontName=font,  # type: ignore[arg-type]  # stubs: a font name is str
                     initialFontSize=BODY_SIZE, initialLeading=BODY_SIZE * LEADING, lang="zh-CN")
@@ -179,17 +183,27 @@ def render_pdf(
     canvas.setAuthor("绩效表单助手")
     canvas.setSubject("预算绩效表单")
     canvas.setCreator(f"fcast-desktop {__version__}")
-    encoded: dict[str, list] = {}
+    from ..rules import load_profile
+
+    profile = load_profile(project.profile)
+    problems: list[tuple[str, str, set[str]]] = []
+    drawer = PageDrawer(canvas, font)
     packed = 0
     for n, form in enumerate(forms):
         if is_cancelled and is_cancelled():
             raise ExportCancelled()
-        pages = compose_pages(build_printed(form, *values[n]), metrics, n)
-        for page in with_appendix(pages, project, form, metrics, n):  # its 审核说明 page(s), if any (issue 15)
-            draw_page(canvas, page, font, encoded)
+        pf = build_printed(form, *_rules_values(project, form, profile))
+        problems += _missing_in_form(n, form, pf)
+        if problems:
+            continue
+        pages = compose_pages(pf, metrics, n)
+        for page in with_appendix(pages, project, form, metrics, n, numbers.get(id(form)), explained):  # 审核说明
+            drawer.draw(page)
         packed = _pack_pages(canvas, packed)
         if progress and n + 1 < total:
             progress(n + 1, total)
+    if problems:
+        raise MissingCharactersError(problems)
     from reportlab import rl_config
 
     a85 = rl_config.useA85
@@ -202,75 +216,137 @@ def render_pdf(
 
 
 def draw_page(canvas, page: Page, font: str, encoded: dict[str, list] | None = None) -> None:
-    """One page on a reportlab canvas (y grows upwards there: flipped from the page's top-left coordinates).
+    """One page on a reportlab canvas (see :class:`PageDrawer`; ``encoded``: a dict of texts already split into
+    the font's subsets, kept for a whole document)."""
+    drawer = PageDrawer(canvas, font)
+    if encoded is not None:
+        drawer.encoded = encoded
+    drawer.draw(page)
+
+
+class PageDrawer:
+    """Draws pages on one reportlab canvas (y grows upwards there: flipped from the page's top-left coordinates).
 
     Boxes and text lines are written as PDF operators (``canvas.addLiteral``), the same operators reportlab's
     ``rect`` and ``drawString`` write, without their per-call overhead (a ``drawString`` measures the text and
     makes a text object of its own): a page holds ~100 of each, a district's export 100,000s. Numbers are
     formatted by reportlab's ``fp_str``, once per distinct value; a text is split into the font's subsets by
-    the font itself (which also records the glyphs to embed), once per document when ``encoded`` is passed —
-    a dict kept for the whole document (:func:`render_pdf`), since a subset code once given never changes."""
-    from reportlab.lib.colors import HexColor, black
-    from reportlab.lib.rl_accel import escapePDF
-    from reportlab.pdfbase.pdfmetrics import getFont
+    the font itself (which also records the glyphs to embed), once per document — a subset code once given
+    never changes — and so is the name of each subset's font resource."""
 
-    h = page.height
-    canvas.setPageSize((page.width, page.height))
-    fills: dict[str, object] = {}
-    for b in page.fills:
-        color = fills.get(b.fill) or fills.setdefault(b.fill, HexColor(b.fill))
-        canvas.setFillColor(color)
-        canvas.rect(b.x, h - b.y - b.h, b.w, b.h, stroke=0, fill=1)
-    canvas.setFillColor(black)
-    canvas.setStrokeColor(black)
-    width = None
-    ops: list[str] = []
-    for b in page.boxes:
-        if b.line_width != width:
-            if ops:
-                canvas.addLiteral("\n".join(ops))
-                ops = []
-            width = b.line_width
-            canvas.setLineWidth(width)
-        ops.append(f"n {_num(b.x)} {_num(h - b.y - b.h)} {_num(b.w)} {_num(b.h)} re S")  # = canvas.rect(stroke=1)
-    if ops:
-        canvas.addLiteral("\n".join(ops))
-    face: Any = getFont(font)  # a TTFont: splitString, getSubsetInternalName (the stubs know the base Font only)
-    doc = canvas._doc
-    encoded = {} if encoded is None else encoded
-    ops = []
-    size = subset = None
-    for t in page.texts:
-        if t.bold:
-            if ops:
-                canvas.addLiteral("BT " + " ".join(ops) + " ET")
-                ops = []
-            canvas.saveState()
-            text = canvas.beginText()
-            text.setFont(font, t.size)
-            canvas.setLineWidth(t.size * 0.035)
-            text.setTextRenderMode(2)  # fill, then stroke
-            text.setTextOrigin(t.x, h - t.y)
-            text.textOut(t.text)
-            canvas.drawText(text)
-            canvas.restoreState()
-            size = subset = None
-            continue
-        parts = encoded.get(t.text)
-        if parts is None:  # what drawString writes for a TrueType font: (subset, "(bytes) Tj") per run
-            if len(encoded) >= 20_000:  # the labels of every form, and not every text of a large export
-                encoded.clear()
-            parts = encoded[t.text] = [(sub, f"({escapePDF(chunk)}) Tj")
-                                       for sub, chunk in face.splitString(t.text, doc)]
-        ops.append(f"1 0 0 1 {_num(t.x)} {_num(h - t.y)} Tm")
-        for sub, tj in parts:
-            if sub != subset or t.size != size:
-                subset, size = sub, t.size
-                ops.append(f"{face.getSubsetInternalName(sub, doc)} {_num(size)} Tf")
-            ops.append(tj)
-    if ops:
-        canvas.addLiteral("BT " + " ".join(ops) + " ET")
-    canvas.showPage()
+    ENCODED_LIMIT = 20_000  # texts kept split: the labels of every form, not every text of a large export
+
+    def __init__(self, canvas, font: str):
+        from reportlab.pdfbase.pdfmetrics import getFont
+
+        self.canvas = canvas
+        self.font = font
+        self.face: Any = getFont(font)  # a TTFont: splitString, getSubsetInternalName (stubs: base Font only)
+        self.doc = canvas._doc
+        self.encoded: dict[str, list] = {}
+        self.subsets: dict[int, str] = {}
+        self.colors: dict[str, object] = {}
+        self.moves: dict[tuple[float, float, float], str] = {}  # "Tm" operators: a layout's positions repeat
+        self.outlines: dict[tuple[float, ...], str] = {}  # "re S" operators: so do its cells
+
+    def _parts(self, text: str) -> list[tuple[int, str]]:
+        """What drawString writes for ``text`` in a TrueType font: (subset, "(bytes) Tj") per run."""
+        from reportlab.lib.rl_accel import escapePDF
+
+        encoded = self.encoded
+        if len(encoded) >= self.ENCODED_LIMIT:
+            encoded.clear()
+        parts = encoded[text] = [(sub, f"({escapePDF(chunk)}) Tj")
+                                 for sub, chunk in self.face.splitString(text, self.doc)]
+        return parts
+
+    def _subset_name(self, sub: int) -> str:
+        name = self.subsets[sub] = self.face.getSubsetInternalName(sub, self.doc)
+        return name
+
+    def draw(self, page: Page) -> None:
+        from reportlab.lib.colors import HexColor, black
+        from reportlab.pdfgen.canvas import PATH_OPS  # type: ignore[attr-defined]  # (not in the stubs)
+
+        canvas = self.canvas
+        num = _num
+        h = page.height
+        canvas.setPageSize((page.width, page.height))
+        colors = self.colors
+        fill = None
+        ops: list[str] = []
+        for b in page.fills:  # = canvas.setFillColor (when the colour changes), canvas.rect(stroke=0, fill=1)
+            if b.fill != fill:
+                if ops:
+                    canvas.addLiteral("\n".join(ops))
+                    ops = []
+                fill = b.fill
+                canvas.setFillColor(colors.get(fill) or colors.setdefault(fill, HexColor(fill)))
+                paint = PATH_OPS[0, 1, canvas._fillMode]
+            ops.append(f"n {num(b.x)} {num(h - b.y - b.h)} {num(b.w)} {num(b.h)} re {paint}")
+        if ops:
+            canvas.addLiteral("\n".join(ops))
+        canvas.setFillColor(black)
+        canvas.setStrokeColor(black)
+        width = None
+        ops = []
+        outlines = self.outlines
+        for b in page.boxes:
+            if b.line_width != width:
+                if ops:
+                    canvas.addLiteral("\n".join(ops))
+                    ops = []
+                width = b.line_width
+                canvas.setLineWidth(width)
+            key = (b.x, b.y, b.w, b.h, h)
+            op = outlines.get(key)
+            if op is None:
+                if len(outlines) >= self.ENCODED_LIMIT:
+                    outlines.clear()
+                op = outlines[key] = f"n {num(b.x)} {num(h - b.y - b.h)} {num(b.w)} {num(b.h)} re S"  # = rect(stroke=1)
+            ops.append(op)
+        if ops:
+            canvas.addLiteral("\n".join(ops))
+        font = self.font
+        encoded, subsets, moves = self.encoded, self.subsets, self.moves
+        ops = []
+        size = subset = None
+        for t in page.texts:
+            if t.bold:
+                if ops:
+                    canvas.addLiteral("BT " + " ".join(ops) + " ET")
+                    ops = []
+                canvas.saveState()
+                text = canvas.beginText()
+                text.setFont(font, t.size)
+                canvas.setLineWidth(t.size * 0.035)
+                text.setTextRenderMode(2)  # fill, then stroke
+                text.setTextOrigin(t.x, h - t.y)
+                text.textOut(t.text)
+                canvas.drawText(text)
+                canvas.restoreState()
+                size = subset = None
+                continue
+            parts = encoded.get(t.text)
+            if parts is None:
+                parts = self._parts(t.text)
+            tm = moves.get((t.x, t.y, h))
+            if tm is None:
+                if len(moves) >= self.ENCODED_LIMIT:
+                    moves.clear()
+                tm = moves[(t.x, t.y, h)] = f"1 0 0 1 {num(t.x)} {num(h - t.y)} Tm"
+            ops.append(tm)
+            for sub, tj in parts:
+                if sub != subset or t.size != size:
+                    subset, size = sub, t.size
+                    name = subsets.get(sub)
+                    if name is None:
+                        name = self._subset_name(sub)
+                    ops.append(f"{name} {num(size)} Tf")
+                ops.append(tj)
+        if ops:
+            canvas.addLiteral("BT " + " ".join(ops) + " ET")
+        canvas.showPage()
 
 
 def _pack_pages(canvas, start: int) -> int:
@@ -326,7 +402,10 @@ def _missing_in_form(n: int, form: AnyForm, pf: PrintedForm) -> list[tuple[str, 
     """(form, field, characters) for the texts of the ``n``-th form that hold characters the font cannot print;
     the field is named only for those."""
     out: list[tuple[str, str, set[str]]] = []
-    for text, fld in _printed_texts(pf):
+    texts = list(_printed_texts(pf))
+    if not missing_characters("".join(text for text, _ in texts)):  # the usual case: one look at the whole form
+        return out
+    for text, fld in texts:
         chars = missing_characters(text)
         if chars:
             where = f"第 {n + 1} 张表（{_kind_title(form.kind)}：{form_title(form)}）"

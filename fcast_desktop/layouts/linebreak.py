@@ -18,9 +18,19 @@ MIN_LABEL_SIZE = 9.0  # a label is shrunk by at most 10 % to stay on one line
 class TextMetrics:
     """Advance widths of the printed font: ``char_width(ch)`` is the width of ``ch`` at 1 pt (cached here)."""
 
+    MEMO_LIMIT = 50_000  # texts laid out and remembered (a few MB): the labels and repeated values of an export
+
     def __init__(self, char_width: Callable[[str], float]):
         self._char_width = char_width
         self._cache: dict[str, float] = {}
+        self._widths: dict[str, float] = {}  # of whole texts at 1 pt (a line's width is asked for on every page)
+        self.memo: dict[object, object] = {}  # what the page layout made of a text, by text and width
+
+    def remember(self, key: object, value: object) -> None:
+        """Keep ``value`` in :attr:`memo` (emptied when full: the memory stays bounded, whatever the export)."""
+        if len(self.memo) >= self.MEMO_LIMIT:
+            self.memo.clear()
+        self.memo[key] = value
 
     def char(self, ch: str) -> float:
         w = self._cache.get(ch)
@@ -29,7 +39,12 @@ class TextMetrics:
         return w
 
     def width(self, text: str, size: float) -> float:
-        return sum(self.char(ch) for ch in text) * size
+        w = self._widths.get(text)
+        if w is None:
+            if len(self._widths) >= self.MEMO_LIMIT:
+                self._widths.clear()
+            w = self._widths[text] = sum(self.char(ch) for ch in text)
+        return w * size
 
 
 NO_LINE_START = frozenset("，。、：；！？）》〉」』】〕〗”’％‰℃…·—～,.;:!?)]}%")
@@ -64,8 +79,13 @@ def _break_before(text: str, start: int, i: int) -> int:
     return i
 
 
+_UNCLEAN = re.compile("[\x00-\x09\x0b-\x1f\u200b-\u200d\u2060\ufeff\ufe00-\ufe0f]")  # what clean_text changes
+
+
 def clean_text(text: str) -> str:
     """Line breaks normalised, tabs as spaces, control and invisible format characters dropped."""
+    if not _UNCLEAN.search(text):  # the usual text: nothing to drop
+        return text.strip("\n")
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     return "".join(ch for ch in text if ch == "\n" or (ch >= " " and ch not in IGNORABLE)).strip("\n")
 
@@ -79,10 +99,14 @@ def break_lines(text: str, width: float, metrics: TextMetrics, size: float) -> l
     char = metrics.char
     out: list[str] = []
     for para in text.split("\n"):
+        ws = [char(ch) for ch in para]
+        if sum(ws) <= limit:  # the partial sums never exceed the whole (widths are not negative): one line
+            out.append(para.rstrip(" "))
+            continue
         n = len(para)
         start, used, i = 0, 0.0, 0
         while i < n:
-            cw = char(para[i])
+            cw = ws[i]
             if used + cw > limit and i > start:
                 j = _break_before(para, start, i)
                 out.append(para[start:j].rstrip(" "))
@@ -90,7 +114,7 @@ def break_lines(text: str, width: float, metrics: TextMetrics, size: float) -> l
                 while start < n and para[start] == " ":
                     start += 1
                 i = max(i, start)
-                used = sum(char(c) for c in para[start:i])
+                used = sum(ws[start:i])
                 continue
             used += cw
             i += 1
@@ -109,6 +133,8 @@ def fit_label(text: str, width: float, metrics: TextMetrics) -> tuple[list[str],
     text = text.strip()
     if not text or "\n" in text or len(text) > 24:
         return None
+    if metrics.width(text, BODY_SIZE) <= width:  # the first choice, and the usual one
+        return [text], BODY_SIZE
     paren: list[str] = []
     m = _PAREN.search(text)
     if m and m.start() > 0:

@@ -17,6 +17,7 @@ It fits labels, measures rows (with :mod:`.linebreak`) and paginates:
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
@@ -43,6 +44,15 @@ MARGIN_X = 15 * MM
 MARGIN_TOP = 12 * MM
 MARGIN_BOTTOM = 14 * MM
 FOOTER_Y = 7 * MM  # baseline of "第 N 页 共 M 页", from the bottom edge
+FOOTER = "第 {number} 页 共 {count} 页"
+"""The page footer of every printed form, counted per form: the PDF's and 打印's (:attr:`Page.footer`) and the
+Excel sheets' (``page_footer("&P", pages)``: Excel fills in the page number)."""
+
+
+def page_footer(number: int | str, count: int | str) -> str:
+    """“第 N 页 共 M 页” (:data:`FOOTER`)."""
+    return FOOTER.format(number=number, count=count)
+
 
 # type
 TITLE_SIZE = 18.0  # 小二
@@ -64,7 +74,7 @@ MIN_SPLIT_SPACE = 3 * BODY_SIZE * LEADING + TOP_PAD + BOTTOM_PAD  # split a long
 EPS = 0.01
 
 
-@dataclass
+@dataclass(slots=True)
 class PageText:
     """One line of text; ``x, y``: the start of its baseline, in points from the top left of the page."""
 
@@ -75,7 +85,7 @@ class PageText:
     bold: bool = False  # drawn filled and stroked (the app ships one regular font)
 
 
-@dataclass
+@dataclass(slots=True)
 class PageBox:
     """A rectangle (points from the top left): filled with ``fill`` and/or outlined ``line_width`` wide."""
 
@@ -104,7 +114,7 @@ class Page:
 
     @property
     def footer(self) -> str:
-        return f"第 {self.number} 页 共 {self.count} 页"
+        return page_footer(self.number, self.count)
 
 
 def page_size(landscape: bool) -> tuple[float, float]:
@@ -119,18 +129,18 @@ def frame_size(landscape: bool) -> tuple[float, float]:
 # ---- cells and rows of a grid --------------------------------------------------------------------------
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, frozen=True)
 class _Lines:
+    """A cell's text broken into lines (shared by every cell showing the same text at the same width: frozen)."""
+
     lines: list[str]
     size: float = BODY_SIZE
+    leading: float = field(init=False)
+    height: float = field(init=False)
 
-    @property
-    def leading(self) -> float:
-        return self.size * LEADING
-
-    @property
-    def height(self) -> float:
-        return len(self.lines) * self.leading
+    def __post_init__(self) -> None:  # asked for at every measure of every page slice: computed once
+        object.__setattr__(self, "leading", self.size * LEADING)
+        object.__setattr__(self, "height", len(self.lines) * self.leading)
 
     def split(self, space: float) -> tuple[_Lines, _Lines] | None:
         k = int((space + EPS) // self.leading)
@@ -139,7 +149,7 @@ class _Lines:
         return _Lines(self.lines[:k], self.size), _Lines(self.lines[k:], self.size)
 
 
-@dataclass(eq=False)
+@dataclass(eq=False, slots=True)
 class _Cell:
     col: int
     colspan: int
@@ -150,6 +160,11 @@ class _Cell:
     content: _Lines | None = None  # None: an empty cell
     height: float = -1.0  # natural height (text + paddings); -1: not measured yet
     valign: str = "middle"
+
+    def spanning(self, rowspan: int) -> _Cell:
+        """This cell over ``rowspan`` rows (what ``replace(cell, rowspan=…)`` makes, without its overhead)."""
+        return _Cell(self.col, self.colspan, rowspan, self.text, self.role, self.align, self.content, self.height,
+                     self.valign)
 
     def measure(self) -> float:
         if self.height < 0:
@@ -170,28 +185,40 @@ class _Row:
 _LABEL_ROLES = ("header", "group", "caption", "section", "total")
 
 
-def _inner_width(widths: list[float], cell: PCell | _Cell) -> float:
-    """Width available to the text of ``cell`` (its columns less the paddings)."""
-    return sum(widths[cell.col:cell.col + cell.colspan]) - 2 * HPAD
-
-
 def _cell(p: PCell, metrics: TextMetrics, widths: list[float]) -> _Cell:
-    content = None
-    text = clean_text(p.text or "")
-    if text.strip():
-        width = _inner_width(widths, p)
-        fitted = None
-        if p.role in _LABEL_ROLES or (p.role == "label" and p.align == "center"):
-            fitted = fit_label(text, width, metrics)
-        elif p.role == "label":  # a form label (项目编码：): one line, shrunk a little rather than wrapped
-            size = min(BODY_SIZE, int(BODY_SIZE * width / max(metrics.width(text, BODY_SIZE), EPS) * 10) / 10)
-            if size >= MIN_LABEL_SIZE:
-                fitted = [text], size
-        if fitted:
-            content = _Lines(fitted[0], fitted[1])
-        else:
-            content = _Lines(break_lines(text, width - 0.5, metrics, BODY_SIZE), BODY_SIZE)
-    return _Cell(p.col, p.colspan, p.rowspan, p.text, p.role, p.align, content)
+    text = p.text or ""
+    kind = _FIT if p.role in _LABEL_ROLES or (p.role == "label" and p.align == "center") else \
+        _FORM_LABEL if p.role == "label" else _WRAP
+    key = (text, kind, sum(widths[p.col:p.col + p.colspan]))
+    memo = metrics.memo
+    content = memo.get(key, _UNSEEN)
+    if content is _UNSEEN:
+        content = _content(text, kind, key[2] - 2 * HPAD, metrics)
+        metrics.remember(key, content)
+    return _Cell(p.col, p.colspan, p.rowspan, p.text, p.role, p.align, content)  # type: ignore[arg-type]
+
+
+_FIT, _FORM_LABEL, _WRAP = 0, 1, 2  # how a cell's text is fitted: a short label, a form label (项目编码：), wrapped
+_UNSEEN = object()
+
+
+def _content(text: str, kind: int, width: float, metrics: TextMetrics) -> _Lines | None:
+    """The lines of a cell's text in a cell ``width`` wide (paddings taken off): what :func:`_cell` measures, once
+    per text, kind and width for a whole export (remembered by ``metrics``: the same label, column title or value
+    comes back on every form)."""
+    text = clean_text(text)
+    if not text.strip():
+        return None
+    fitted = None
+    if kind == _FIT:
+        fitted = fit_label(text, width, metrics)
+    elif kind == _FORM_LABEL:  # one line, shrunk a little rather than wrapped
+        size = min(BODY_SIZE, int(BODY_SIZE * width / max(metrics.width(text, BODY_SIZE), EPS) * 10) / 10)
+        if size >= MIN_LABEL_SIZE:
+            fitted = [text], size
+    if fitted:
+        return _Lines(fitted[0], fitted[1])
+    return _Lines(break_lines(text, width - 0.5, metrics, BODY_SIZE), BODY_SIZE)
 
 
 def _row(r: PRow, metrics: TextMetrics, widths: list[float], splittable: bool) -> _Row:
@@ -275,7 +302,7 @@ class _Grid:
             for i, extra in enumerate(self.grouper(body)):
                 rows[nhead + i].extend(extra)
         if self.caption is not None and rows:
-            rows[0].append(replace(self.caption, rowspan=len(rows)))
+            rows[0].append(self.caption.spanning(len(rows)))
         if with_tail:
             rows += [list(r.cells) for r in self.tail]
         n = len(rows)
@@ -284,7 +311,7 @@ class _Grid:
         for r, cells in enumerate(rows):
             for k, c in enumerate(cells):
                 if r + c.rowspan > n:
-                    c = cells[k] = replace(c, rowspan=n - r)
+                    c = cells[k] = c.spanning(n - r)
                 if c.rowspan == 1:
                     heights[r] = max(heights[r], c.measure())
                 else:
@@ -473,7 +500,7 @@ def _grouper(pf: PrintedForm, metrics: TextMetrics, widths: list[float]) -> Call
                 key = (c.text, c.col, c.colspan, c.align, c.role)
                 if key not in labels:
                     labels[key] = _cell(replace(c, rowspan=1), metrics, widths)
-                line.append(replace(labels[key], rowspan=c.rowspan))
+                line.append(labels[key].spanning(c.rowspan))
             out.append(line)
         return out
 
@@ -519,55 +546,57 @@ def compose_pages(pf: PrintedForm, metrics: TextMetrics, form: int = 0) -> list[
 
 
 def _draw_slice(page: Page, s: _Slice, x0: float, y0: float, metrics: TextMetrics) -> None:
-    xs = [x0]
-    for w in s.widths:
-        xs.append(xs[-1] + w)
-    ys = [y0]
-    for h in s.heights:
-        ys.append(ys[-1] + h)
+    xs = list(itertools.accumulate(s.widths, initial=x0))
+    ys = list(itertools.accumulate(s.heights, initial=y0))
     n, ncols = len(s.rows), len(s.widths)
     covered = [[False] * ncols for _ in range(n)]
     cells: list[tuple[int, _Cell]] = []
     for r, row in enumerate(s.rows):
         for c in row:
             cells.append((r, c))
-            for rr in range(r, min(n, r + c.rowspan)):
-                for cc in range(c.col, min(ncols, c.col + c.colspan)):
-                    covered[rr][cc] = True
+            first, last = c.col, min(ncols, c.col + c.colspan)
+            if last > first:
+                span = [True] * (last - first)
+                for rr in range(r, min(n, r + c.rowspan)):
+                    covered[rr][first:last] = span
     for r in range(n):  # grid positions no cell covers still get their borders
-        for cc in range(ncols):
-            if not covered[r][cc]:
-                cells.append((r, _Cell(cc, 1, 1, "", "value", "left")))
+        done = covered[r]
+        if not all(done):
+            cells += [(r, _Cell(cc, 1, 1, "", "value", "left")) for cc in range(ncols) if not done[cc]]
+    fills, boxes, texts = page.fills, page.boxes, page.texts
+    width = metrics.width
     for r, c in cells:
         x, y = xs[c.col], ys[r]
         w, h = xs[c.col + c.colspan] - x, ys[min(n, r + c.rowspan)] - y
         if c.role in ("header", "section"):
-            page.fills.append(PageBox(x, y, w, h, fill=HEADER_FILL))
-        page.boxes.append(PageBox(x, y, w, h, GRID_WIDTH))
+            fills.append(PageBox(x, y, w, h, fill=HEADER_FILL))
+        boxes.append(PageBox(x, y, w, h, GRID_WIDTH))
         lines = c.content
         if lines is None:
             continue
-        leading = lines.leading
+        leading, size = lines.leading, lines.size
         if c.valign == "top":
             top = y + TOP_PAD
         else:
             top = y + TOP_PAD + (h - TOP_PAD - BOTTOM_PAD - lines.height) / 2
-        base = top + (leading - lines.size) / 2 + ASCENT * lines.size
+        base = top + (leading - size) / 2 + ASCENT * size
+        align = c.align
         for line in lines.lines:
             if line:
-                if c.align == "left":
+                if align == "left":
                     tx = x + HPAD
                 else:
-                    tw = metrics.width(line, lines.size)
-                    tx = x + w - HPAD - tw if c.align == "right" else x + (w - tw) / 2
-                page.texts.append(PageText(tx, base, line, lines.size))
+                    tw = width(line, size)
+                    tx = x + w - HPAD - tw if align == "right" else x + (w - tw) / 2
+                texts.append(PageText(tx, base, line, size))
             base += leading
-    page.boxes.append(PageBox(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0], BOX_WIDTH))
+    boxes.append(PageBox(xs[0], ys[0], xs[-1] - xs[0], ys[-1] - ys[0], BOX_WIDTH))
 
 
 __all__ = [
     "A4",
     "ASCENT",
+    "FOOTER",
     "FOOTER_SIZE",
     "FOOTER_Y",
     "MARGIN_X",
@@ -576,5 +605,6 @@ __all__ = [
     "PageText",
     "compose_pages",
     "frame_size",
+    "page_footer",
     "page_size",
 ]

@@ -43,6 +43,7 @@ from .pagination import (
     BOTTOM_PAD,
     BOX_WIDTH,
     EPS,
+    FOOTER,
     FOOTER_SIZE,
     FOOTER_Y,
     GRID_WIDTH,
@@ -63,6 +64,7 @@ from .pagination import (
     PageText,
     compose_pages,
     frame_size,
+    page_footer,
     page_size,
 )
 
@@ -73,6 +75,7 @@ __all__ = [
     "BOTTOM_PAD",
     "BOX_WIDTH",
     "EPS",
+    "FOOTER",
     "FOOTER_SIZE",
     "FOOTER_Y",
     "GRID_WIDTH",
@@ -119,6 +122,7 @@ __all__ = [
     "fit_label",
     "frame_size",
     "group_cells",
+    "page_footer",
     "page_size",
     "sheet_grid",
 ]
