@@ -188,32 +188,19 @@ def test_small_project_is_checked_at_once(app, qtbot, tmp_path):
         _close(w)
 
 
-def test_a_large_projects_objects_are_set_aside_from_full_collections_and_reclaimed_later(app, background):
+def test_a_large_projects_objects_are_set_aside_from_full_collections_and_never_unfrozen(app, background):
     """The forms of a large project are frozen out of the garbage collector's full passes (their pauses grew with
-    the project); cycles left behind are collected when the next large project is opened."""
+    the project), and what was set aside is never unfrozen and collected later: that crashed inside PySide6
+    (tests/test_gc_after_gui.py). Opening another large project only adds to the frozen set."""
     import gc
-    import weakref
 
     from fcast_desktop.gui.document import ProjectDocument
     from fcast_desktop.store.project_file import load_project
 
-    class Node:
-        pass
-
-    try:
-        gc.unfreeze()
-        first = ProjectDocument(load_project(SAMPLE))
-        assert gc.get_freeze_count() > 0
-        cycle = Node()
-        cycle.me = cycle
-        gone = weakref.ref(cycle)
-        second = ProjectDocument(load_project(SAMPLE))  # sets ``cycle`` aside too: it is alive now
-        del cycle
-        gc.collect()
-        assert gone() is not None  # frozen: a full collection does not see it
-        third = ProjectDocument(load_project(SAMPLE))
-        assert gone() is None  # the next large project reclaimed it
-        for document in (first, second, third):
-            document._stop_pass()
-    finally:
-        gc.unfreeze()
+    first = ProjectDocument(load_project(SAMPLE))
+    frozen = gc.get_freeze_count()
+    assert frozen > 0
+    second = ProjectDocument(load_project(SAMPLE))
+    assert gc.get_freeze_count() >= frozen
+    for document in (first, second):
+        document._stop_pass()

@@ -82,17 +82,17 @@ class Findings:
         return next((f.explanation for f in self.items if f.problem is problem), None)
 
 
-def _settle_heap(reclaim: bool = False) -> None:
+def _settle_heap() -> None:
     """A large project's objects (the forms as loaded, their findings once checked) live as long as the window shows
     them: they are set aside from the cyclic garbage collector's full passes (``gc.freeze``), whose pauses would
     otherwise grow with the project (half a second at 10,000 forms, at random keystrokes). They are still freed as
-    usual when nothing refers to them any more; only reference cycles among them wait — until the next large project
-    is opened (``reclaim``: what an earlier one set aside is collected once, then the new one is set aside)."""
+    usual by reference counting when nothing refers to them any more (models and findings form no cycles).
+
+    Frozen objects are never unfrozen and collected later: a full collection of objects set aside earlier (Qt's
+    wrappers among them) crashed the program inside PySide6 (tests/test_gc_after_gui.py). Cycles among objects
+    frozen here are therefore kept until the program ends — the price of never crashing."""
     import gc
 
-    if reclaim and gc.get_freeze_count():
-        gc.unfreeze()
-        gc.collect()
     gc.freeze()
 
 
@@ -161,7 +161,7 @@ class ProjectDocument(QObject):
         self._pass_position = 0
         self._unannounced: list[str] = []  # checked on demand during the pass, not yet in ``formsChecked``
         if len(self.project.forms) > self.BACKGROUND_FROM:
-            _settle_heap(reclaim=True)
+            _settle_heap()
             self.check_in_background()
 
     # ---- forms ------------------------------------------------------------------------------------
@@ -334,7 +334,7 @@ class ProjectDocument(QObject):
     def check_all(self) -> None:
         """Check every form again: at once for a small project, in the background for a large one."""
         if len(self.project.forms) > self.BACKGROUND_FROM:
-            _settle_heap(reclaim=True)
+            _settle_heap()
             self.check_in_background()
             return
         from ..rules.index import indexed

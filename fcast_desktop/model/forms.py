@@ -30,19 +30,16 @@ def paused_gc() -> Iterator[None]:
     """No cyclic garbage collection inside: for the whole-project steps (reading a project file, checking every
     form) that make or read a million objects. Each collection walks the objects of its generations, and a
     10,000-form project triggered dozens of such walks: a third of ``fcast check``'s time. Models and problems
-    form no reference cycles (refcounting frees them), so nothing is kept longer.
+    form no reference cycles (refcounting frees them), so nothing is kept longer; collection resumes if it was on.
 
-    On the way out the objects made inside go straight to the oldest generation (``gc.freeze`` + ``gc.unfreeze``,
-    which moves them without walking them; skipped when the program froze objects itself) instead of being walked
-    by the next young collection and again by the middle one; then collection resumes if it was on."""
+    The objects are *not* moved to the oldest generation on the way out (``gc.freeze`` + ``gc.unfreeze``, tried and
+    removed): that moved every young object of the process with them, Qt's wrappers included, and a later full
+    collection of those crashed the GUI (segmentation fault inside PySide6 objects collected late)."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if gc.get_freeze_count() == 0:
-            gc.freeze()
-            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
