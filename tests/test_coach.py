@@ -15,6 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fcast_desktop.cli import main
+from fcast_desktop.layouts.levels import level2_name
 from fcast_desktop.model import (
     SKELETON,
     Declaration,
@@ -38,7 +39,8 @@ COACH = sorted(r for r in RULES if r.startswith("coach."))
 
 
 def declaration(**kw) -> Declaration:
-    rows = [DeclarationIndicator(level2=i.key, name=f"{i.short}指标", target="≥90%", explanation="说明")
+    rows = [DeclarationIndicator(level2=i.key, name=f"{level2_name(i.key, 'short')}指标",
+                                 target="≥90%", explanation="说明")
             for i in SKELETON]
     base = dict(project_code="440304221061500000046", project_name="测试项目", applicant_unit="单位",
                 budget_unit="单位",
@@ -59,7 +61,8 @@ def evaluation(executed="95.00", deviation="", **kw) -> SelfEvaluation:
             rows.append(EvaluationIndicator(level2=info.key, name="不适用", target="不适用", actual="无", weight=D(0),
                                             score=D(0), deviation="无"))
         else:
-            rows.append(EvaluationIndicator(level2=info.key, name=f"{info.short}指标", target="≥90%", actual="95%",
+            rows.append(EvaluationIndicator(level2=info.key, name=f"{level2_name(info.key, 'short')}指标",
+                                            target="≥90%", actual="95%",
                                             weight=D(w), score=D(w)))
     rows[0].deviation = deviation
     line = FundLine(initial_budget=D("100.00"), annual_budget=D("100.00"), executed=D(executed))
@@ -73,7 +76,8 @@ def evaluation(executed="95.00", deviation="", **kw) -> SelfEvaluation:
 
 
 def department(**kw) -> DepartmentOverall:
-    rows = [DepartmentIndicator(level2=i.key, name=f"{i.long}一", target="≥95%", measure_unit="%", explanation="说明")
+    rows = [DepartmentIndicator(level2=i.key, name=f"{level2_name(i.key)}一",
+                                target="≥95%", measure_unit="%", explanation="说明")
             for i in SKELETON]
     base = dict(year=2026, department_name="局", supervising_department="局", overall_goal="目标",
                 tasks=[Task(name="基本支出", content="内容", total=D("10.00"), appropriation=D("8.00"),

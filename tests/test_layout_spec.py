@@ -35,12 +35,7 @@ about a copied label. From four characters on, the official words are set phrase
 资金使用情况, 服务对象满意度指标) that only a copy of the form's wording writes."""
 
 # Files that may still write official words, each with the reason.
-ALLOWED = {
-    # the model sits below the layouts and cannot read them: the 一级/二级 names are defined with the skeleton's
-    # order and weights (model/skeleton.py) and read by everyone through layouts.level1_name / level2_name; they
-    # move up when the model keeps only keys (see ARCHITECTURE.md)
-    "model/skeleton.py",
-}
+ALLOWED: set[str] = set()  # none: the model keeps keys, the layouts every word
 
 
 def official_words() -> dict[str, str]:

@@ -6,9 +6,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from fcast_desktop.layouts.levels import level1_from_label, level2_from_label
 from fcast_desktop.model import Declaration, DeclarationIndicator, Level2
 from fcast_desktop.model.money import format_money, format_number, parse_decimal, parse_money
-from fcast_desktop.model.skeleton import level1_from_label, level2_from_label
 
 
 def test_indicators_follow_the_skeleton_order_and_keep_group_order():

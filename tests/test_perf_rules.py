@@ -9,6 +9,7 @@ import sys
 import textwrap
 from dataclasses import replace
 
+from fcast_desktop.layouts.levels import level2_name
 from fcast_desktop.model import SKELETON, Declaration, DeclarationIndicator
 from fcast_desktop.rules import check_form, load_profile
 
@@ -16,7 +17,8 @@ FUTIAN = load_profile("shenzhen-futian")
 
 
 def declaration(name: str, target: str = "≥90%") -> Declaration:
-    rows = [DeclarationIndicator(level2=i.key, name=f"{i.short}指标", target="≥90%", explanation="说明")
+    rows = [DeclarationIndicator(level2=i.key, name=f"{level2_name(i.key, 'short')}指标",
+                                 target="≥90%", explanation="说明")
             for i in SKELETON]
     rows[0] = DeclarationIndicator(level2=SKELETON[0].key, name=name, target=target, explanation="说明")
     return Declaration(project_code="440304221061500000046", project_name="测试项目", year=2024, indicators=rows)

@@ -12,6 +12,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from fcast_desktop.exchange.published_text import parse_published_text, read_text_file
+from fcast_desktop.layouts.levels import level2_name
 from fcast_desktop.model import (
     SKELETON,
     Declaration,
@@ -40,7 +41,8 @@ D = Decimal
 
 
 def clean_declaration(**kw) -> Declaration:
-    rows = [DeclarationIndicator(level2=info.key, name=f"{info.short}指标", target="≥90%", explanation="考核说明")
+    rows = [DeclarationIndicator(level2=info.key, name=f"{level2_name(info.key, 'short')}指标",
+                                 target="≥90%", explanation="考核说明")
             for info in SKELETON]
     base = dict(project_code="440304221061500000046", project_name="测试项目", applicant_unit="单位",
                 budget_unit="单位", duration_years=3, project_type="15 其他经费", is_new="否",
@@ -61,7 +63,8 @@ def clean_evaluation(**kw) -> SelfEvaluation:
             rows.append(EvaluationIndicator(level2=info.key, name="不适用", target="不适用", actual="无", weight=D(0),
                                             score=D(0)))
         else:
-            rows.append(EvaluationIndicator(level2=info.key, name=f"{info.short}指标", target="≥90%", actual="95%",
+            rows.append(EvaluationIndicator(level2=info.key, name=f"{level2_name(info.key, 'short')}指标",
+                                            target="≥90%", actual="95%",
                                             weight=D(w), score=D(w)))
     line = FundLine(initial_budget=D("100.00"), annual_budget=D("100.00"), executed=D("90.00"))
     zero = FundLine(initial_budget=D("0.00"), annual_budget=D("0.00"), executed=D("0.00"))

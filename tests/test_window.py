@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pytest
 
+from fcast_desktop.layouts.levels import level2_name
+
 pytest.importorskip("PySide6.QtWidgets")
 
 from PySide6.QtCore import Qt, QTimer
@@ -662,7 +664,7 @@ def test_keyboard_only_walkthrough_fills_and_saves_a_new_declaration(make_window
                 _key(qtbot, Qt.Key.Key_Right)
             else:
                 _key(qtbot, Qt.Key.Key_Down)
-        _type(f"{LEVEL2_INFO[level2].short}指标")
+        _type(f"{level2_name(level2, 'short')}指标")
         _key(qtbot, Qt.Key.Key_Tab)
         _type("≥1次")
         _key(qtbot, Qt.Key.Key_Tab)
@@ -675,7 +677,7 @@ def test_keyboard_only_walkthrough_fills_and_saves_a_new_declaration(make_window
     for level2 in mandatory:
         rows = [r for r in form.indicators if r.level2 == level2]
         assert rows and (rows[0].name, rows[0].target, rows[0].explanation) == (
-            f"{LEVEL2_INFO[level2].short}指标", "≥1次", "说明"), level2
+            f"{level2_name(level2, 'short')}指标", "≥1次", "说明"), level2
 
 
 def test_updating_a_self_evaluation_keeps_everything_the_user_filled_in():

@@ -35,6 +35,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..layouts import FormLayout, layout_for, level1_name, level2_name
+from ..layouts.levels import level1_from_label, level2_from_label
 from ..model.forms import Declaration, DeclarationIndicator
 from ..model.money import WAN_YUAN, parse_decimal, parse_money
 from ..model.skeleton import (
@@ -43,8 +44,6 @@ from ..model.skeleton import (
     NOT_APPLICABLE,
     Level1,
     Level2,
-    level1_from_label,
-    level2_from_label,
 )
 from .published_text import (
     _CELL_BREAK,

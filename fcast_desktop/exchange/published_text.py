@@ -22,6 +22,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..layouts import LAYOUTS, FormLayout, layout_for, level2_name
+from ..layouts.levels import level1_from_label, level2_from_label
 from ..model.forms import (
     AnyForm,
     Declaration,
@@ -46,7 +47,7 @@ from ..model.money import (
     parse_decimal,
     parse_money,
 )
-from ..model.skeleton import LEVEL2_ORDER, NOT_APPLICABLE, Level2, level1_from_label, level2_from_label
+from ..model.skeleton import LEVEL2_ORDER, NOT_APPLICABLE, Level2
 from .report import ImportFailed, ImportNote, ImportResult
 
 

@@ -18,7 +18,8 @@ from typing import Literal, TypeVar
 
 from ..model.forms import AnyForm, Declaration, DepartmentOverall, SelfEvaluation
 from ..model.money import WAN_YUAN
-from ..model.skeleton import LEVEL1_INFO, LEVEL2_INFO, Level1, Level2
+from ..model.skeleton import LEVEL2_INFO, Level1, Level2
+from .levels import level1_name, level2_name
 
 FieldKind = Literal["text", "long_text", "choice", "money", "int", "code"]
 
@@ -266,25 +267,14 @@ def weights_from(values: Mapping[str, str] | None) -> dict[Level1, Decimal] | No
     return out
 
 
-def level1_name(level1: Level1, style: str = "long") -> str:
-    info = LEVEL1_INFO[level1]
-    return info.short if style == "short" else info.long
-
-
-def level2_name(level2: Level2, style: str = "long") -> str:
-    info = LEVEL2_INFO[level2]
-    return info.short if style == "short" else info.long
-
-
 def level1_label(layout: FormLayout, level1: Level1, weights: Mapping[Level1, object] | None = None) -> str:
     """The printed 一级 label: 产出 / 产出指标 / 产出指标(50分) with the weight of the profile (``weights``)."""
-    info = LEVEL1_INFO[level1]
     if layout.level_style == "short":
-        return info.short
+        return level1_name(level1, "short")
     if layout.level_style == "weighted":
         weight = (weights or _FALLBACK_WEIGHTS)[level1]
-        return f"{info.long}({_number(weight)}分)"
-    return info.long
+        return f"{level1_name(level1)}({_number(weight)}分)"
+    return level1_name(level1)
 
 
 def _number(value: object) -> str:
@@ -295,11 +285,10 @@ def _number(value: object) -> str:
 
 
 def level2_label(layout: FormLayout, level2: Level2, stars: bool | None = None) -> str:
-    info = LEVEL2_INFO[level2]
     if layout.level_style == "short":
         star = layout.stars if stars is None else stars
-        return ("*" if star and info.futian_mandatory else "") + info.short
-    return info.long
+        return ("*" if star and LEVEL2_INFO[level2].futian_mandatory else "") + level2_name(level2, "short")
+    return level2_name(level2)
 
 
 # --------------------------------------------------------------------------------------------------

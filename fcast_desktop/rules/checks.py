@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from decimal import Decimal
 
-from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FieldSpec, FormLayout, level1_name
+from ..layouts import DECLARATION, DEPARTMENT_OVERALL, SELF_EVALUATION, FieldSpec, FormLayout, level1_name, level2_name
 from ..model import (
     AnyForm,
     Declaration,
@@ -145,15 +145,15 @@ def _skeleton(form: AnyForm, layout: FormLayout, profile: Profile | None, out: l
         rows, na = rows_of.get(info.key) or (0, 0)
         if not rows:
             out.append(problem("indicators.skeleton.missing", "indicators", None, column, value,
-                               level2=info.short if short else info.long))
+                               level2=level2_name(info.key, "short" if short else "long")))
             continue
         if na and rows > 1:
             out.append(problem("indicators.not_applicable.mixed", "indicators", None, column, value,
-                               level2=info.short if short else info.long))
+                               level2=level2_name(info.key, "short" if short else "long")))
         if mandatory and profile is not None and na == rows:
             if value in profile.mandatory_level2:
                 out.append(problem("indicators.mandatory", "indicators", None, column, value,
-                                   level2=info.short if short else info.long))
+                                   level2=level2_name(info.key, "short" if short else "long")))
             elif value in profile.warn_not_applicable_level2:
                 out.append(problem("indicators.service_satisfaction.na", "indicators", None, column, value))
 
