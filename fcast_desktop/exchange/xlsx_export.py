@@ -54,8 +54,6 @@ from ..model import FORM_KIND_SHORT, AnyForm, Project, form_title
 from ..store.project_file import write_atomically
 from .report import ExportCancelled, ExportError
 from .xlsx_cells import FORMAT_MARKER, FORMAT_VERSION, MAX_CELL_TEXT, META_SHEET, as_read, parse_cell, resolve
-from .xlsx_cells import clean_cell_text as _clean_text
-from .xlsx_cells import display_value as _display_value
 from .xlsx_package import archive_sheet as _archive_sheet
 from .xlsx_package import escape_text, sheet_classes, sheet_xml
 from .xlsx_package import new_sheet as _new_sheet
@@ -77,15 +75,8 @@ from .xlsx_print import (
     text_lines,
     text_width_px,
 )
-from .xlsx_print import Slot as _Slot
-from .xlsx_print import column_widths as _column_widths
-from .xlsx_print import fits_one_page as _fits_one_page
-from .xlsx_print import paginate as _paginate
-from .xlsx_print import print_setup as _print_setup
-from .xlsx_print import row_heights as _row_heights
 from .xlsx_writer import Styles as _Styles
 from .xlsx_writer import archive_form_sheet, plan_form_sheet, write_form_sheet
-from .xlsx_writer import put_cell as _put
 
 META_NOTE = "本工作表保存“绩效表单助手”导入此工作簿所需的信息，请勿修改或删除。"
 MAX_SHEET_NAME = 31
@@ -394,6 +385,3 @@ __all__ = [
     "text_width_px",
     "write_form_sheet",
 ]
-# the names the explanation sheet (checklist.py) writes with
-_FOR_CHECKLIST = (_Slot, _column_widths, _row_heights, _fits_one_page, _paginate, _display_value, _put, _print_setup,
-                  _set_normal_font, _Styles, _new_sheet, _archive_sheet, _clean_text)

@@ -24,6 +24,7 @@ from ..layouts.printed import (
     break_lines,
     clean_text,
     fit_label,
+    page_footer,
 )
 from .xlsx_cells import clean_cell_text, is_number_cell
 
@@ -264,7 +265,7 @@ def fits_one_page(heights: dict[int, float], widths: list[float], landscape: boo
 
 def footer_text(pages: int) -> str:
     """The footer as openpyxl writes the one :func:`print_setup` sets (``&C``: centred; ``&P``: the page)."""
-    return f'&C&"{FOOTER_FONT}"&{FOOTER_SIZE} 第 &P 页 共 {pages} 页'
+    return f'&C&"{FOOTER_FONT}"&{FOOTER_SIZE} {page_footer("&P", pages)}'
 
 
 def print_setup(ws, pf, header_row: int | None, one_page: bool = False, pages: int = 1) -> None:
@@ -284,7 +285,7 @@ def print_setup(ws, pf, header_row: int | None, one_page: bool = False, pages: i
     ws.print_options.horizontalCentered = True
     if header_row:
         ws.print_title_rows = f"{header_row}:{header_row}"
-    ws.oddFooter.center.text = f"第 &P 页 共 {pages} 页"
+    ws.oddFooter.center.text = page_footer("&P", pages)
     ws.oddFooter.center.size = FOOTER_SIZE
     ws.oddFooter.center.font = FOOTER_FONT
     ws.sheet_view.showGridLines = False
