@@ -26,7 +26,7 @@ import re
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, BinaryIO
 
 from .. import __version__
 from ..layouts.forms import LAYOUTS, FormLayout
@@ -46,7 +46,7 @@ from ..layouts.printed import (
     fit_label,
 )
 from ..model.forms import AnyForm, Project, form_title
-from ..store.project_file import write_atomically
+from ..store.project_file import write_atomically_with
 from .fonts import describe_characters, missing_characters, register_reportlab_font
 from .report import ExportCancelled, ExportError
 
@@ -96,11 +96,11 @@ def export_pdf(
     forms = list(project.forms if forms is None else forms)
     if not forms:
         raise PdfExportError("没有可导出的表单")
-    data = render_pdf(project, forms, progress=progress, is_cancelled=is_cancelled)
+    canvas = _drawn_canvas(project, forms, progress=progress, is_cancelled=is_cancelled)
     if is_cancelled and is_cancelled():
         raise ExportCancelled()
     out = Path(out_path)
-    write_atomically(out, data, keep_backup=False)
+    write_atomically_with(out, lambda fh: save_streamed(canvas, fh))  # never the whole file in memory
     if progress:
         progress(len(forms), len(forms))
     return out
@@ -161,6 +161,19 @@ def render_pdf(
     is_cancelled: Cancelled | None = None,
 ) -> bytes:
     """The PDF document as bytes (what :func:`export_pdf` writes)."""
+    canvas = _drawn_canvas(project, forms, progress=progress, is_cancelled=is_cancelled)
+    buf = io.BytesIO()
+    save_streamed(canvas, buf)
+    return buf.getvalue()
+
+
+def _drawn_canvas(
+    project: Project,
+    forms: Sequence[AnyForm],
+    progress: Progress | None = None,
+    is_cancelled: Cancelled | None = None,
+) -> Any:
+    """A reportlab canvas with every page of ``forms`` drawn, not saved yet (see :func:`save_streamed`)."""
     from reportlab.pdfgen.canvas import Canvas
 
     total = len(forms)
@@ -176,8 +189,7 @@ def render_pdf(
     from .checklist import explained_form_ids, form_numbers, with_appendix
 
     explained, numbers = explained_form_ids(project), form_numbers(project)
-    buf = io.BytesIO()
-    canvas = Canvas(buf, pagesize=A4, initialFontName=font,  # type: ignore[arg-type]  # stubs: a font name is str
+    canvas = Canvas(io.BytesIO(), pagesize=A4, initialFontName=font,  # type: ignore[arg-type]  # stubs: a font name is str
                     initialFontSize=BODY_SIZE, initialLeading=BODY_SIZE * LEADING, lang="zh-CN")
     canvas.setTitle(_document_title(project, forms))
     canvas.setAuthor("绩效表单助手")
@@ -204,15 +216,82 @@ def render_pdf(
             progress(n + 1, total)
     if problems:
         raise MissingCharactersError(problems)
-    from reportlab import rl_config
+    return canvas
 
+
+def save_streamed(canvas: Any, out: BinaryIO) -> None:
+    """Save ``canvas`` into the binary file ``out``: the very bytes of reportlab's ``canvas.save()``, but each
+    object is written as it is formatted, instead of the whole file being joined in memory first (two copies of
+    it: tens of MB for a district's forms).
+
+    This is reportlab's ``PDFDocument.SaveToFile``/``GetPDFData``/``format`` with a collector that writes through
+    (``PDFFile`` keeps the offsets for the cross-reference table; only where the bytes go differs). Streams are
+    binary: ASCII85 (7-bit text) makes them 25 % larger and costs a third of saving."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.pdfdoc import (
+        PDFCrossReferenceTable,
+        PDFFile,
+        PDFIndirectObject,
+        PDFTrailer,
+    )
+
+    doc = canvas._doc
+    if getattr(doc, "_digiSigs", None) or doc.encrypt.info():
+        raise RuntimeError("signed or encrypted documents are not written streamed")  # never made here
     a85 = rl_config.useA85
-    rl_config.useA85 = 0  # binary streams: ASCII85 (7-bit text) makes them 25 % larger and costs a third of saving
+    rl_config.useA85 = 0
     try:
-        canvas.save()
+        if len(canvas._code):  # = canvas.save(): the last page
+            canvas.showPage()
+        if getattr(doc, "_savedToFile", False):
+            raise RuntimeError("a PDF document can only be saved once")
+        doc._savedToFile = True
+        # GetPDFData
+        for fnt in doc.delayedFonts:
+            fnt.addObjects(doc)
+        doc.info.invariant = doc.invariant
+        doc.info.digest(doc.signature)
+        doc.Reference(doc.Catalog)
+        doc.Reference(doc.info)
+        doc.Outlines.prepare(doc, canvas)
+        if doc.Outlines.ready < 0:
+            doc.Catalog.Outlines = None
+        # format
+        doc.encrypt.prepare(doc)
+        cat, info = doc.Catalog, doc.info
+        doc.Reference(cat)
+        doc.Reference(info)
+        collector = PDFFile(doc._pdfVersion)  # its header is in collector.strings
+        for head in collector.strings:
+            out.write(head)
+        collector.strings = []
+        collector.write = out.write  # type: ignore[method-assign, assignment]
+        comments = not rl_config.invariant and rl_config.pdfComments
+        numbertoid, id_to_object, id_to_offset = doc.numberToId, doc.idToObject, doc.idToOffset
+        ids = []
+        counter = 0
+        while True:  # objects may be added while others are formatted
+            counter += 1
+            if counter not in numbertoid:
+                break
+            oid = numbertoid[counter]
+            obj = id_to_object[oid]
+            formatted = PDFIndirectObject(oid, obj).format(doc)
+            if comments:
+                collector.add(f"% {oid!a}: class {obj.__class__.__name__[:50]} \n")
+            id_to_offset[oid] = collector.add(formatted)
+            ids.append(oid)
+        count = len(numbertoid)
+        if counter - 1 != count:
+            raise ValueError(f"counter {counter} doesn't match number to id dictionary {count}")
+        xref = PDFCrossReferenceTable()
+        xref.addsection(0, ids)
+        xref_offset = collector.add(xref.format(doc))
+        trailer = PDFTrailer(startxref=xref_offset, Size=count + 1, Root=doc.Reference(cat),
+                             Info=doc.Reference(info), Encrypt=None, ID=doc.ID())
+        collector.add(trailer.format(doc))
     finally:
         rl_config.useA85 = a85
-    return buf.getvalue()
 
 
 def draw_page(canvas, page: Page, font: str, encoded: dict[str, list] | None = None) -> None:
@@ -351,7 +430,7 @@ class PageDrawer:
 
 def _pack_pages(canvas, start: int) -> int:
     """Compress the content of the pages drawn since page ``start`` now, as reportlab would when saving (Flate;
-    ASCII85 is not used, see :func:`render_pdf`), instead of holding their text until the document is saved: the
+    ASCII85 is not used, see :func:`save_streamed`), instead of holding their text until the document is saved: the
     document then grows by ~3 kB per page, not ~30 kB. Returns the number of pages so far."""
     import zlib
 
@@ -503,4 +582,5 @@ __all__ = [
     "pdf_metrics",
     "printed_forms",
     "render_pdf",
+    "save_streamed",
 ]

@@ -27,7 +27,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from json.decoder import scanstring as _scanstring  # type: ignore[attr-defined]
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, NoReturn
+from typing import TYPE_CHECKING, Any, BinaryIO, NoReturn
 
 from pydantic import TypeAdapter, ValidationError
 from pydantic_core import ErrorDetails
@@ -223,7 +223,7 @@ def _describe_change(expected: FileStamp, current: FileStamp | None) -> str:
 
 
 def _write(path: StrPath, data: bytes, keep_backup: bool, expected: FileStamp | None,
-           for_project: bool) -> FileStamp:
+           for_project: bool, write: Callable[[BinaryIO], None] | None = None) -> FileStamp:
     target = Path(os.path.realpath(os.fspath(path)))  # through a symbolic link: the link stays a link
     directory = target.parent
     try:
@@ -252,9 +252,13 @@ def _write(path: StrPath, data: bytes, keep_backup: bool, expected: FileStamp | 
         try:
             if hasattr(os, "fchmod"):
                 os.fchmod(fd, mode)
-            view = memoryview(data)
-            while view:
-                view = view[os.write(fd, view):]
+            if write is None:
+                view = memoryview(data)
+                while view:
+                    view = view[os.write(fd, view):]
+            else:
+                with open(fd, "wb", closefd=False) as fh:  # flushed when closed, before the sync
+                    write(fh)
             os.fsync(fd)
             written = os.fstat(fd)
         finally:
@@ -303,6 +307,8 @@ def _write(path: StrPath, data: bytes, keep_backup: bool, expected: FileStamp | 
                 except OSError:
                     pass
                 _lock._IN_FLIGHT.discard(leftover.name)
+    if write is not None:
+        return FileStamp(size=written.st_size, mtime_ns=written.st_mtime_ns, sha256="")
     return FileStamp(size=len(data), mtime_ns=written.st_mtime_ns, sha256=hashlib.sha256(data).hexdigest())
 
 
@@ -313,6 +319,13 @@ def write_atomically(path: StrPath, data: bytes, keep_backup: bool = True) -> Fi
     ``<name>.bak`` only after the new one is in place; then the folder is synced. A symbolic link is written
     through; a read-only file is refused (PermissionError with a Chinese message); permissions are kept."""
     return _write(path, data, keep_backup, None, for_project=False)
+
+
+def write_atomically_with(path: StrPath, write: Callable[[BinaryIO], None]) -> None:
+    """Like :func:`write_atomically` (no backup), but ``write(file)`` writes the content into the temporary file,
+    so that a large file is never held in memory whole. When ``write`` raises, the temporary file is removed,
+    nothing is renamed and the exception propagates."""
+    _write(path, b"", False, None, for_project=False, write=write)
 
 
 def save_project(project: Project, path: StrPath, keep_backup: bool = True,
