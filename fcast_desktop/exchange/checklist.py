@@ -262,8 +262,6 @@ def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
     """A printed form made of block sections on a sheet, as :func:`xlsx_writer.write_form_sheet` writes the blocks
     of a form: one column grid, merged cells, wrapped text, row heights, page breaks between rows, A4 fitted to the
     width, the footer "第 &P 页 共 M 页"."""
-    from openpyxl.utils import get_column_letter
-    from openpyxl.worksheet.pagebreak import Break
 
     from ..layouts.printed import sheet_grid
     from .xlsx_cells import display_value
@@ -271,16 +269,14 @@ def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
         BETWEEN_BLOCKS,
         BETWEEN_GROUPS,
         LABEL_ROLES,
-        MAX_ROW_PT,
         Slot,
         column_widths,
         fit_label_text,
         fits_one_page,
         paginate,
-        print_setup,
         row_heights,
     )
-    from .xlsx_writer import put_cell
+    from .xlsx_writer import FormSheet, write_plan
 
     grid = sheet_grid(pf)
     first = 3 if pf.subtitle else 2
@@ -307,27 +303,8 @@ def write_printed_sheet(ws, pf: PrintedForm, styles) -> None:
     heights = row_heights(slots, widths, first, last) | ({1: 32.0, 2: 20.0} if pf.subtitle else {1: 32.0})
     one_page = fits_one_page(heights, widths, pf.landscape)
     breaks = [] if one_page else paginate(heights, last, keep, quality, set(), None, pf.landscape, widths)
-    for i, w in enumerate(widths, 1):
-        ws.column_dimensions[get_column_letter(i)].width = round(w, 2)
-    end = get_column_letter(len(widths))
-    ws["A1"] = pf.title
-    ws["A1"].font = styles.title
-    ws["A1"].alignment = styles.align("center")
-    ws.merge_cells(f"A1:{end}1")
-    if pf.subtitle:
-        ws["A2"] = pf.subtitle
-        ws["A2"].font = styles.subtitle
-        ws["A2"].alignment = styles.align("center")
-        ws.merge_cells(f"A2:{end}2")
-    for slot in slots:
-        value, fmt = display_value(slot.cell)
-        bold = slot.cell.role in ("header", "section", "total")
-        put_cell(ws, styles, slot.row, slot.cell, value, fmt, bold, shrink=slot.shrink)
-    for row, h in heights.items():
-        ws.row_dimensions[row].height = round(min(h, MAX_ROW_PT), 1)
-    for b in breaks:
-        ws.row_breaks.append(Break(id=b))
-    print_setup(ws, pf, None, one_page, pages=len(breaks) + 1)
+    values = [(*display_value(slot.cell), slot.cell.role in ("header", "section", "total")) for slot in slots]
+    write_plan(ws, FormSheet(pf, widths, slots, values, heights, breaks, None, one_page), styles)
 
 
 def checklist_workbook(c: Checklist):
