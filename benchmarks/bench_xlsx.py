@@ -18,7 +18,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import shutil
 import statistics
 import subprocess
@@ -120,16 +119,10 @@ def small_figures() -> dict:
 def run_child(root: Path, project: Path, out: str) -> dict:
     """One export by the package under ``root`` (with ``out`` "-": only the load) in a process of its own: its
     figures and its own peak resident memory (``os.wait4``)."""
-    proc = subprocess.Popen([sys.executable, "-c", CHILD, str(root), str(project), out], stdout=subprocess.PIPE,
-                            stderr=subprocess.PIPE, cwd=ROOT)
-    stdout = proc.stdout.read() if proc.stdout else b""
-    stderr = proc.stderr.read() if proc.stderr else b""
-    _pid, status, usage = os.wait4(proc.pid, 0)
-    if os.waitstatus_to_exitcode(status):
-        raise SystemExit(f"export by {root} failed:\n{stderr.decode(errors='replace')[-2000:]}")
-    figures = json.loads(stdout.decode().strip().splitlines()[-1])
-    figures["peak_mb"] = usage.ru_maxrss / 1024
-    return figures
+    sys.path.insert(0, str(HERE))
+    from bigproject import run_measured_child
+
+    return run_measured_child(CHILD, [str(root), str(project), out], f"export by {root}")
 
 
 def large_figures(sizes: list[int], before: Path | None, runs: int) -> dict:

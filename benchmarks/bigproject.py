@@ -76,3 +76,23 @@ if __name__ == "__main__":
     for arg in sys.argv[1:] or ["1000", "10000"]:
         p = big_project_path(int(arg))
         print(f"{arg} forms: {p} ({p.stat().st_size / 1e6:.1f} MB)")
+
+
+def run_measured_child(code: str, args: list[str], what: str) -> dict:
+    """``python -c code *args`` in a process of its own: the JSON figures of its last output line, plus its own peak
+    resident memory (``os.wait4``, read before the process is reaped: a child's ``ru_maxrss`` seen later through
+    ``RUSAGE_CHILDREN`` would be the largest of all children)."""
+    import os
+    import subprocess
+
+    proc = subprocess.Popen([sys.executable, "-c", code, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=ROOT)
+    stdout = proc.stdout.read() if proc.stdout else b""
+    stderr = proc.stderr.read() if proc.stderr else b""
+    _pid, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode:
+        raise SystemExit(f"{what} failed:\n{stderr.decode(errors='replace')[-2000:]}")
+    figures: dict = json.loads(stdout.decode().strip().splitlines()[-1])
+    figures["peak_mb"] = usage.ru_maxrss / 1024
+    return figures
