@@ -60,6 +60,16 @@ class FormTableModel(QAbstractTableModel):
         document.formRowsChanged.connect(self._on_rows_changed)
         document.cellsChanged.connect(self.note_cells_changed)
         document.findingsChanged.connect(self._on_findings)
+        # what a cell looks like (``multiData``), kept until the model says the cell changed: a repaint (a row grown
+        # taller repaints the whole grid, scrolling) then costs a dictionary look-up per cell, not the rules' findings
+        # and the form's text looked up again for each role
+        self._painted: dict[tuple[int, int], dict[int, Any]] = {}
+        self._flags: dict[tuple[int, int], Qt.ItemFlag] = {}
+        self._painted_form: Any = None
+        self.dataChanged.connect(self._forget_painted)
+        for signal in (self.modelAboutToBeReset, self.modelReset, self.rowsInserted, self.rowsRemoved,
+                       self.rowsMoved, self.columnsInserted, self.columnsRemoved, self.layoutChanged):
+            signal.connect(self._forget_all_painted)
 
     @property
     def form(self) -> Any:
@@ -109,10 +119,14 @@ class FormTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        base = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-        if self.is_editable(index.row(), index.column()):
-            base |= Qt.ItemFlag.ItemIsEditable
-        return base
+        key = (index.row(), index.column())
+        flags = self._flags.get(key)
+        if flags is None:  # (kept with what the cell looks like: ``_painted``)
+            flags = Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+            if self.is_editable(*key):
+                flags |= Qt.ItemFlag.ItemIsEditable
+            self._flags[key] = flags
+        return flags
 
     def is_editable(self, row: int, col: int) -> bool:
         spec = self.columns()[col]
@@ -128,6 +142,8 @@ class FormTableModel(QAbstractTableModel):
                         Qt.ItemDataRole.ForegroundRole, Qt.ItemDataRole.FontRole, Qt.ItemDataRole.ToolTipRole,
                         Qt.ItemDataRole.TextAlignmentRole, PathRole, ColumnKeyRole})
 
+    _ROLE_NUMBERS = frozenset(int(role) for role in _ROLES)
+
     def data(self, index, role=Qt.ItemDataRole.DisplayRole):
         if role not in self._ROLES:  # most calls: Qt asks for roles we do not use
             return None
@@ -139,6 +155,67 @@ class FormTableModel(QAbstractTableModel):
                 self._data_errors.add(key)
                 report_later()
             return None
+
+    # what a view asks for to paint a cell (QStyledItemDelegate::initStyleOption), answered from ``_painted``
+    _PAINT_ROLES = (Qt.ItemDataRole.DisplayRole, Qt.ItemDataRole.BackgroundRole, Qt.ItemDataRole.ForegroundRole,
+                    Qt.ItemDataRole.FontRole, Qt.ItemDataRole.TextAlignmentRole)
+
+    def multiData(self, index, roles) -> None:
+        """All the roles a view asks for at once (one call per painted or measured cell instead of one per role).
+        The roles it paints with come from ``_painted``, worked out once per cell until the cell changes; any other
+        role is answered by ``data``."""
+        try:
+            if not index.isValid():
+                for item in roles:
+                    item.clearData()
+                return
+            form = self.form
+            if form is not self._painted_form:  # another form object under the same id (replaced, restored)
+                self._forget_all_painted()
+                self._painted_form = form
+            key = (index.row(), index.column())
+            cell = self._painted.get(key)
+            if cell is None:
+                cell = {int(role): self._data(index, role) for role in self._PAINT_ROLES}
+                self._painted[key] = cell
+            for item in roles:
+                role = item.role()
+                if role in cell:
+                    value = cell[role]
+                elif role in self._ROLE_NUMBERS:
+                    value = self.data(index, Qt.ItemDataRole(role))
+                else:  # (check state, decoration: not used)
+                    value = None
+                if value is None:
+                    item.clearData()
+                else:
+                    item.setData(value)
+        except Exception:  # noqa: BLE001 - called by Qt: never raise into PySide6; the cell is painted empty
+            self._painted.pop((index.row(), index.column()), None)
+            for item in roles:
+                item.clearData()
+            failed = (index.row(), index.column(), -1)
+            if failed not in self._data_errors:
+                self._data_errors.add(failed)
+                report_later()
+
+    def _forget_painted(self, top_left, bottom_right, _roles=()) -> None:
+        """Cells the model said changed are worked out again when next painted."""
+        if not self._painted and not self._flags:
+            return
+        rows = range(top_left.row(), bottom_right.row() + 1)
+        cols = range(top_left.column(), bottom_right.column() + 1)
+        if len(rows) * len(cols) >= max(len(self._painted), len(self._flags)):
+            self._forget_all_painted()
+            return
+        for r in rows:
+            for c in cols:
+                self._painted.pop((r, c), None)
+                self._flags.pop((r, c), None)
+
+    def _forget_all_painted(self, *_args) -> None:
+        self._painted.clear()
+        self._flags.clear()
 
     def _data(self, index, role):
         if role not in self._ROLES or not index.isValid() or self.form is None:  # Qt asks for roles we do not use
@@ -199,6 +276,10 @@ class FormTableModel(QAbstractTableModel):
     def display_suffix(self, row: int, col: int, text: str) -> str:
         return ""
 
+    def widest_texts(self, col: int) -> list[str]:
+        """Texts column ``col`` should show on one line (the view keeps the column at least that wide)."""
+        return []
+
     def is_suggestion(self, row: int, col: int) -> bool:
         return False
 
@@ -255,7 +336,7 @@ class FormTableModel(QAbstractTableModel):
         for (field, row, key), problems in findings.by_cell.items():
             if field == self.table_field:
                 shown = self.display_row_of(row) if row is not None else None
-                marks.setdefault(shown, []).append((key, tuple(p.message for p in problems)))
+                marks.setdefault(shown, []).append((key, tuple((p.severity, p.message) for p in problems)))
         rows = [(tuple(sorted(marks.get(r, ()))), self.computed_signature(r)) for r in range(self.rowCount())]
         return tuple(sorted(marks.get(None, ()))), rows
 
@@ -603,6 +684,15 @@ class IndicatorTableModel(FormTableModel):
             if s is not None and s.suggested is not None and r.score is not None and r.score != s.suggested:
                 return f"（建议 {format_number(s.suggested)}）"
         return ""
+
+    def widest_texts(self, col: int) -> list[str]:
+        """The 得分 with a suggestion beside it (3（建议 2.81）), on one line: otherwise the row grows a line taller the
+        moment a suggestion appears, and every row below it moves."""
+        if self._columns[col].key != "score" or not self._score_columns or self.form is None:
+            return []
+        weights = [r.weight for r in self.form.indicators if r.weight is not None]
+        most = format_number(max(weights)) if weights else "10"
+        return [f"{most}（建议 {most}.00）"]
 
     def tooltip_extra(self, row: int, col: int) -> str:
         if self._columns[col].key != "score":

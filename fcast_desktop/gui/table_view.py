@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QEvent, QItemSelection, QItemSelectionModel, QSize, QStringListModel, Qt, Signal
@@ -157,6 +158,27 @@ class CellDelegate(QStyledItemDelegate):
         self.closeEditor.emit(editor, QAbstractItemDelegate.EndEditHint.NoHint)
 
 
+CELL_PADDING = 10  # the item delegate's text margins on both sides, and the grid line
+
+
+def column_widths(model: Any, total: int, advance: Callable[[str], int]) -> list[int]:
+    """The columns' widths in pixels: their shares of ``total`` as printed (``ColumnSpec.width``), except that a column
+    is never narrower than the widest text it must show on one line (``model.widest_texts``, measured by
+    ``advance``); the other columns share what is left, in their printed proportions."""
+    shares = [c.width for c in model.columns()]
+    need = [max((advance(t) + CELL_PADDING for t in model.widest_texts(i)), default=0) for i in range(len(shares))]
+    fixed: dict[int, int] = {}
+    while True:
+        free = sum(w for i, w in enumerate(shares) if i not in fixed) or 1
+        rest = max(0, total - sum(fixed.values()))
+        widths = [fixed.get(i, int(rest * w / free)) for i, w in enumerate(shares)]
+        short = [i for i in range(len(shares)) if i not in fixed and need[i] > widths[i]]
+        if not short:
+            return widths
+        for i in short:
+            fixed[i] = need[i]
+
+
 class SpanLabelDelegate(QStyledItemDelegate):
     """For the columns with merged cells (一级/二级指标) only, so that other cells keep Qt's own (C++) painting."""
 
@@ -253,10 +275,8 @@ class FormTableView(QTableView):
     def set_column_widths(self, total: int | None = None) -> None:
         model: Any = self.model()  # a FormTableModel
         total = total or max(600, self.viewport().width())
-        widths = [c.width for c in model.columns()]
-        share = sum(widths) or 1
-        for i, w in enumerate(widths):
-            self.setColumnWidth(i, int(total * w / share))
+        for i, width in enumerate(column_widths(model, total, self.fontMetrics().horizontalAdvance)):
+            self.setColumnWidth(i, width)
 
     # Excel-like keys ------------------------------------------------------------------------------
     def edit(self, index, trigger=QAbstractItemView.EditTrigger.AllEditTriggers, event=None):
