@@ -90,6 +90,9 @@ def create_application(argv: list[str]):
         font.setPointSizeF(max(app.font().pointSizeF(), 10))
         app.setFont(font)
     install_translations(app)
+    from .collector import install
+
+    install(app)  # full garbage-collection passes while the user pauses, never in the middle of a keystroke
     return app
 
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from PySide6.QtCore import QFile, QTimer
 from PySide6.QtUiTools import QUiLoader
-from PySide6.QtWidgets import QLabel
+from PySide6.QtWidgets import QApplication, QLabel
 
 from .. import APP_NAME, __version__
 from ..paths import ui_dir
@@ -139,6 +139,9 @@ class MainWindow(OpeningMixin, ImportingMixin, FormCommandsMixin, RowCommandsMix
             old.lock.release()
             old.lock = None
         self.document = document
+        collector = getattr(QApplication.instance(), "idle_collector", None)
+        if collector is not None:
+            document.modificationsChanged.connect(collector.note_change)
         self._completions_key = None  # words of the project shown (forms_list._set_completions)
         document.setParent(self)
         self._show_editor(None)
