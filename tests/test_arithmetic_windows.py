@@ -1,0 +1,60 @@
+"""测算依据 arithmetic read `=` by `=` from a window of text before each (issue 14: a keystroke in a 测算依据 of
+12,800 characters reads again only the expressions near the caret). The windows must find exactly what reading
+the whole text finds — the same expressions, values and positions — for any text, including the edges: a `=` near
+the start, long runs of spaces before a `=`, head counts (`6名(`), hard stops and line breaks just outside a window."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from fcast_desktop.rules import arithmetic
+
+PIECES = ["12", "1,500", "0.5", "3.14", "1200", "6", "100", "元", "万元", "万", "人", "个月", "元/人/月", "/月", "名",
+          "*", "×", "/", "÷", "+", "-", "=", "≈", " ", "   ", " " * 20, "\n", "，", "。", "；", "(", "（", ")", "、",
+          "办公费", "每月", "值班员", "6名(", "%", "：", "约", "1*" * 60, " " * 200]
+
+
+def whole_text_reading(text: str, tolerance: Decimal = arithmetic.APPROX_TOLERANCE) -> tuple:
+    """Every `=` read in the whole text, as before the windows."""
+    t = arithmetic._normalised(text)
+    stops = [s.start() for s in arithmetic._HARD_STOP.finditer(t)]
+    found = (arithmetic._calculation_at(t, m, stops, tolerance) for m in arithmetic._RESULT.finditer(t))
+    return tuple(c for c in found if c is not None)
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(st.sampled_from(PIECES), max_size=400), st.integers(min_value=0, max_value=600))
+def test_windows_find_what_the_whole_text_finds(pieces, padding):
+    text = "说" * padding + "".join(pieces)  # the first `=` near the start, or far from it
+    arithmetic._calculations.cache_clear()
+    assert arithmetic.find_calculations(text) == whole_text_reading(text)
+
+
+def test_a_long_text_and_an_edit_in_it():
+    lines = [f"{n}. 办公费用第{n}项：{n % 9 + 2}人×{1200 + n}元/月×12个月={(n % 9 + 2) * (1200 + n) * 12}元；"
+             for n in range(1, 400)]
+    lines[7] = "值班员6名(19000元/月*12=1368000元)"  # a head count before the expression
+    lines[9] = "合计" + " " * 40 + "12*3=36"  # spaces, far from the `=` of the line before
+    text = "\n".join(lines)
+    found = arithmetic.find_calculations(text)
+    assert found == whole_text_reading(text)
+    assert len(found) == 399 and all(c.matches for c in found)
+    edited = text[:5000] + "9" + text[5000:]  # a keystroke in the middle
+    assert arithmetic.find_calculations(edited) == whole_text_reading(edited)
+    assert [c.text for c in arithmetic.find_calculations(edited)] != [c.text for c in found]
+
+
+def test_spaces_before_a_far_equals_sign_are_read_in_place():
+    text = "说" * 500 + "12*3" + " " * 1000 + "=36"
+    assert arithmetic.find_calculations(text) == whole_text_reading(text)
+    assert [c.stated for c in arithmetic.find_calculations(text)] == [Decimal(36)]
+
+
+def test_a_head_count_before_the_longest_expression_is_still_read():
+    text = "说" * 500 + "值班员6名(" + "1*" * 119 + "1=6元"  # 6 people × 1 元: matches only with the head count
+    found = arithmetic.find_calculations(text)
+    assert found == whole_text_reading(text)
+    assert [c.matches for c in found] == [True]
