@@ -19,7 +19,8 @@ import re
 from bisect import bisect_left, bisect_right
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Context, Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cached_property, lru_cache
+from itertools import pairwise
 from typing import Any
 
 from ..model.money import MONEY, in_range, normalise_digits
@@ -64,17 +65,17 @@ class Calculation:
     approx: bool = False  # written with ≈: within ``tolerance`` is a match
     tolerance: Decimal = APPROX_TOLERANCE
 
-    @property
+    @cached_property
     def rounded(self) -> Decimal:
         return self.computed.quantize(Decimal(1).scaleb(-self.places), rounding=ROUND_HALF_UP, context=_WIDE)
 
-    @property
+    @cached_property
     def matches(self) -> bool:
         if self.approx:
             return abs(self.computed - self.stated) <= abs(self.stated) * self.tolerance
         return self.rounded == self.stated
 
-    @property
+    @cached_property
     def stated_yuan(self) -> Decimal | None:
         """The stated result in 元 (None when it is not money)."""
         factor = _money_factor(self.unit) if self.unit else None
@@ -86,7 +87,7 @@ class Calculation:
         text = f"{shown:f}".rstrip("0").rstrip(".")
         return text + self.unit
 
-    @property
+    @cached_property
     def truncated(self) -> bool:
         """The stated result is the exact value cut off (not rounded) at the decimals written: `704.808` written
         `704.80`, `198.6336` written `198`. Still wrong (forms round half-up), but not an arithmetic slip."""
@@ -245,12 +246,53 @@ _SPACES_BEFORE = 16
 _WINDOW = _CHAIN_SPAN + _COUNT_TAIL + _SPACES_BEFORE
 
 
+# ---- a long text, a run of lines at a time ------------------------------------------------------------------------
+# A keystroke changes one line of a 测算依据: each run of lines is read on its own and remembered by its text, so the
+# other runs' readings are reused (a 12,800-character text took 15 ms of rules a keystroke, issue 14). Lines are
+# kept together wherever a reading here can go on over the line break: a line ending (spaces aside) in a `=`, a
+# number (`12` + `万元`), a head count or its bracket (`6名` + `(`); a line starting with a `=`, a unit or a rate's
+# `/`; blank lines (the spaces a reading skips may span them).
+_JOINS_NEXT = frozenset("=≈(（0123456789名人个台套辆家")
+_JOINS_PREVIOUS = frozenset("=≈/／亿万元")
+
+
+@lru_cache(maxsize=256)
+def _segments(text: str) -> tuple[tuple[int, str], ...]:
+    """The normalised text as runs of whole lines that no reading crosses, each with its position in the normalised
+    text (normalising line by line gives the same text: a line break is never changed or combined by NFKC)."""
+    lines = [_normalised(line) for line in text.split("\n")]
+    runs: list[str] = []
+    run = [lines[0]]
+    for previous, line in pairwise(lines):
+        before, after = previous.rstrip(), line.lstrip()
+        if not before or not after or before[-1] in _JOINS_NEXT or after[0] in _JOINS_PREVIOUS:
+            run.append(line)
+        else:
+            runs.append("\n".join(run))
+            run = [line]
+    runs.append("\n".join(run))
+    out, position = [], 0
+    for segment in runs:
+        out.append((position, segment))
+        position += len(segment) + 1
+    return tuple(out)
+
+
 @lru_cache(maxsize=2048)
 def _calculations(text: str, tolerance: Decimal) -> tuple[Calculation, ...]:
-    """Each `=` of the text is read from the few hundred characters before it (``_WINDOW``) and remembered by
-    them (``_calculation_near``): a keystroke in a 测算依据 of 12,800 characters reads again only the expressions
-    around the caret, not the 300 others (28 ms a keystroke, issue 14). The positions are the text's own."""
-    t = _normalised(text)
+    """The expressions of each run of lines (``_segments``), at their positions in the normalised text."""
+    out: list[Calculation] = []
+    for position, segment in _segments(text):
+        found = _calculations_in(segment, tolerance)
+        out += [_moved(c, position) for c in found] if position else found
+    return tuple(out)
+
+
+@lru_cache(maxsize=4096)
+def _calculations_in(t: str, tolerance: Decimal) -> tuple[Calculation, ...]:
+    """Each `=` of the normalised text ``t`` is read from the few hundred characters before it (``_WINDOW``) and
+    remembered by them (``_calculation_near``): within one long line too, a keystroke reads again only the
+    expressions near the caret. The positions are ``t``'s own."""
     out = []
     stops = [s.start() for s in _HARD_STOP.finditer(t)]  # found once: the last one before each `=` is bisected
     for m in _RESULT.finditer(t):
@@ -294,7 +336,10 @@ def _calculation_near(window: str, position: int, tolerance: Decimal) -> Calcula
     m = _RESULT.match(window, position)
     if m is None or m.end() != len(window):  # (cannot happen: the window ends where the text's match ended)
         return None
-    return _calculation_at(window, m, [s.start() for s in _HARD_STOP.finditer(window, 0, position)], tolerance)
+    calc = _calculation_at(window, m, [s.start() for s in _HARD_STOP.finditer(window, 0, position)], tolerance)
+    if calc is not None:  # worked out once here, kept by the copies at the text's positions (``_moved``)
+        _ = calc.matches, calc.truncated, calc.stated_yuan
+    return calc
 
 
 def _calculation_at(t: str, m: re.Match[str], stops: list[int], tolerance: Decimal) -> Calculation | None:
@@ -390,8 +435,14 @@ def money_figures(text: str) -> list[Decimal]:
 
 @lru_cache(maxsize=2048)
 def _money_figures(text: str) -> tuple[Decimal, ...]:
+    return tuple(f for _position, segment in _segments(text) for f in _figures_in(segment))
+
+
+@lru_cache(maxsize=4096)
+def _figures_in(t: str) -> tuple[Decimal, ...]:
+    """The amounts of the normalised text ``t`` (one run of lines)."""
     out = []
-    for m in _FIGURE.finditer(_normalised(text)):
+    for m in _FIGURE.finditer(t):
         value = _figure_value(m)
         if value is not None:
             out.append(value)
@@ -442,8 +493,13 @@ def find_part_slips(text: str, tolerance: Decimal = APPROX_TOLERANCE) -> tuple[P
 
 @lru_cache(maxsize=2048)
 def _part_slips(text: str, tolerance: Decimal) -> tuple[PartSlip, ...]:
-    t = _normalised(text)
-    calcs = [c for c in _calculations(text, tolerance) if c.stated_yuan is not None]
+    return tuple(slip for _position, segment in _segments(text) for slip in _slips_in(segment, tolerance))
+
+
+@lru_cache(maxsize=4096)
+def _slips_in(t: str, tolerance: Decimal) -> tuple[PartSlip, ...]:
+    """The slips of the normalised text ``t`` (one run of lines: a clause never spans two runs)."""
+    calcs = [c for c in _calculations_in(t, tolerance) if c.stated_yuan is not None]
     if not calcs:
         return ()
     out = []
