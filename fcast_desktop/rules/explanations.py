@@ -31,7 +31,6 @@ import json
 from dataclasses import dataclass
 
 from ..model import AnyForm, Explanation, Project, SelfEvaluation
-from ..model.editing import get_text
 from .catalogue import Problem
 from .checks import FUND_ROWS, check_form, form_profile
 from .index import indexed
@@ -85,6 +84,8 @@ def _row_text(form: AnyForm, problem: Problem) -> str:
 def fingerprint(form: AnyForm, problem: Problem) -> str:
     """What the rule judged at the problem's place: its message (which quotes the values it compared), the text of
     its cell and the values of its table row. Any change of them changes the fingerprint."""
+    from ..model.editing import get_text  # here: `fcast check` of forms without explanations never needs it
+
     path = _cell_path(problem)
     cell = ""
     if path is not None:

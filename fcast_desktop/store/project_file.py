@@ -34,7 +34,6 @@ from pydantic_core import ErrorDetails
 
 from ..model import Form, Project
 from ..model.forms import paused_gc
-from . import lock as _lock
 
 if TYPE_CHECKING:
     from ..layouts.forms import FormLayout
@@ -165,6 +164,8 @@ def _clean_debris(target: Path) -> None:
 
     When this process holds the project's lock every such file is a leftover; otherwise only those of dead
     processes on this computer, or older than an hour (another computer's, or of earlier versions)."""
+    from . import lock as _lock  # here: reading commands (`fcast check`) never load the lock module
+
     names = (target.name, backup_path(target).name)
     try:
         entries = [e for e in os.scandir(target.parent) if e.name.endswith(".tmp") and e.name.startswith(".")]
@@ -224,6 +225,8 @@ def _describe_change(expected: FileStamp, current: FileStamp | None) -> str:
 
 def _write(path: StrPath, data: bytes, keep_backup: bool, expected: FileStamp | None,
            for_project: bool, write: Callable[[BinaryIO], None] | None = None) -> FileStamp:
+    from . import lock as _lock
+
     target = Path(os.path.realpath(os.fspath(path)))  # through a symbolic link: the link stays a link
     directory = target.parent
     try:
