@@ -90,17 +90,19 @@ def _project_code(form: Declaration | SelfEvaluation, layout: FormLayout, profil
     code = form.project_code.strip()
     if not code:
         return
-    label = _label(layout, "project_code", form)
     if not _CODE.match(code):
+        label = _label(layout, "project_code", form)
         out.append(problem("project_code.format", "project_code", None, label, "project_code", text=code))
         return
     if profile.known_districts and code[:6] not in profile.known_districts:
         known = "、".join(f"{name} {c}" for c, name in list(profile.known_districts.items())[:4]) + " 等"
+        label = _label(layout, "project_code", form)
         out.append(problem("project_code.district", "project_code", None, label, "project_code", district=code[:6],
                            known=known))
     if check_type and isinstance(form, Declaration):
         m = _TYPE.match(form.project_type.strip())
         if m and m.group(1) != code[11:13]:
+            label = _label(layout, "project_code", form)
             out.append(problem("project_code.type", "project_code", None, label, "project_code",
                                digits=code[11:13], type_code=m.group(1)))
 
@@ -113,6 +115,9 @@ def _na_typo(r: IndicatorBase, n: int, layout: FormLayout, out: list[Problem]) -
             out.append(problem("indicator.value.typo", "indicators", n, _column(layout, key).lstrip("*"), key,
                                text=text))
             return
+
+
+_VALUE_PROBLEM_KINDS = frozenset({"missing_number", "unrecognised"})
 
 
 def _value_problems(text: str, row: int, column: str, key: str, out: list[Problem]) -> None:
@@ -171,7 +176,9 @@ def _row_required(form: AnyForm, layout: FormLayout, keys: list[str], out: list[
                 column = titles.get(key, key)
                 out.append(problem("indicator.required", "indicators", n, column, key, column=column))
             elif key == "target":
-                _value_problems(text, n, titles.get(key, key), key, out)
+                v = parse_value(text)  # (cached) most values are fine: no call to name the column then
+                if v.typo or v.kind in _VALUE_PROBLEM_KINDS:
+                    _value_problems(text, n, titles.get(key, key), key, out)
 
 
 _INTEGER_RULES = {"duration_years": "declaration.duration", "year": "header.year"}
@@ -305,14 +312,16 @@ def unit_trap(form: Declaration, profile: Profile) -> UnitTrap | None:
         return None
     source_key = "calculation_basis" if form.variant == "basis" else "overview"
     figures = [f for f in money_figures(getattr(form, source_key)) if f > 0]
-    near = amount / 100
-    if any(abs(f - amount) <= near for f in figures):
-        return None  # the text supports the amount
-    source = _label(DECLARATION, source_key, form)
+    if figures:
+        near = amount / 100
+        if any(abs(f - amount) <= near for f in figures):
+            return None  # the text supports the amount
+    source = _label(DECLARATION, source_key, form) if figures else ""
     larger: bool | None = None
     found: dict[str, str] = {}
     meanings = [(is_larger, meant, meant / 100)
-                for is_larger, meant in ((True, amount / TEN_THOUSAND), (False, amount * TEN_THOUSAND))]
+                for is_larger, meant in ((True, amount / TEN_THOUSAND), (False, amount * TEN_THOUSAND))] \
+        if figures else []
     for f in figures:
         for is_larger, meant, tolerance in meanings:
             if abs(f - meant) <= tolerance:
@@ -527,7 +536,9 @@ def _evaluation_rows(form: SelfEvaluation, layout: FormLayout, profile: Profile,
             if not getattr(r, key).strip():
                 out.append(problem("indicator.required", "indicators", n, col(key), key, column=col(key)))
         if r.target.strip():
-            _value_problems(r.target, n, col("target"), "target", out)
+            v = parse_value(r.target)  # (cached) the column is named only for a value with a problem
+            if v.typo or v.kind in _VALUE_PROBLEM_KINDS:
+                _value_problems(r.target, n, col("target"), "target", out)
         if r.weight is None and "weight" not in r.raw:
             out.append(problem("indicator.required", "indicators", n, col("weight"), "weight", column=col("weight")))
         rs = score.rows[n]

@@ -80,13 +80,14 @@ def _first_word(text: str, words: Iterable[str]) -> str | None:
 class _Words:
     """A profile's word lists for Q3, Q4 and Q7; hashed by identity, so a cheap key of ``_name_facts``'s cache."""
 
-    __slots__ = ("capped", "satisfaction", "source", "spending")
+    __slots__ = ("capped", "facts", "satisfaction", "source", "spending")
 
     def __init__(self, words: dict[str, tuple[str, ...]]) -> None:
         self.source = words  # keeps the dict alive, so its ``id`` in ``_WORDS`` stays its own
         self.satisfaction = tuple(words.get("satisfaction", ()))
         self.capped = tuple(words.get("capped_percent", ()))
         self.spending = tuple(words.get("spending_progress", ()))
+        self.facts: dict[str, tuple[str, bool, str | None, str | None]] = {}  # ``_name_facts`` by name
 
 
 _WORDS: dict[int, _Words] = {}
@@ -101,10 +102,23 @@ def _words_of(profile: Profile) -> _Words:
     return found
 
 
-@lru_cache(maxsize=8192)
+_FACTS_KEPT = 8192
+
+
 def _name_facts(name: str, words: _Words) -> tuple[str, bool, str | None, str | None]:
     """What the coach reads from a (stripped) 三级指标 name, once per name and word lists: the name as compared (Q1),
-    whether it measures satisfaction (Q3), its capped-percent word (Q4) and its spending-progress word (Q7)."""
+    whether it measures satisfaction (Q3), its capped-percent word (Q4) and its spending-progress word (Q7). Kept
+    with the word lists in a plain dict (a pure function of the name: an edited name is a new key): 90 ns a row
+    instead of the 155 ns of an ``lru_cache`` of two arguments, on every row of every check."""
+    found = words.facts.get(name)
+    if found is None:
+        if len(words.facts) >= _FACTS_KEPT:
+            words.facts.clear()
+        found = words.facts[name] = _read_name(name, words)
+    return found
+
+
+def _read_name(name: str, words: _Words) -> tuple[str, bool, str | None, str | None]:
     plain = _plain(name)
     return (plain, _about_satisfaction(name, words.satisfaction), _first_word(name, words.capped),
             _first_word(plain, words.spending))
@@ -132,17 +146,17 @@ def coach_problems(form: AnyForm, profile: Profile, score: EvaluationScore | Non
         else:
             seen[key] = n
         target = parse_value(r.target) if r.target and not r.target.isspace() else None
-        level2 = LEVEL2_INFO[r.level2]
-        if r.level2 == _QUANTITY and target is not None and _unmeasurable(target):  # Q2
+        level2 = r.level2
+        if level2 == _QUANTITY and target is not None and _unmeasurable(target):  # Q2
             out.append(problem("coach.quantity_unmeasurable", "indicators", n, target_col, "target", name=name,
                                target=r.target.strip()))
-        if satisfaction and level2.level1 != _SATISFACTION:  # Q3
+        if satisfaction and LEVEL2_INFO[level2].level1 != _SATISFACTION:  # Q3
             out.append(problem("coach.satisfaction_misplaced", "indicators", n, name_col, "name", name=name,
-                               level2=level2_name(r.level2)))
+                               level2=level2_name(level2)))
         if capped and target is not None and _over_100(target):  # Q4
             out.append(problem("coach.percent_over_100", "indicators", n, target_col, "target", name=name,
                                target=r.target.strip(), word=capped))
-        if r.level2 == _COST:  # Q7
+        if level2 == _COST:  # Q7
             spending = spending or _first_word(_plain(r.target), words.spending)
             if spending:
                 out.append(problem("coach.cost_measures_spending", "indicators", n, name_col, "name", name=name,
@@ -181,7 +195,7 @@ def _about_satisfaction(name: str, words: Iterable[str]) -> bool:
     """Q3: the indicator measures satisfaction — its name ends with 满意度/满意率 (a unit in brackets may follow):
     `群众满意度`, `服务对象满意率（%）`; not `满意度测评次数` (a count of surveys, a real output)."""
     text = _SATISFACTION_TAIL.sub("", _plain(name))
-    return any(text.endswith(w) for w in words)
+    return text.endswith(tuple(words))  # (any of them)
 
 
 def _over_100(v: Value) -> bool:

@@ -42,17 +42,26 @@ def check_project(project: Project, hints: bool = False) -> list[tuple[int, obje
 def check_entries(project: Project, hints: bool = False) -> list[dict[str, Any]]:
     """`fcast check --json` (which passes ``hints=True``): one object per problem; an explained one carries
     ``"explanation"`` (``rules.explanations``)."""
-    from .explanations import findings
+    from .explanations import explanations_by_form, form_findings
 
+    profile = load_profile(project.profile)
+    by_form = explanations_by_form(project)
     out = []
-    with indexed(project):
-        for f in findings(project, hints=hints):
-            form, p = project.forms[f.form], f.problem
-            entry = {"form": f.form, "form_type": form.kind, "project_code": form_code(form), "severity": p.severity,
-                     "rule": p.rule, "field": p.field, "row": p.row, "column": p.column, "message": p.message}
-            if f.explanation is not None:
-                entry["explanation"] = f.explanation.text
-            out.append(entry)
+    with indexed(project):  # as ``explanations.findings``, without a ``Finding`` per problem of a form no
+        for n, form in enumerate(project.forms):  # explanation names (most forms)
+            problems = check_form(form, profile, project, hints=hints)
+            kind, code = form.kind, form_code(form)
+            if form.id not in by_form:
+                out += [{"form": n, "form_type": kind, "project_code": code, "severity": p.severity, "rule": p.rule,
+                         "field": p.field, "row": p.row, "column": p.column, "message": p.message} for p in problems]
+                continue
+            for f in form_findings(project, form, problems, n, by_form):
+                p = f.problem
+                entry = {"form": n, "form_type": kind, "project_code": code, "severity": p.severity, "rule": p.rule,
+                         "field": p.field, "row": p.row, "column": p.column, "message": p.message}
+                if f.explanation is not None:
+                    entry["explanation"] = f.explanation.text
+                out.append(entry)
     return out
 
 

@@ -216,11 +216,11 @@ def suggest(row: EvaluationIndicator, profile: Profile) -> _Result:
     target, actual = parse_value(row.target), parse_value(row.actual)
     if actual.kind == "empty":
         return _NONE
-    a_text, t_text = actual.raw.strip(), target.raw.strip()
     numeric = actual.kind in ("comparison", "duration")
     kind = target.kind
-    if kind == "comparison" and numeric:
+    if kind == "comparison" and numeric:  # (most rows: the texts themselves are not compared)
         return _compare(target, actual, weight, profile)
+    a_text, t_text = actual.raw.strip(), target.raw.strip()
     if kind == "duration" and numeric:
         if target.op in (">=", ">"):  # `≥16小时`: more is better
             return _compare(target, actual, weight, profile)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -31,10 +31,14 @@ _WORD_OPS = (("大于等于", ">="), ("不少于", ">="), ("不低于", ">="), (
 _SUFFIX_OPS = (("及以上", ">="), ("以上", ">="), ("及以下", "<="), ("以下", "<="))
 
 
+_WORD_STARTS = frozenset(word[0] for word, _op in _WORD_OPS)  # (most values start with none of them: no loop)
+
+
 def _word_operator(t: str) -> str:
-    for word, op in _WORD_OPS:
-        if t.startswith(word) and t[len(word) : len(word) + 1].isdigit():
-            return op + t[len(word) :]
+    if t[:1] in _WORD_STARTS:
+        for word, op in _WORD_OPS:
+            if t.startswith(word) and t[len(word) : len(word) + 1].isdigit():
+                return op + t[len(word) :]
     if t[:1].isdigit():
         for word, op in _SUFFIX_OPS:
             if t.endswith(word):
@@ -68,7 +72,7 @@ class Value:
     op: str = ""  # >= <= > < = or "" (bare number)
     number: Decimal | None = None
     unit: str = ""
-    parts: tuple[Value, ...] = field(default_factory=tuple)  # alternatives
+    parts: tuple[Value, ...] = ()  # alternatives
     date: tuple[int, int, int] | None = None  # deadline (year, month, day); month/day 12/31 when absent
     typo: bool = False  # 不适应 for 不适用
 
@@ -92,13 +96,33 @@ _SUP = re.compile(r"(?<!\s)\s*<sup>\s*([23])\s*</sup>", re.IGNORECASE)
 _TAG = re.compile(r"</?[a-zA-Z][^<>]{0,20}>")
 
 
+class _FoldedCharacters(dict[int, str]):
+    """Each character's NFKC form, by code point, made the first time the character is seen; ``²`` and ``³`` stay
+    (`m²`). ``str.translate`` looks every character of a text up here: the same result as normalising character by
+    character, at a dictionary lookup per character instead of a call (a form's 指标值 are read on every check)."""
+
+    def __missing__(self, code: int) -> str:
+        ch = chr(code)
+        folded = ch if ch in "²³" else unicodedata.normalize("NFKC", ch)
+        if len(self) >= 65536:  # (bounded: only a text of every character of Unicode gets here)
+            self.clear()
+        self[code] = folded
+        return folded
+
+
+_FOLDED = _FoldedCharacters()
+
+
 def normalise(text: str) -> str:
     text = text or ""
     if "<" in text:  # pasted from a web page: `≤500m <sup>2</sup>`, stray `<p>`
         text = _TAG.sub("", _SUP.sub(lambda m: "²" if m.group(1) == "2" else "³", text))
-    t = "".join(ch if ch in "²³" else unicodedata.normalize("NFKC", ch) for ch in text).strip()
+    t = text.translate(_FOLDED).strip()  # NFKC character by character (`²` kept), see ``_FoldedCharacters``
     t = t.replace("＞", ">").replace("＜", "<").replace("％", "%")
-    return re.sub(r"\s+", "", t)
+    return _SPACES.sub("", t)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def _decimal(text: str) -> Decimal | None:
