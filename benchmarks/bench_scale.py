@@ -6,7 +6,8 @@ quadratic step shows as an exponent towards 2, however fast the 1,000-form figur
 
 - ``fcast check``: the whole process (``python -m fcast_desktop.cli check``), beside the yardstick
   ``python -c "import json; json.load(open(P))"`` of the same file; the two alternate, medians are shown (wall
-  time, and CPU time, which a busy machine disturbs less), with the check's peak resident memory.
+  time, and CPU time, which a busy machine disturbs less), with the check's peak resident memory. Both run with
+  the modules' bytecode, as installed (``check_and_yardstick``).
 - save / load: ``save_project`` / ``load_project`` in this process, beside ``json.loads`` / ``json.dumps`` (C
   encoder) of the same document.
 - export: ``export_pdf`` / ``export_xlsx`` of all the project's forms, each in a process of its own
@@ -99,17 +100,26 @@ def median(values: list[float]) -> float:
 
 
 def check_and_yardstick(path: Path, rounds: int) -> dict:
+    """Both processes with the modules' bytecode, as an installed program runs (pip and the bundle compile it;
+    ``bench_startup.py`` measures the same way): a checkout run with PYTHONDONTWRITEBYTECODE (this sandbox sets it)
+    compiles the 6,800 lines `check` imports again at each start: 0.43 G instructions, a fifth of the whole
+    yardstick process at 10,000 forms.
+    The bytecode is written by the warm-up round into a folder of its own, outside the tree."""
     check = [sys.executable, "-m", "fcast_desktop.cli", "check", str(path)]
     yard = [sys.executable, "-c", f"import json; json.load(open({str(path)!r}, encoding='utf-8'))"]
-    run_process(yard)  # file cache warm
-    checks, yards, cpu, yard_cpu, peaks = [], [], [], [], []
-    for _ in range(rounds):
-        yards.append(run_process(yard)[0])
-        yard_cpu.append(LAST_CPU)
-        wall, peak, _out = run_process(check)
-        checks.append(wall)
-        cpu.append(LAST_CPU)
-        peaks.append(peak)
+    with tempfile.TemporaryDirectory() as tmp:
+        env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+        env["PYTHONPYCACHEPREFIX"] = str(Path(tmp) / "pycache")
+        run_process(yard, env)  # file cache warm, bytecode written
+        run_process(check, env)
+        checks, yards, cpu, yard_cpu, peaks = [], [], [], [], []
+        for _ in range(rounds):
+            yards.append(run_process(yard, env)[0])
+            yard_cpu.append(LAST_CPU)
+            wall, peak, _out = run_process(check, env)
+            checks.append(wall)
+            cpu.append(LAST_CPU)
+            peaks.append(peak)
     return {"check": median(checks), "json_load_process": median(yards), "check_cpu": median(cpu),
             "json_load_process_cpu": median(yard_cpu), "check_peak_mb": max(peaks)}
 
@@ -180,7 +190,9 @@ def main(argv: list[str] | None = None) -> int:
         large = n > 1000
         f = {"forms": n, "file_mb": path.stat().st_size / 1e6}
         print(f"-- {n:,} forms ({f['file_mb']:.1f} MB)", flush=True)
-        f.update(check_and_yardstick(path, rounds=2 if large else 5))
+        # 5 rounds at every size: the yardstick's half second varies by a third on a shared machine, and a median of
+        # two was their mean (6.0 × and 4.6 × for the same code in two runs)
+        f.update(check_and_yardstick(path, rounds=5))
         print(f"   fcast check {f['check']:.2f} s, bare json.load process {f['json_load_process']:.2f} s "
               f"({f['check'] / f['json_load_process']:.1f} ×; CPU {f['check_cpu']:.2f} s vs "
               f"{f['json_load_process_cpu']:.2f} s, {f['check_cpu'] / f['json_load_process_cpu']:.1f} ×), "
