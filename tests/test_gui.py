@@ -372,6 +372,35 @@ def test_separate_edits_of_one_field_are_separate_undo_steps(window):
     assert editor.form.annual_amount == Decimal("120000000.00") and amount.text() == "12,000.00"
 
 
+def test_a_long_text_field_ends_its_undo_step_when_left_and_a_paste_is_a_step_of_its_own(window):
+    """测算依据 and the other multi-line fields: leaving the field ends the typing step, as in a one-line field, and
+    a paste is an undo step of its own (found by a new user: Ctrl+Z after a small fix took back a whole paste)."""
+    editor = select(window, "离退休干部节日慰问金（科级及以下）", "declaration")
+    field = _field(editor, "calculation_basis")
+    original = field.toPlainText()
+    stack = window.document.undo_stack
+    cursor = field.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    field.setTextCursor(cursor)
+    type_text(field, "；")
+    QApplication.clipboard().setText("\n办公费：12×1,500元=18,000元")
+    field.paste()
+    type_text(field, "。")
+    _field(editor, "annual_goal")  # leave the field
+    assert not field.hasFocus()
+    _field(editor, "calculation_basis")
+    cursor = field.textCursor()
+    cursor.movePosition(cursor.MoveOperation.End)
+    field.setTextCursor(cursor)
+    type_text(field, "12345")
+    assert field.toPlainText() == original + "；\n办公费：12×1,500元=18,000元。12345"
+    assert stack.count() == 4
+    for expected in (original + "；\n办公费：12×1,500元=18,000元。", original + "；\n办公费：12×1,500元=18,000元",
+                     original + "；", original):
+        window.actionUndo.trigger()
+        assert editor.form.calculation_basis == expected and field.toPlainText() == expected
+
+
 def test_header_undo_and_redo_while_the_field_has_focus(window):
     from decimal import Decimal
 

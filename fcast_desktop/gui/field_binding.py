@@ -6,7 +6,7 @@ from __future__ import annotations
 import unicodedata
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt
+from PySide6.QtCore import QEvent, QObject, QSignalBlocker, QSize, Qt, Signal
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QComboBox, QLineEdit, QMenu, QPlainTextEdit, QSizePolicy
 
@@ -75,7 +75,14 @@ UNDO_KEYS = UndoKeysToWindow()
 
 class TextField(QPlainTextEdit):
     """A long header text (政策依据, 年度目标…) as tall as its text: at least HEADER_MIN_TEXT_LINES lines, at most
-    HEADER_MAX_TEXT_LINES (then it scrolls), instead of QPlainTextEdit's fixed 192-pixel size hint."""
+    HEADER_MAX_TEXT_LINES (then it scrolls), instead of QPlainTextEdit's fixed 192-pixel size hint.
+
+    It tells when the user leaves it (``left``: the typing step ends, as with a one-line field's editingFinished)
+    and when a paste or a drop is about to insert text and has inserted it (``pasting``: the paste is an undo step
+    of its own, not merged with the typing before and after it)."""
+
+    left = Signal()
+    pasting = Signal()
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -84,6 +91,15 @@ class TextField(QPlainTextEdit):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
         self._lines = 0
         self.document().documentLayout().documentSizeChanged.connect(self._document_size_changed)
+
+    def focusOutEvent(self, event):
+        super().focusOutEvent(event)
+        self.left.emit()
+
+    def insertFromMimeData(self, source):
+        self.pasting.emit()
+        super().insertFromMimeData(source)
+        self.pasting.emit()
 
     def _document_size_changed(self, size) -> None:
         lines = int(size.height())  # a plain-text layout measures its height in (wrapped) lines
@@ -139,6 +155,9 @@ class FieldEditor:
                 line.editingFinished.connect(self.finish)
         else:
             widget.textChanged.connect(lambda: self._edited(widget.toPlainText()))
+            if isinstance(widget, TextField):
+                widget.left.connect(self.finish)
+                widget.pasting.connect(self._end_step)
 
     def context_menu(self, target) -> QMenu:
         """The field's own right-click menu, but its 撤消/重做 are the window's (one undo history)."""
@@ -181,6 +200,12 @@ class FieldEditor:
         if isinstance(self.widget, QComboBox):
             return self.widget.currentText()
         return self.widget.toPlainText()
+
+    @guarded()
+    def _end_step(self) -> None:
+        """The typing before a paste is a step of its own, and so is the paste."""
+        if self.owner.form is not None:
+            self.owner.end_typing(self.path)
 
     @guarded()
     def finish(self) -> None:
