@@ -581,6 +581,10 @@ class ProblemsFilter(QSortFilterProxyModel):
         self.hints = False
 
     def set_filter(self, severity: str, form_id: str, hints: bool = False) -> None:
+        """Filter anew only when the filter changed: switching forms with 只看当前表单 unticked changes nothing, and
+        filtering anew runs every problem of the project through ``filterAcceptsRow`` (0.6 s at 10,000 forms)."""
+        if (severity, form_id, hints) == (self.severity, self.form_id, self.hints):
+            return
         self.beginFilterChange()
         self.severity, self.form_id, self.hints = severity, form_id, hints
         self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
