@@ -613,6 +613,58 @@ def test_killed_while_typing_the_next_start_offers_the_last_text(tmp_path, proje
     assert any("（最后输入的字）" in getattr(f, "project_name", "") for f in autosave.load_recovery(pending[0]).forms)
 
 
+DIALOG_DRIVER = r"""
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from fcast_desktop.gui import app as gui_app
+
+application = gui_app.create_application(["fcast-desktop"])
+
+def watch():
+    if QApplication.activeModalWidget() is not None:
+        print("DIALOG", QApplication.activeModalWidget().windowTitle(), flush=True)
+        return
+    QTimer.singleShot(50, watch)
+
+QTimer.singleShot(50, watch)
+sys.exit(gui_app.main(["fcast-desktop"]))
+"""
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
+def test_sigterm_ends_the_program_while_the_start_up_recovery_question_is_shown(tmp_path, project_copy, app):
+    """A log-off while 恢复未保存的修改 is asked at start-up: the program ends (it did not: ``quit`` does nothing
+    before the main event loop runs) and the recovery stays for the next start."""
+    from fcast_desktop.gui import autosave
+
+    proc = run_driver(tmp_path, project_copy, 100, "（留给下次的字）")
+    try:
+        assert wait_for(lambda: recovery_holds("（留给下次的字）"))
+    finally:
+        proc.send_signal(signal.SIGKILL)
+        proc.communicate(timeout=30)
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(config_dir()))
+    env.pop("FCAST_SMOKE_QUIT_MS", None)
+    script = tmp_path / "dialog_driver.py"
+    script.write_text(DIALOG_DRIVER, encoding="utf-8")
+    proc = subprocess.Popen([sys.executable, str(script)], cwd=ROOT, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True, encoding="utf-8")
+    try:
+        line = proc.stdout.readline()
+        assert line.startswith("DIALOG"), proc.communicate(timeout=30)
+        proc.send_signal(signal.SIGTERM)
+        _out, err = proc.communicate(timeout=30)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate(timeout=30)
+    assert proc.returncode == 0, err
+    pending = autosave.pending_recoveries()
+    assert len(pending) == 1
+    assert any("（留给下次的字）" in getattr(f, "project_name", "") for f in autosave.load_recovery(pending[0]).forms)
+
+
 @pytest.mark.skipif(sys.platform == "win32", reason="SIGTERM")
 def test_sigterm_writes_the_recovery_before_the_program_ends(tmp_path, project_copy, app):
     from fcast_desktop.gui import autosave

@@ -217,7 +217,8 @@ def install_termination_handler(app, window) -> None:
         if requested:
             requested.clear()
             window.keep_recovery_and_quit()
-            app.quit()
+            app.setProperty("terminating", True)  # ``main`` does not start the event loop after a start-up question
+            app.exit(0)  # every running event loop, a start-up question's too (``quit`` does nothing before ``exec``)
 
     notifier.activated.connect(woken)
 
@@ -392,6 +393,8 @@ def main(argv: list[str] | None = None) -> int:
         smoke_mark(f"FCAST_WINDOW_SHOWN {len(window.document.project.forms)}")
         window.document.undo_stack.setClean()
         QTimer.singleShot(int(smoke_ms), app.quit)
+    if app.property("terminating"):  # ended (SIGTERM) while a start-up question was shown
+        return 0
     return app.exec()
 
 
