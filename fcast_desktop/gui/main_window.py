@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QFile, QTimer
+from PySide6.QtCore import QCoreApplication, QFile, QTimer
 from PySide6.QtUiTools import QUiLoader
 from PySide6.QtWidgets import QApplication, QLabel
 
@@ -42,7 +42,14 @@ class _Loader(QUiLoader):
     """Loads a .ui file into an existing instance (PySide6 has no ``loadUi(file, self)``)."""
 
     def __init__(self, base: QWidget):
-        super().__init__()
+        # without Designer's plugin folders: QUiLoader's constructor loads every custom-widget plugin it finds there
+        # (PySide's own, Qt Quick's, WebEngine's: 12 ms before the first paint), and the window uses none of them
+        paths = QCoreApplication.libraryPaths()
+        QCoreApplication.setLibraryPaths([])
+        try:
+            super().__init__()
+        finally:
+            QCoreApplication.setLibraryPaths(paths)
         self.base = base
 
     def createWidget(self, class_name: str, parent: QWidget | None = None, name: str = "") -> QWidget:

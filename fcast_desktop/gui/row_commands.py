@@ -3,7 +3,6 @@ document's edit door; the rows themselves are made by ``model.completion``."""
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from .window_base import WindowBase
@@ -73,6 +72,8 @@ class RowCommandsMixin(WindowBase):
         form = editor.form
         rows, filled = not_applicable_rows(form, g.level2)
         if filled:
+            from decimal import Decimal  # (here: this module is imported before the first paint)
+
             points = sum((getattr(r, "weight", None) or Decimal(0) for r in filled), Decimal(0))
             extra = f"（分值合计 {format_number(points)} 分）" if points else ""
             from PySide6.QtWidgets import QMessageBox
