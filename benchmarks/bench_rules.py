@@ -23,10 +23,14 @@ from fcast_desktop.store.project_file import load_project  # noqa: E402
 
 
 def clear_caches() -> None:
+    """Every text cache of the rules (a cold check reads each text anew): the lru caches of the arithmetic and the
+    coach, and the coach's facts per 三级指标 name (kept with the profile's word lists)."""
     parse_value.cache_clear()
-    for cached in (arithmetic._calculations, arithmetic._part_slips, arithmetic._normalised,
-                   arithmetic._money_figures, coach._plain, coach._name_facts):
-        cached.cache_clear()
+    for module in (arithmetic, coach):
+        for value in vars(module).values():
+            if hasattr(value, "cache_clear"):
+                value.cache_clear()
+    coach._WORDS.clear()
 
 
 def main() -> None:
