@@ -164,3 +164,20 @@ def test_an_amount_out_of_range_in_a_form_line_is_kept_as_text(tmp_path):
     project = loads_project("\n".join(lines))
     assert project.forms[k].annual_amount is None
     assert project.forms[k].raw["annual_amount"] == "1" * 30
+
+
+def test_saving_makes_no_collection_pass_over_the_project(tmp_path):
+    """The project's plain copy made for saving (a million objects at 10,000 forms) set off passes of the collector
+    that walked the heap: half the time of ``dumps_project`` (0.51 s → 1.04 s at 10,000 forms). Counts, not times."""
+    from fcast_desktop.store.project_file import dumps_project, save_project
+
+    project = big_project(1500)
+    assert gc.isenabled()
+    with Collections() as seen:
+        text = dumps_project(project)
+        save_project(project, tmp_path / "big.fcast", keep_backup=False)
+    # (a pass of the youngest generation may come while the file is written: it walks only what was made since)
+    assert seen.by_generation[0] <= 2 and seen.by_generation[1:] == [0, 0], seen.by_generation
+    assert gc.isenabled()
+    assert load_project(tmp_path / "big.fcast").model_dump() == project.model_dump()
+    assert text.count("\n") > 1500
