@@ -72,3 +72,31 @@ def test_unexpected_error_without_stderr_goes_to_the_error_log(tmp_path, monkeyp
     monkeypatch.setattr(sys, "stderr", None)
     app._log_error("Traceback: boom\n")
     assert (tmp_path / "error.log").read_text(encoding="utf-8") == "Traceback: boom\n"
+
+
+ICON_PROBE = """
+import sys
+from PySide6.QtWidgets import QApplication
+from fcast_desktop.gui import app as gui_app
+
+marked = gui_app.smoke_mark
+
+def mark(text):
+    marked(text)
+    icon = QApplication.instance().windowIcon()
+    print("ICON", text.split()[0], not icon.isNull(), flush=True)
+
+gui_app.smoke_mark = mark
+sys.exit(gui_app.main(["fcast-desktop", sys.argv[1]]))
+"""
+
+
+def test_the_window_icon_is_set_right_after_the_first_paint(tmp_path):
+    """The icon is set once the window is painted (its Qt type costs 2 ms before the first paint), and is there when
+    the project is shown."""
+    env = dict(os.environ, QT_QPA_PLATFORM="offscreen", FCAST_CONFIG_DIR=str(tmp_path), FCAST_SMOKE_QUIT_MS="0")
+    done = subprocess.run([sys.executable, "-c", ICON_PROBE, str(SAMPLE)], capture_output=True, text=True,
+                          encoding="utf-8", env=env, cwd=ROOT, timeout=120)
+    assert done.returncode == 0, done.stderr
+    icons = [line for line in done.stdout.splitlines() if line.startswith("ICON")]
+    assert icons == ["ICON FCAST_WINDOW_FIRST_PAINT False", "ICON FCAST_WINDOW_SHOWN True"]

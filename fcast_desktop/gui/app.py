@@ -73,8 +73,10 @@ def install_translations(app) -> None:
             app._fcast_translators.append(translator)
 
 
-def create_application(argv: list[str]):
-    from PySide6.QtGui import QFont, QIcon
+def create_application(argv: list[str], icon: bool = True):
+    """The application: names, the bundled font, Chinese translations, the idle garbage collector and (unless
+    ``icon`` is False: ``main`` sets it after the first paint, see ``set_window_icon``) the window icon."""
+    from PySide6.QtGui import QFont
     from PySide6.QtWidgets import QApplication
 
     from .. import APP_NAME
@@ -83,7 +85,8 @@ def create_application(argv: list[str]):
     app.setApplicationName("fcast-desktop")
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName("fcast")
-    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.png")))
+    if icon:
+        set_window_icon(app)
     family = register_font()
     if family:
         font = QFont(family)
@@ -94,6 +97,13 @@ def create_application(argv: list[str]):
 
     install(app)  # full garbage-collection passes while the user pauses, never in the middle of a keystroke
     return app
+
+
+def set_window_icon(app) -> None:
+    """The icon of every window (Qt makes its QIcon type on first use: 2 ms, after the first paint in ``main``)."""
+    from PySide6.QtGui import QIcon
+
+    app.setWindowIcon(QIcon(str(resources_dir() / "icons" / "app.png")))
 
 
 def smoke_mark(text: str) -> None:
@@ -354,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     """Show the window first (Qt and the Designer file only), then load the core and the project: the window is
     on screen about as fast as a bare Qt window, the project follows a quarter of a second later."""
     argv = list(sys.argv if argv is None else argv)
-    app = create_application(argv)
+    app = create_application(argv, icon=False)
     from .main_window import MainWindow
 
     window = MainWindow(deferred=True)
@@ -364,6 +374,7 @@ def main(argv: list[str] | None = None) -> int:
     smoke_ms = os.environ.get("FCAST_SMOKE_QUIT_MS")
     if smoke_ms:
         smoke_mark("FCAST_WINDOW_FIRST_PAINT")
+    set_window_icon(app)
     window.finish_setup()
     install_excepthook(window)
     install_termination_handler(app, window)
