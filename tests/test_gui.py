@@ -1030,3 +1030,38 @@ def test_names_differing_only_in_full_width_brackets_are_told_apart():
     full = next(f for f in forms if f.kind == "declaration" and f.project_name == "离退休干部节日慰问金（科级及以下）")
     details = form_details(forms)
     assert details[half.id] == str(half.year) and details[full.id].startswith(str(full.year))
+
+
+def test_a_calculation_problem_opens_at_its_expression_in_a_long_text(window, qtbot):
+    """D9 in a 测算依据 of many lines: opening the problem selects the wrong expression and scrolls to it (found by a
+    fresh-eyes run: the caret went to the end of a 155-line text)."""
+    from fcast_desktop.model.editing import SetText
+
+    form = next(f for f in window.document.project.forms if f.kind == "declaration" and f.variant == "basis")
+    lines = [f"{n}. 办公费：{n}×1,000元={n * 1000}元" for n in range(1, 60)]
+    lines[40] = "41. 印刷费：3×2,000元=6,100元"  # wrong
+    window.document.edit(form.id, [SetText(("calculation_basis",), "\n".join(lines))])
+    window.select_form(form.id)
+    problem = next(p for p in window.document.findings(form.id).problems if p.rule == "calculation.arithmetic")
+    window.go_to_problem(form.id, problem)
+    field = window.editor.fields["calculation_basis"].widget
+    qtbot.waitUntil(lambda: field.textCursor().hasSelection())
+    cursor = field.textCursor()
+    assert cursor.selectedText() == "3×2,000元=6,100元"
+    assert cursor.blockNumber() == 40
+    assert field.hasFocus()
+
+
+def test_a_calculation_in_full_width_digits_opens_at_its_line():
+    from PySide6.QtWidgets import QPlainTextEdit
+
+    from fcast_desktop.gui.form_editor import select_quoted
+
+    field = QPlainTextEdit()
+    field.setPlainText("说明\n合计：３×２,０００元＝６,１００元\n其余")  # normalised: same length; then a ligature
+    assert select_quoted(field, "“3×2,000元=6,100元”算得 6000元，与所写的 6,100元 不符")
+    assert field.textCursor().selectedText() == "３×２,０００元＝６,１００元"
+    field.setPlainText("㎡\n合计：3×2,000元=6,100元\n其余")  # ㎡ normalises to m2: positions move
+    assert select_quoted(field, "“3×2,000元=6,100元”算得 6000元")
+    assert field.textCursor().selectedText() == "合计：3×2,000元=6,100元"
+    assert not select_quoted(field, "没有引号的说明")

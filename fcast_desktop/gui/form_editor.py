@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMessageBox,
+    QPlainTextEdit,
     QScrollArea,
     QSplitter,
     QToolButton,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 from ..layouts import FieldSpec, layout_for
 from ..model import AnyForm, Declaration, DepartmentOverall, SelfEvaluation, Task
 from ..model.editing import ReplaceRows, SetText, get_text
-from ..model.money import format_money
+from ..model.money import format_money, normalise_digits
 from . import commands
 from .field_binding import FieldEditor, TextField, choice_list
 from .form_geometry import EditorGeometry
@@ -40,6 +41,37 @@ _HEADER_HEIGHTS: dict[str, int] = {}  # header pane height the user chose, per f
 def _colon(caption: str) -> str:
     """预算金额（元） → 预算金额：元 (inside the caption's own brackets)."""
     return caption.replace("（", "：").removesuffix("）")
+
+
+def select_quoted(field: QPlainTextEdit, message: str) -> bool:
+    """Select in ``field`` the expression a 测算依据 problem quotes (“…” in its message: D9), and scroll to it: in a
+    text of a hundred lines the user sees at once which one is meant. The expression is quoted as the rules read it
+    (digits normalised); where normalising changed the text's length, the whole line holding it is selected."""
+    start, end = message.find("“"), message.find("”")
+    if start < 0 or end <= start + 1:
+        return False
+    quoted = message[start + 1 : end]
+    raw = field.toPlainText()
+    text = normalise_digits(raw)
+    found = -1
+    for candidate in (quoted, quoted.split("；")[0], quoted.split("，")[0]):
+        found = text.find(candidate)
+        if found >= 0:
+            quoted = candidate
+            break
+    if found < 0:
+        return False
+    cursor = field.textCursor()
+    if len(text) == len(raw):
+        cursor.setPosition(found)
+        cursor.setPosition(found + len(quoted), cursor.MoveMode.KeepAnchor)
+    else:
+        block = field.document().findBlockByNumber(text.count("\n", 0, found))
+        cursor.setPosition(block.position())
+        cursor.movePosition(cursor.MoveOperation.EndOfBlock, cursor.MoveMode.KeepAnchor)
+    field.setTextCursor(cursor)
+    field.centerCursor()
+    return True
 
 
 class FormEditor(EditorGeometry, ScoreSummary):
@@ -414,6 +446,8 @@ class FormEditor(EditorGeometry, ScoreSummary):
             editor.set_found(True)
         if focus:
             editor.widget.setFocus(Qt.FocusReason.OtherFocusReason)
+        if str(getattr(place, "rule", "")).startswith("calculation.") and isinstance(editor.widget, QPlainTextEdit):
+            select_quoted(editor.widget, place.message)
         return True
 
     def _set_cell(self, view: FormTableView, index, focus: bool) -> None:
