@@ -89,3 +89,13 @@ def test_a_head_count_before_the_longest_expression_is_still_read():
     found = arithmetic.find_calculations(text)
     assert found == whole_text_reading(text)
     assert [c.matches for c in found] == [True]
+
+
+def test_the_quoted_expression_of_a_message_is_found_with_its_line():
+    text = "一、办公费\n印刷费：３×２,０００元＝６,１００元\n合计"
+    assert arithmetic.quoted_expression(text, "“3×2,000元=6,100元”算得 6000元") == (10, 25, 2)
+    # a part slip quotes its expressions together: the first is looked for
+    slip = "分项金额 1万元 与其后算式的结果 1.2万元 不一致（相差 0.2万元）：“3×2,000元=6,100元；2×1元=2元”，请核对"
+    assert arithmetic.quoted_expression(text, slip) == (10, 25, 2)
+    assert arithmetic.quoted_expression(text, "“9×9=81”") is None
+    assert arithmetic.quoted_expression(text, "没有引号") is None

@@ -1065,3 +1065,16 @@ def test_a_calculation_in_full_width_digits_opens_at_its_line():
     assert select_quoted(field, "“3×2,000元=6,100元”算得 6000元")
     assert field.textCursor().selectedText() == "合计：3×2,000元=6,100元"
     assert not select_quoted(field, "没有引号的说明")
+
+
+def test_the_problems_list_says_which_line_of_the_text_a_calculation_is_on(window):
+    from fcast_desktop.model.editing import SetText
+
+    form = next(f for f in window.document.project.forms if f.kind == "declaration" and f.variant == "basis")
+    lines = [f"{n}. 办公费：{n}×1,000元={n * 1000}元" for n in range(1, 60)]
+    lines[40] = "41. 印刷费：3×2,000元=6,100元"  # wrong
+    window.document.edit(form.id, [SetText(("calculation_basis",), "\n".join(lines))])
+    model = window.problems.model
+    places = [model.index(r, 2).data() for r in range(model.rowCount())
+              if model.rows[r][0] == form.id and model.rows[r][1].rule == "calculation.arithmetic"]
+    assert places and all(p.endswith("· 第 41 行") for p in places), places

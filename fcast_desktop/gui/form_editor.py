@@ -44,29 +44,23 @@ def _colon(caption: str) -> str:
 
 
 def select_quoted(field: QPlainTextEdit, message: str) -> bool:
-    """Select in ``field`` the expression a 测算依据 problem quotes (“…” in its message: D9), and scroll to it: in a
-    text of a hundred lines the user sees at once which one is meant. The expression is quoted as the rules read it
-    (digits normalised); where normalising changed the text's length, the whole line holding it is selected."""
-    start, end = message.find("“"), message.find("”")
-    if start < 0 or end <= start + 1:
-        return False
-    quoted = message[start + 1 : end]
+    """Select in ``field`` the expression a 测算依据 problem quotes (D9, ``rules.arithmetic.quoted_expression``) and
+    scroll to it: in a text of a hundred lines the user sees at once which one is meant. Where normalising the digits
+    changed the text's length, the whole line holding it is selected."""
+    from ..rules.arithmetic import quoted_expression
+
     raw = field.toPlainText()
-    text = normalise_digits(raw)
-    found = -1
-    for candidate in (quoted, quoted.split("；")[0], quoted.split("，")[0]):
-        found = text.find(candidate)
-        if found >= 0:
-            quoted = candidate
-            break
-    if found < 0:
+    place = quoted_expression(raw, message)
+    if place is None:
         return False
+    begin, finish, line = place
     cursor = field.textCursor()
-    if len(text) == len(raw):
-        cursor.setPosition(found)
-        cursor.setPosition(found + len(quoted), cursor.MoveMode.KeepAnchor)
+    normalised = normalise_digits(raw)
+    if len(normalised) == len(raw) and normalise_digits(raw[begin:finish]) == normalised[begin:finish]:
+        cursor.setPosition(begin)
+        cursor.setPosition(finish, cursor.MoveMode.KeepAnchor)
     else:
-        block = field.document().findBlockByNumber(text.count("\n", 0, found))
+        block = field.document().findBlockByNumber(line - 1)
         cursor.setPosition(block.position())
         cursor.movePosition(cursor.MoveOperation.EndOfBlock, cursor.MoveMode.KeepAnchor)
     field.setTextCursor(cursor)

@@ -411,7 +411,14 @@ class ProblemsModel(QAbstractTableModel):
 
                 grid_row_of = {g.index: n for n, g in enumerate(grid_rows(form)) if g.index is not None}
                 self._grid_rows[form_id] = grid_row_of
-        return problem_location(problem, form, grid_row_of)
+        where = problem_location(problem, form, grid_row_of)
+        if form is not None and problem.rule.startswith("calculation.") and problem.row is None:
+            from ..rules.arithmetic import quoted_expression
+
+            place = quoted_expression(getattr(form, problem.field, "") or "", problem.message)
+            if place is not None:  # a 测算依据 of a hundred lines: which one
+                where += f" · 第 {place[2]} 行"
+        return where
 
     def refresh(self, form_id: str = "", *_args) -> None:
         """``form_id``: only that form's findings changed, so only its rows (one slice of the list, the forms in

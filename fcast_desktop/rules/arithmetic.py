@@ -428,6 +428,22 @@ def _count_before(t: str, start: int) -> int | None:
 _FIGURE = re.compile(rf"(?=\d){_NUM_START}(?P<num>{_NUM})\s*(?P<unit>亿元|万元|万|元)(?!\s*/)")
 
 
+def quoted_expression(text: str, message: str) -> tuple[int, int, int] | None:
+    """Where the expression a D9 message quotes (“…”, as the rules read it: digits normalised) is in ``text``:
+    (start, end, line), positions in the normalised text, line counted from 1; None when it is not found. A part
+    slip's quote may hold several expressions: the first one is looked for then."""
+    start, end = message.find("“"), message.find("”")
+    if start < 0 or end <= start + 1:
+        return None
+    quoted = message[start + 1 : end]
+    normalised = _normalised(text or "")
+    for candidate in dict.fromkeys((quoted, quoted.split("；")[0], quoted.split("，")[0])):
+        found = normalised.find(candidate)
+        if found >= 0:
+            return found, found + len(candidate), normalised.count("\n", 0, found) + 1
+    return None
+
+
 def money_figures(text: str) -> list[Decimal]:
     """Amounts written in a text (`共1.2万元`, `464万元`, `12000元`), in 元; rates (`1000元/人`) excluded."""
     return list(_money_figures(text or ""))
