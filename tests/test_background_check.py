@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from PySide6.QtWidgets import QMessageBox
+from windows import close_window, open_window
 
 pytestmark = pytest.mark.gui
 
@@ -31,21 +31,9 @@ def background(monkeypatch):
 
 
 def _open(qtbot, tmp_path):
-    from fcast_desktop.gui.main_window import MainWindow
-
     path = tmp_path / "project.fcast"
     shutil.copy(SAMPLE, path)
-    w = MainWindow(interactive=False)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    assert w.open_path(path)
-    w.show()
-    return w
-
-
-def _close(w) -> None:
-    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
-    w.close()
+    return open_window(qtbot, path)
 
 
 def _synchronous(project):
@@ -122,7 +110,7 @@ def test_large_project_shows_at_once_and_checks_in_slices(app, qtbot, tmp_path, 
         assert 1 <= len(calls) <= 2  # the form (and a paired self-evaluation), not the project
         _assert_as_synchronous(w)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_edits_during_the_pass_are_checked_at_once_and_never_overwritten(app, qtbot, tmp_path, background):
@@ -162,7 +150,7 @@ def test_edits_during_the_pass_are_checked_at_once_and_never_overwritten(app, qt
         doc.undo_stack.undo()
         _assert_as_synchronous(w)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_check_all_of_a_large_project_runs_in_the_background(app, qtbot, tmp_path, background):
@@ -176,7 +164,7 @@ def test_check_all_of_a_large_project_runs_in_the_background(app, qtbot, tmp_pat
         qtbot.waitUntil(lambda: not doc.checking, timeout=30_000)
         _assert_as_synchronous(w)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_small_project_is_checked_at_once(app, qtbot, tmp_path):
@@ -185,7 +173,7 @@ def test_small_project_is_checked_at_once(app, qtbot, tmp_path):
         assert not w.document.checking
         _assert_as_synchronous(w)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_a_large_projects_objects_are_set_aside_from_full_collections_and_never_unfrozen(app, background):

@@ -9,23 +9,18 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from PySide6.QtWidgets import QMessageBox
-
 from fcast_desktop.gui.document import ProjectDocument
 from fcast_desktop.model import Declaration, Project
+from windows import close_window, open_window
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def window(app, qtbot):
-    from fcast_desktop.gui.main_window import MainWindow
-
-    w = MainWindow(interactive=False)
-    qtbot.addWidget(w)
+    w = open_window(qtbot)
     yield w
-    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
-    w.close()
+    close_window(w)
 
 
 def test_the_status_bar_shows_the_progress_until_the_check_is_done(window):

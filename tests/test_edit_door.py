@@ -150,20 +150,13 @@ pytest.importorskip("PySide6.QtWidgets")
 def window(app, qtbot, tmp_path):
     import shutil
 
-    from PySide6.QtWidgets import QMessageBox
-
-    from fcast_desktop.gui.main_window import MainWindow
+    from windows import close_window, open_window
 
     path = tmp_path / "p.fcast"
     shutil.copy(SAMPLE, path)
-    w = MainWindow(interactive=False)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    assert w.open_path(path)
-    w.show()
+    w = open_window(qtbot, path)
     yield w
-    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
-    w.close()
+    close_window(w)
 
 
 @pytest.mark.gui

@@ -3,20 +3,17 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QMessageBox
+
+from windows import close_window, open_window
 
 pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
 def empty_window(app, qtbot):
-    from fcast_desktop.gui.main_window import MainWindow
-
-    w = MainWindow(interactive=False)
-    qtbot.addWidget(w)
+    w = open_window(qtbot)
     yield w
-    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
-    w.close()
+    close_window(w)
 
 
 def _header(project) -> tuple:

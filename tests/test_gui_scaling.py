@@ -13,7 +13,7 @@ import pytest
 
 pytest.importorskip("PySide6.QtWidgets")
 
-from PySide6.QtWidgets import QMessageBox
+from windows import close_window, open_window
 
 pytestmark = pytest.mark.gui
 
@@ -38,22 +38,6 @@ def _big_project_file(tmp_path: Path, n_forms: int) -> Path:
     path = tmp_path / f"big-{n_forms}.fcast"
     path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
     return path
-
-
-def _open(qtbot, path: Path):
-    from fcast_desktop.gui.main_window import MainWindow
-
-    w = MainWindow(interactive=False)
-    qtbot.addWidget(w)
-    w.resize(1200, 800)
-    assert w.open_path(path)
-    w.show()
-    return w
-
-
-def _close(w) -> None:
-    w.answers["unsaved"] = QMessageBox.StandardButton.Discard
-    w.close()
 
 
 class _Counts:
@@ -91,7 +75,7 @@ class _Counts:
 def _keystroke_work(app, qtbot, tmp_path, monkeypatch, n_forms: int) -> dict:
     from fcast_desktop.model.editing import SetText
 
-    w = _open(qtbot, _big_project_file(tmp_path, n_forms))
+    w = open_window(qtbot, _big_project_file(tmp_path, n_forms))
     try:
         doc = w.document
         form = next(f for f in doc.project.forms if f.kind == "self_evaluation")
@@ -106,7 +90,7 @@ def _keystroke_work(app, qtbot, tmp_path, monkeypatch, n_forms: int) -> dict:
         counts.n["reset"] = len(resets)
         return counts.n
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_keystroke_work_does_not_grow_with_the_project(app, qtbot, tmp_path, monkeypatch):
@@ -184,7 +168,7 @@ def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_pat
     from fcast_desktop.gui import commands
     from fcast_desktop.model.editing import SetText
 
-    w = _open(qtbot, _big_project_file(tmp_path, 130))
+    w = open_window(qtbot, _big_project_file(tmp_path, 130))
     try:
         doc = w.document
         stack = doc.undo_stack
@@ -225,7 +209,7 @@ def test_totals_and_problem_list_match_a_recount_after_edits(app, qtbot, tmp_pat
         qtmodeltester.check(w.problems.model)
         qtmodeltester.check(w.problems.proxy)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_kept_index_follows_a_declarations_code_and_year(app, qtbot, tmp_path):
@@ -234,7 +218,7 @@ def test_kept_index_follows_a_declarations_code_and_year(app, qtbot, tmp_path):
     from fcast_desktop.rules.checks import declaration_of
     from fcast_desktop.rules.index import search_declaration
 
-    w = _open(qtbot, _big_project_file(tmp_path, 130))
+    w = open_window(qtbot, _big_project_file(tmp_path, 130))
     try:
         doc = w.document
         project = doc.project
@@ -252,7 +236,7 @@ def test_kept_index_follows_a_declarations_code_and_year(app, qtbot, tmp_path):
         doc.edit(evaluation.id, [SetText(("project_name",), "改名")])
         _assert_matches_recount(w)
     finally:
-        _close(w)
+        close_window(w)
 
 
 def test_switching_forms_does_not_filter_the_whole_problem_list_again(app, qtbot, tmp_path, monkeypatch):
@@ -265,7 +249,7 @@ def test_switching_forms_does_not_filter_the_whole_problem_list_again(app, qtbot
     accepts = ProblemsFilter.filterAcceptsRow
     monkeypatch.setattr(ProblemsFilter, "filterAcceptsRow",
                         lambda self, row, parent: calls.append(row) or accepts(self, row, parent))
-    w = _open(qtbot, _big_project_file(tmp_path, 200))
+    w = open_window(qtbot, _big_project_file(tmp_path, 200))
     qtbot.waitUntil(lambda: not w.document.checking, timeout=60000)
     forms = [f.id for f in w.document.project.forms[:6]]
     w.select_form(forms[0])
@@ -280,4 +264,4 @@ def test_switching_forms_does_not_filter_the_whole_problem_list_again(app, qtbot
     w.select_form(forms[0])
     shown = {panel.proxy.index(r, 0).data(FormIdRole) for r in range(panel.proxy.rowCount())}
     assert shown == {forms[0]}
-    _close(w)
+    close_window(w)
