@@ -37,7 +37,10 @@ def _item_encoder() -> Callable[[object], str]:
     if make is None:
         return lambda item: json.dumps(item, ensure_ascii=False)
     encoder = json.JSONEncoder(ensure_ascii=False)
-    chunks = make({}, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    try:  # (CPython's own; should its arguments ever change, the public way below)
+        chunks = make({}, encoder.default, json.encoder.encode_basestring, None, ": ", ", ", False, False, True)
+    except TypeError:
+        return lambda item: json.dumps(item, ensure_ascii=False)
     return lambda item: "".join(chunks(item, 0))
 
 

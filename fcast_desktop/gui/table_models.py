@@ -35,6 +35,11 @@ PathRole = Qt.ItemDataRole.UserRole + 2
 ColumnKeyRole = Qt.ItemDataRole.UserRole + 3
 
 
+def _suggestion(score: str) -> str:
+    """The suggested score shown after a typed 得分 that differs from it: 3（建议 2.81）."""
+    return f"（建议 {score}）"
+
+
 def problems_tooltip(problems: list) -> str:
     icons = {"error": "错误", "warning": "警告"}
     return "\n".join(f"【{icons.get(p.severity, p.severity)}】{p.message}" for p in problems)
@@ -119,6 +124,7 @@ class FormTableModel(QAbstractTableModel):
     def flags(self, index):
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
+        self._check_painted_form()
         key = (index.row(), index.column())
         flags = self._flags.get(key)
         if flags is None:  # (kept with what the cell looks like: ``_painted``)
@@ -169,10 +175,7 @@ class FormTableModel(QAbstractTableModel):
                 for item in roles:
                     item.clearData()
                 return
-            form = self.form
-            if form is not self._painted_form:  # another form object under the same id (replaced, restored)
-                self._forget_all_painted()
-                self._painted_form = form
+            self._check_painted_form()
             key = (index.row(), index.column())
             cell = self._painted.get(key)
             if cell is None:
@@ -212,6 +215,14 @@ class FormTableModel(QAbstractTableModel):
             for c in cols:
                 self._painted.pop((r, c), None)
                 self._flags.pop((r, c), None)
+
+    def _check_painted_form(self) -> None:
+        """What is remembered belongs to the form object shown: another one under the same id (replaced, restored)
+        is worked out anew."""
+        form = self.form
+        if form is not self._painted_form:
+            self._forget_all_painted()
+            self._painted_form = form
 
     def _forget_all_painted(self, *_args) -> None:
         self._painted.clear()
@@ -682,7 +693,7 @@ class IndicatorTableModel(FormTableModel):
             s = self._row_score(row)
             r = self.form.indicators[self._rows[row].index]
             if s is not None and s.suggested is not None and r.score is not None and r.score != s.suggested:
-                return f"（建议 {format_number(s.suggested)}）"
+                return _suggestion(format_number(s.suggested))
         return ""
 
     def widest_texts(self, col: int) -> list[str]:
@@ -692,7 +703,7 @@ class IndicatorTableModel(FormTableModel):
             return []
         weights = [r.weight for r in self.form.indicators if r.weight is not None]
         most = format_number(max(weights)) if weights else "10"
-        return [f"{most}（建议 {most}.00）"]
+        return [most + _suggestion(f"{most}.00")]
 
     def tooltip_extra(self, row: int, col: int) -> str:
         if self._columns[col].key != "score":
